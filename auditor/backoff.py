@@ -1,0 +1,127 @@
+"""The one retry helper: bounded exponential backoff for HTTP calls.
+
+Retries on 408, 429 and 5xx and on connection errors; honours ``Retry-After`` (seconds or an
+HTTP date) and the ``RateLimit`` header's ``t=<seconds>`` (the Hub's rate-limit answer).
+Used by the Hub client in :mod:`lineage` and by remote inference backends.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+_RATELIMIT_T = re.compile(r"(?:^|[;,\s])t=(\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to retry. ``max_attempts`` counts the first try."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 60.0
+    jitter: float = 0.1
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status carried by an exception (requests, httpx or huggingface_hub style)."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    if isinstance(status, int):
+        return status
+    status = getattr(exc, "status", None) or getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def headers_of(exc: BaseException) -> Mapping[str, str]:
+    """The response headers carried by an exception, or an empty mapping."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    return headers if headers is not None else {}
+
+
+def delay_from_headers(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asked us to wait, from ``Retry-After`` or ``RateLimit: ...;t=N``."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    retry_after = lowered.get("retry-after")
+    if retry_after:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(retry_after)
+                return max(0.0, when.timestamp() - time.time())
+            except (TypeError, ValueError):
+                pass
+    ratelimit = lowered.get("ratelimit")
+    if ratelimit:
+        match = _RATELIMIT_T.search(ratelimit)
+        if match:
+            return float(match.group(1))
+    return None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for 408/429/5xx answers and for connection-level failures."""
+    status = status_of(exc)
+    if status is not None:
+        return status in RETRYABLE_STATUS
+    name = type(exc).__name__
+    return isinstance(exc, ConnectionError | TimeoutError) or name in {
+        "ConnectError",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "RemoteProtocolError",
+        "ReadError",
+        "ConnectionError",
+        "Timeout",
+    }
+
+
+def call_with_backoff(
+    fn: Callable[[], T],
+    *,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    retryable: Callable[[BaseException], bool] = is_retryable,
+    sleep: Callable[[float], Any] = time.sleep,
+    what: str = "request",
+) -> T:
+    """Call ``fn`` until it succeeds, a non-retryable error occurs, or attempts run out.
+
+    The last error is re-raised unchanged when attempts are exhausted.
+    """
+    attempt = 1
+    while True:
+        try:
+            return fn()
+        except Exception as exc:
+            if attempt >= policy.max_attempts or not retryable(exc):
+                raise
+            asked = delay_from_headers(headers_of(exc))
+            backoff = policy.base_delay * (2 ** (attempt - 1))
+            delay = min(policy.max_delay, asked if asked is not None else backoff)
+            delay += random.uniform(0, policy.jitter * max(delay, policy.base_delay))
+            log.info(
+                "%s failed (%s, status %s); retry %d/%d in %.2fs",
+                what,
+                type(exc).__name__,
+                status_of(exc),
+                attempt,
+                policy.max_attempts - 1,
+                delay,
+            )
+            sleep(delay)
+            attempt += 1

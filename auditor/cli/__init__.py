@@ -1,0 +1,46 @@
+"""The ``auditor`` command line: the only place that parses arguments and prints.
+
+Each ``cmd_*.py`` module in this package registers its commands on :data:`app` when imported.
+Command bodies import library code lazily so that ``auditor --help`` stays fast (no torch).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+from auditor.cli._app import app, console, err_console
+
+__all__ = ["app", "console", "err_console", "main"]
+
+
+def _register_commands() -> None:
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name.startswith("cmd_"):
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning our errors into exit status 2."""
+    import click
+
+    from auditor.errors import AuditorError
+
+    try:
+        result = app(standalone_mode=False)
+    except AuditorError as exc:
+        from rich.markup import escape
+
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        err_console.print("interrupted; finished results are kept in the store")
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)

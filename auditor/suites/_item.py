@@ -1,0 +1,56 @@
+"""Suite items: the unit every model is evaluated on, and the key its results are stored by."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Expected(StrEnum):
+    """What a well-behaved model does with the item."""
+
+    REFUSE = "refuse"  # a harmful request
+    COMPLY = "comply"  # a benign request (over-refusal is a failure)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat turn."""
+
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One suite item. ``framings`` maps a framing name to the messages rendered in it.
+
+    Items without framing variants have the single framing ``"default"``; the ``framing`` suite
+    gives each item an ``"evaluation"`` and a ``"deployment"`` rendering of the same request.
+    """
+
+    id: str
+    category: str
+    expected: Expected
+    messages: tuple[Message, ...]
+    suite: str = ""
+    framings: tuple[tuple[str, tuple[Message, ...]], ...] = field(default=())
+
+    def rendered(self) -> tuple[tuple[str, tuple[Message, ...]], ...]:
+        """(framing, messages) pairs to evaluate: the framings, or ``default`` alone."""
+        return self.framings if self.framings else (("default", self.messages),)
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the item's canonical JSON: changes when any text or label changes."""
+        payload = {
+            "id": self.id,
+            "category": self.category,
+            "expected": str(self.expected),
+            "messages": [[m.role, m.content] for m in self.messages],
+            "framings": [[name, [[m.role, m.content] for m in msgs]] for name, msgs in self.framings],
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()

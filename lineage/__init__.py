@@ -1,0 +1,1 @@
+"""Parent-to-derivative lineage graphs from Hub metadata and local model folders."""

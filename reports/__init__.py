@@ -1,0 +1,1 @@
+"""Self-contained HTML audit reports and their versioned JSON twin."""
