@@ -1,0 +1,169 @@
+"""What a folder or file of weights is: format, quantization, dtype, GGUF choice."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import InputError, ModelReferenceError
+
+log = logging.getLogger(__name__)
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+_QUANT = re.compile(
+    r"(?<![A-Za-z0-9])(I?Q[1-8]_[A-Z0-9_]+?|Q[1-8]_[0-9]|Q[1-8]_K(?:_[SML])?|F16|F32|BF16|"
+    r"TQ[12]_0|IQ[1-4]_[A-Z]+)(?=[.-]|$)",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class WeightsInfo:
+    """What the weights in a folder (or one GGUF file) are."""
+
+    format: str
+    quantization: str | None
+    dtype: str | None
+    gguf_file: str | None = None  # relative to the folder
+    architecture: str | None = None
+
+
+def quant_from_name(name: str) -> str | None:
+    """The quantization named in a GGUF file name (``model-Q4_K_M.gguf`` -> ``Q4_K_M``)."""
+    stem = _SPLIT.sub(".gguf", name)
+    matches = _QUANT.findall(stem)
+    return matches[-1].upper() if matches else None
+
+
+def gguf_metadata(path: Path) -> dict[str, Any]:
+    """A few header fields of a GGUF file (empty when the ``gguf`` package is missing)."""
+    try:
+        from gguf import GGUFReader, LlamaFileType
+    except ImportError:
+        return {}
+    try:
+        reader = GGUFReader(str(path))
+    except (ValueError, OSError) as exc:
+        raise InputError(f"{path} is not a readable GGUF file: {exc}") from exc
+    out: dict[str, Any] = {}
+    for key in ("general.architecture", "general.file_type", "tokenizer.chat_template"):
+        field = reader.get_field(key)
+        if field is not None:
+            out[key] = field.contents()
+    file_type = out.get("general.file_type")
+    if isinstance(file_type, int):
+        try:
+            out["quantization"] = LlamaFileType(file_type).name.removeprefix("MOSTLY_")
+        except ValueError:
+            pass
+    return out
+
+
+def describe_gguf(path: Path) -> WeightsInfo:
+    meta = gguf_metadata(path)
+    quant = quant_from_name(path.name) or meta.get("quantization")
+    arch = meta.get("general.architecture")
+    return WeightsInfo(
+        format="gguf",
+        quantization=quant,
+        dtype=None,
+        gguf_file=path.name,
+        architecture=str(arch) if arch else None,
+    )
+
+
+def choose_gguf(names: list[str], selector: str | None, where: str) -> list[str]:
+    """The GGUF file(s) a selector picks (all parts of a split file), or a clear error."""
+    ggufs = sorted(n for n in names if n.lower().endswith(".gguf"))
+    if not ggufs:
+        raise ModelReferenceError(f"{where} holds no .gguf file")
+    if selector is None:
+        if len(ggufs) == 1:
+            return ggufs
+        firsts = [n for n in ggufs if not _SPLIT.search(n) or "-00001-of-" in n]
+        if len(firsts) == 1:
+            return [n for n in ggufs if _same_split(n, firsts[0])]
+        raise ModelReferenceError(
+            f"{where} holds several GGUF files; pick one with :QUANT or :FILE "
+            f"(available: {', '.join(_available(ggufs))})"
+        )
+    if selector.lower().endswith(".gguf"):
+        chosen = [n for n in ggufs if n == selector or n.rsplit("/", 1)[-1] == selector]
+    else:
+        chosen = [n for n in ggufs if (quant_from_name(n.rsplit("/", 1)[-1]) or "") ==
+                  selector.upper()]
+    if not chosen:
+        raise ModelReferenceError(
+            f"{where} has no GGUF file for {selector!r} "
+            f"(available: {', '.join(_available(ggufs))})"
+        )
+    first = [n for n in chosen if not _SPLIT.search(n) or "-00001-of-" in n]
+    if len(first) > 1:
+        raise ModelReferenceError(
+            f"{selector!r} matches several GGUF files in {where}: {', '.join(first)}; "
+            "name the file instead"
+        )
+    return [n for n in chosen if _same_split(n, first[0])] if first else chosen
+
+
+def _same_split(name: str, first: str) -> bool:
+    return _SPLIT.sub("", name) == _SPLIT.sub("", first)
+
+
+def _available(ggufs: list[str]) -> list[str]:
+    quants = [quant_from_name(n.rsplit("/", 1)[-1]) or n for n in ggufs if "-0000" not in n
+              or "-00001-of-" in n]
+    return sorted(set(quants))
+
+
+def read_config(folder: Path) -> dict[str, Any]:
+    config = folder / "config.json"
+    if not config.is_file():
+        return {}
+    try:
+        data = json.loads(config.read_text())
+    except ValueError as exc:
+        raise InputError(f"{config} is not valid JSON: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def describe_hf_config(config: dict[str, Any], weight_names: list[str]) -> WeightsInfo:
+    """Format/quantization/dtype of an HF checkpoint from its config and weight file names."""
+    dtype = config.get("dtype") or config.get("torch_dtype")
+    quant_cfg = config.get("quantization_config") or {}
+    method = str(quant_cfg.get("quant_method", "")).lower() if isinstance(quant_cfg, dict) else ""
+    arch = (config.get("architectures") or [None])[0] or config.get("model_type")
+    if method in ("gptq", "awq"):
+        bits = quant_cfg.get("bits") or quant_cfg.get("w_bit")
+        quant = f"{method}-{bits}bit" if bits else method
+        return WeightsInfo(method, quant, str(dtype) if dtype else None, architecture=arch)
+    if any(n.endswith(".safetensors") for n in weight_names):
+        fmt = "safetensors"
+    elif any(n.endswith(PICKLE_SUFFIXES) for n in weight_names):
+        fmt = "pytorch"
+    else:
+        fmt = "safetensors"
+    quant = method or (str(dtype) if dtype else None)
+    return WeightsInfo(fmt, quant, str(dtype) if dtype else None, architecture=arch)
+
+
+def describe_folder(folder: Path, selector: str | None) -> WeightsInfo:
+    """Describe a local model folder (HF format, or GGUF files with an optional selector)."""
+    names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    config = read_config(folder)
+    ggufs = [n for n in names if n.lower().endswith(".gguf")]
+    if selector is not None or (ggufs and not config):
+        chosen = choose_gguf(names, selector, str(folder))
+        info = describe_gguf(folder / chosen[0])
+        return WeightsInfo("gguf", info.quantization, None, chosen[0], info.architecture)
+    if not config:
+        raise ModelReferenceError(
+            f"{folder} is neither a Hugging Face model folder (no config.json) nor a folder of "
+            "GGUF files"
+        )
+    return describe_hf_config(config, names)

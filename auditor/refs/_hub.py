@@ -1,0 +1,174 @@
+"""Resolve ``org/name[@rev][:QUANT]`` on the Hub: pin the revision, fetch only needed files."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from auditor.backoff import call_with_backoff
+from auditor.errors import (
+    GatedRepoError,
+    HubError,
+    ModelReferenceError,
+    RepoNotFoundError,
+    UnsafeCheckpointError,
+)
+from auditor.refs._formats import PICKLE_SUFFIXES, choose_gguf, describe_gguf, describe_hf_config
+from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs._parse import ParsedReference
+
+log = logging.getLogger(__name__)
+
+# Files a transformers checkpoint needs besides its weights.
+_SIDE_FILES = (
+    "config.json",
+    "generation_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "tokenizer.model",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "vocab.json",
+    "merges.txt",
+    "chat_template.jinja",
+    "chat_template.json",
+    "preprocessor_config.json",
+    "quantize_config.json",
+    "quant_config.json",
+)
+
+
+def hub_endpoint() -> str | None:
+    """The Hub endpoint: ``HF_ENDPOINT`` read at call time (None means huggingface.co)."""
+    value = os.environ.get("HF_ENDPOINT")
+    return value.rstrip("/") if value else None
+
+
+def _translate(exc: Exception, what: str) -> Exception:
+    from huggingface_hub import errors
+
+    if isinstance(exc, errors.GatedRepoError):
+        return GatedRepoError(f"{what} is gated: accept its licence on the Hub and set HF_TOKEN")
+    if isinstance(exc, errors.RepositoryNotFoundError):
+        return RepoNotFoundError(f"{what}: no such repository (or it is private)", status=404)
+    if isinstance(exc, errors.RevisionNotFoundError):
+        return RepoNotFoundError(f"{what}: no such revision", status=404)
+    if isinstance(exc, errors.EntryNotFoundError):
+        return RepoNotFoundError(f"{what}: file not found", status=404)
+    if isinstance(exc, errors.LocalEntryNotFoundError):
+        return HubError(f"{what}: not in the local cache and the Hub cannot be reached ({exc})")
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return HubError(f"{what}: the Hub request failed ({type(exc).__name__}: {exc})", status=status)
+
+
+def _hub_call(fn: Callable[[], Any], what: str) -> Any:
+    try:
+        return call_with_backoff(fn, what=what)
+    except Exception as exc:  # huggingface_hub and httpx errors, translated at this boundary
+        if isinstance(exc, HubError | ModelReferenceError):
+            raise
+        raise _translate(exc, what) from exc
+
+
+def _weight_files(names: list[str], allow_pickle: bool, where: str) -> list[str]:
+    safetensors = [n for n in names if n.endswith(".safetensors") or n.endswith(
+        ".safetensors.index.json")]
+    if safetensors:
+        return safetensors
+    pickles = [n for n in names if n.endswith(PICKLE_SUFFIXES) or n.endswith(".bin.index.json")]
+    if pickles and not allow_pickle:
+        raise UnsafeCheckpointError(
+            f"{where} has only pickle weights ({', '.join(sorted(pickles)[:3])}); loading a "
+            "pickle file can run arbitrary code from the repository. Pass --allow-pickle only "
+            "if you trust it."
+        )
+    if not pickles:
+        raise ModelReferenceError(f"{where} holds no safetensors, pickle or GGUF weights")
+    return pickles
+
+
+def resolve_hub(
+    parsed: ParsedReference, *, allow_pickle: bool = False, cache_dir: Path | None = None
+) -> ResolvedModel:
+    """Pin the revision, choose and download the needed files, describe them."""
+    from huggingface_hub import HfApi, hf_hub_download
+
+    assert parsed.repo_id is not None
+    endpoint = hub_endpoint()
+    where = f"{parsed.repo_id}@{parsed.revision}" if parsed.revision else parsed.repo_id
+    api = HfApi(endpoint=endpoint)
+    info = _hub_call(
+        lambda: api.model_info(parsed.repo_id or "", revision=parsed.revision), f"{where}"
+    )
+    sha = str(info.sha or parsed.revision or "")
+    names = [s.rfilename for s in (info.siblings or [])]
+    has_config = "config.json" in names
+    ggufs = [n for n in names if n.lower().endswith(".gguf")]
+    if parsed.selector is not None or (ggufs and not has_config):
+        wanted = choose_gguf(names, parsed.selector, where)
+    else:
+        if not has_config:
+            raise ModelReferenceError(f"{where} holds neither config.json nor GGUF files")
+        wanted = _weight_files(names, allow_pickle, where)
+    side = [n for n in names if n in _SIDE_FILES or fnmatch.fnmatch(n, "tokenizer*")]
+    if ggufs and parsed.selector is not None:
+        side = [n for n in side if n != "config.json"]  # a GGUF carries its own config
+    local: dict[str, Path] = {}
+    for name in sorted(set(wanted) | set(side)):
+        local[name] = Path(
+            _hub_call(
+                lambda name=name: hf_hub_download(
+                    parsed.repo_id or "",
+                    name,
+                    revision=sha,
+                    endpoint=endpoint,
+                    cache_dir=cache_dir,
+                ),
+                f"{parsed.repo_id}/{name}@{sha[:12]}",
+            )
+        )
+    folder = _snapshot_folder(local[wanted[0]], wanted[0])
+    return _describe(parsed, sha, folder, wanted, names)
+
+
+def _snapshot_folder(path: Path, name: str) -> Path:
+    folder = path
+    for _ in name.split("/"):
+        folder = folder.parent
+    return folder
+
+
+def _describe(
+    parsed: ParsedReference, sha: str, folder: Path, wanted: list[str], names: list[str]
+) -> ResolvedModel:
+    assert parsed.repo_id is not None
+    if wanted[0].lower().endswith(".gguf"):
+        gguf = describe_gguf(folder / wanted[0])
+        identity = ModelIdentity(
+            reference=parsed.text,
+            format="gguf",
+            repo_id=parsed.repo_id,
+            revision=sha,
+            file=wanted[0],
+            quantization=gguf.quantization,
+            extra=(("architecture", gguf.architecture),) if gguf.architecture else (),
+        )
+        tok = folder if (folder / "tokenizer_config.json").is_file() else None
+        return ResolvedModel(identity, folder / wanted[0], folder, tok)
+    from auditor.refs._formats import read_config
+
+    info = describe_hf_config(read_config(folder), names)
+    identity = ModelIdentity(
+        reference=parsed.text,
+        format=info.format,
+        repo_id=parsed.repo_id,
+        revision=sha,
+        quantization=info.quantization,
+        dtype=info.dtype,
+        extra=(("architecture", info.architecture),) if info.architecture else (),
+    )
+    return ResolvedModel(identity, folder, folder, folder)

@@ -1,0 +1,99 @@
+"""The model identity recorded with every result, and a resolved model (identity + paths)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+IDENTITY_SCHEMA_VERSION = 1
+
+FORMATS = ("safetensors", "gguf", "pytorch", "gptq", "awq", "remote")
+BACKENDS = ("transformers", "llamacpp", "openai")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelIdentity:
+    """Which weights produced a result, precisely enough to reproduce or dispute it.
+
+    ``reference`` is what the user typed; ``key`` is the stable one-line string stored as the
+    ``model`` column everywhere (``org/name@<sha12>``, ``org/name@<sha12>:file.gguf``,
+    ``local:<name>#sha256:<12hex>``, ``openai:<base_url>#<model>``). The key names the weights
+    only: backend, dtype and chat template are recorded beside it but do not change it, so a
+    parent run through transformers pairs with its GGUF child run through llama.cpp.
+    """
+
+    reference: str
+    format: str  # "safetensors" | "gguf" | "pytorch" | "gptq" | "awq" | "remote"
+    backend: str = ""  # "transformers" | "llamacpp" | "openai" ("" until a backend is chosen)
+    repo_id: str | None = None
+    revision: str | None = None  # full commit sha on the Hub
+    file: str | None = None  # the GGUF file name inside the repo or folder
+    file_sha256: str | None = None  # local files: sha256 of the weights (see refs._hashing)
+    quantization: str | None = None  # "Q4_K_M", "F16", "bf16", "gptq-4bit", ...
+    dtype: str | None = None
+    chat_template: str = ""  # "embedded" | "tokenizer" | "builtin:<name>" | "none (...)"
+    local_name: str | None = None  # folder or file name for local references
+    base_url: str | None = None  # openai references
+    remote_model: str | None = None  # openai references
+    extra: tuple[tuple[str, str], ...] = field(default=())  # e.g. (("architecture", "gemma3"),)
+
+    @property
+    def key(self) -> str:
+        """The stable string stored as ``model`` with every generation."""
+        if self.format == "remote":
+            return f"openai:{self.base_url}#{self.remote_model}"
+        if self.repo_id is not None:
+            rev = (self.revision or "unknown")[:12]
+            base = f"{self.repo_id}@{rev}"
+            return f"{base}:{self.file}" if self.file else base
+        digest = (self.file_sha256 or "unknown")[:12]
+        return f"local:{self.local_name}#sha256:{digest}"
+
+    def with_runtime(self, *, backend: str, dtype: str | None, chat_template: str) -> ModelIdentity:
+        """A copy with what the loaded backend decided (backend, dtype, chat template)."""
+        return replace(self, backend=backend, dtype=dtype, chat_template=chat_template)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["extra"] = dict(self.extra)
+        data["key"] = self.key
+        data["schema_version"] = IDENTITY_SCHEMA_VERSION
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelIdentity:
+        data = json.loads(text)
+        data.pop("key", None)
+        data.pop("schema_version", None)
+        data["extra"] = tuple(sorted((data.get("extra") or {}).items()))
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedModel:
+    """A model reference resolved to its identity and the local paths a backend loads.
+
+    ``path`` is the model folder (HF format) or the GGUF file; ``None`` for remote models.
+    ``hf_dir`` is the folder ``from_pretrained`` reads (for a GGUF inside a folder, the folder).
+    ``tokenizer_dir`` points at a folder holding a tokenizer and chat template, when one is
+    available next to a GGUF (used to pick a chat template for template-less GGUF files).
+    """
+
+    identity: ModelIdentity
+    path: Path | None = None
+    hf_dir: Path | None = None
+    tokenizer_dir: Path | None = None
+
+    @property
+    def key(self) -> str:
+        return self.identity.key
+
+    @property
+    def is_gguf(self) -> bool:
+        return self.identity.format == "gguf"

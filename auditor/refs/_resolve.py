@@ -1,0 +1,125 @@
+"""``resolve_reference``: any model reference to a :class:`ResolvedModel`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from auditor.errors import ModelReferenceError
+from auditor.refs._formats import describe_folder, describe_gguf
+from auditor.refs._hashing import file_sha256, folder_sha256
+from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs._parse import ParsedReference, parse_reference
+
+
+def resolve_reference(
+    ref: str, *, allow_pickle: bool = False, cache_dir: Path | None = None
+) -> ResolvedModel:
+    """Resolve a reference (local folder or GGUF, Hub repo, Hub GGUF, OpenAI server).
+
+    Hub references download only the files the model needs (into the huggingface_hub cache,
+    or ``cache_dir``), with the revision pinned to a commit sha. Local weights are hashed.
+    Raises :class:`~auditor.errors.ModelReferenceError` for a bad or missing reference,
+    :class:`~auditor.errors.UnsafeCheckpointError` for a Hub repo with only pickle weights
+    when ``allow_pickle`` is false, and :class:`~auditor.errors.HubError` subclasses when the
+    Hub fails.
+    """
+    parsed = parse_reference(ref)
+    if parsed.kind == "openai":
+        identity = ModelIdentity(
+            reference=parsed.text,
+            format="remote",
+            backend="openai",
+            base_url=parsed.base_url,
+            remote_model=parsed.model,
+            chat_template="server",
+        )
+        return ResolvedModel(identity)
+    if parsed.kind == "local":
+        return _resolve_local(parsed)
+    from auditor.refs._hub import resolve_hub
+
+    return resolve_hub(parsed, allow_pickle=allow_pickle, cache_dir=cache_dir)
+
+
+def _resolve_local(parsed: ParsedReference) -> ResolvedModel:
+    assert parsed.path is not None
+    path = parsed.path.resolve()
+    if path.is_file():
+        if path.suffix.lower() != ".gguf":
+            raise ModelReferenceError(
+                f"{parsed.text} is a file but not a .gguf file; pass the model folder instead"
+            )
+        info = describe_gguf(path)
+        identity = ModelIdentity(
+            reference=parsed.text,
+            format="gguf",
+            file=path.name,
+            file_sha256=file_sha256(path),
+            quantization=info.quantization,
+            local_name=path.name,
+            extra=(("architecture", info.architecture),) if info.architecture else (),
+        )
+        tok = path.parent if (path.parent / "tokenizer_config.json").is_file() else None
+        return ResolvedModel(identity, path, path.parent, tok)
+    info = describe_folder(path, parsed.selector)
+    extra = (("architecture", info.architecture),) if info.architecture else ()
+    if info.format == "gguf":
+        assert info.gguf_file is not None
+        gguf = path / info.gguf_file
+        identity = ModelIdentity(
+            reference=parsed.text,
+            format="gguf",
+            file=info.gguf_file,
+            file_sha256=file_sha256(gguf),
+            quantization=info.quantization,
+            local_name=f"{path.name}/{info.gguf_file}",
+            extra=extra,
+        )
+        tok = path if (path / "tokenizer_config.json").is_file() else None
+        return ResolvedModel(identity, gguf, path, tok)
+    identity = ModelIdentity(
+        reference=parsed.text,
+        format=info.format,
+        file_sha256=folder_sha256(path),
+        quantization=info.quantization,
+        dtype=info.dtype,
+        local_name=path.name,
+        extra=extra,
+    )
+    return ResolvedModel(identity, path, path, path)
+
+
+def reference_to_key(ref_or_key: str, known_keys: Collection[str] = ()) -> str:
+    """A stored model key from a reference or a key (``auditor results --model``, ``compare``).
+
+    A key present in ``known_keys`` (or shaped like a stored local/openai key) passes through.
+    A Hub reference ``org/name`` or ``org/name@rev`` matching exactly one known key of that repo
+    (revision prefix) is answered without the network; anything else is resolved.
+    """
+    text = ref_or_key.strip()
+    if text in known_keys or text.startswith("local:"):
+        return text
+    if text.startswith("openai:"):
+        return resolve_reference(text).key
+    repo, _, rest = text.partition("@")
+    rev, _, selector = rest.partition(":") if rest else ("", "", "")
+    if not rest and ":" in repo:
+        repo, _, selector = repo.partition(":")
+    candidates = [
+        k
+        for k in known_keys
+        if k.startswith(f"{repo}@")
+        and k[len(repo) + 1 :].startswith(rev[:12])
+        and (not selector or k.endswith(f":{selector}") or _quant_in_key(k, selector))
+    ]
+    if len(candidates) == 1 and not Path(text).expanduser().exists():
+        return candidates[0]
+    return resolve_reference(text).key
+
+
+def _quant_in_key(key: str, selector: str) -> bool:
+    from auditor.refs._formats import quant_from_name
+
+    _, _, file = key.partition(":")
+    return bool(file) and (quant_from_name(file.rsplit("/", 1)[-1]) or "") == selector.upper()

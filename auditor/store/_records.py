@@ -1,0 +1,116 @@
+"""Records of the results store: one generation, one stored verdict, and a generation's key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.judges._verdict import EvidenceSpan, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationKey:
+    """What makes a generation unique: re-running with the same key reuses the stored row."""
+
+    model: str  # ModelIdentity.key
+    item_hash: str  # Item.content_hash
+    framing: str
+    gen_config_hash: str  # GenerationConfig.hash
+    sample: int
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRecord:
+    """One model response to one rendered item (a row of the ``generations`` table).
+
+    ``id`` is ``None`` until the record is stored. ``prompt_json`` is the JSON list of
+    ``{"role", "content"}`` messages sent; ``prompt_text`` what the model saw after the chat
+    template (for remote backends, the JSON messages). ``error`` is ``""`` when generation worked.
+    """
+
+    model: str
+    identity_json: str
+    suite: str
+    item_id: str
+    item_hash: str
+    category: str
+    expected: str
+    framing: str
+    gen_config_hash: str
+    gen_config_json: str
+    sample: int
+    seed: int
+    prompt_json: str
+    prompt_text: str
+    response: str
+    reasoning: str = ""
+    finish_reason: str = ""
+    error: str = ""
+    n_prompt_tokens: int = 0
+    n_completion_tokens: int = 0
+    created_at: str = ""
+    id: int | None = field(default=None)
+
+    @property
+    def key(self) -> GenerationKey:
+        return GenerationKey(
+            self.model, self.item_hash, self.framing, self.gen_config_hash, self.sample
+        )
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """The rendered prompt messages (decoded ``prompt_json``)."""
+        value: list[dict[str, str]] = json.loads(self.prompt_json)
+        return value
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """The model identity as stored (decoded ``identity_json``)."""
+        value: dict[str, Any] = json.loads(self.identity_json)
+        return value
+
+    @property
+    def gen_config(self) -> dict[str, Any]:
+        """The generation config as stored (decoded ``gen_config_json``)."""
+        value: dict[str, Any] = json.loads(self.gen_config_json)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVerdict:
+    """A judge's verdict on one stored generation (a row of the ``verdicts`` table)."""
+
+    id: int
+    generation_id: int
+    judge_id: str
+    rubric_hash: str
+    verdict: Verdict
+    evidence: tuple[EvidenceSpan, ...]
+    raw_output: str
+    trace_json: str
+    created_at: str
+
+    @property
+    def trace(self) -> dict[str, Any] | None:
+        """The decoded reasoning-trace analysis, or ``None`` when none was stored."""
+        if not self.trace_json:
+            return None
+        value: dict[str, Any] = json.loads(self.trace_json)
+        return value
+
+
+def evidence_to_json(evidence: tuple[EvidenceSpan, ...]) -> str:
+    return json.dumps(
+        [{"start": e.start, "end": e.end, "text": e.text, "reason": e.reason} for e in evidence],
+        ensure_ascii=False,
+    )
+
+
+def evidence_from_json(text: str) -> tuple[EvidenceSpan, ...]:
+    if not text:
+        return ()
+    return tuple(
+        EvidenceSpan(int(e["start"]), int(e["end"]), str(e["text"]), str(e.get("reason", "")))
+        for e in json.loads(text)
+    )

@@ -1,0 +1,75 @@
+"""The SQLite schema of the results store (``schema_version`` in the ``meta`` table)."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+GENERATION_COLUMNS: tuple[str, ...] = (
+    "model",
+    "identity_json",
+    "suite",
+    "item_id",
+    "item_hash",
+    "category",
+    "expected",
+    "framing",
+    "gen_config_hash",
+    "gen_config_json",
+    "sample",
+    "seed",
+    "prompt_json",
+    "prompt_text",
+    "response",
+    "reasoning",
+    "finish_reason",
+    "error",
+    "n_prompt_tokens",
+    "n_completion_tokens",
+    "created_at",
+)
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS generations (
+    id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    identity_json TEXT NOT NULL,
+    suite TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    item_hash TEXT NOT NULL,
+    category TEXT NOT NULL,
+    expected TEXT NOT NULL,
+    framing TEXT NOT NULL,
+    gen_config_hash TEXT NOT NULL,
+    gen_config_json TEXT NOT NULL,
+    sample INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    prompt_json TEXT NOT NULL,
+    prompt_text TEXT NOT NULL,
+    response TEXT NOT NULL,
+    reasoning TEXT NOT NULL DEFAULT '',
+    finish_reason TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    n_prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    n_completion_tokens INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (model, item_hash, framing, gen_config_hash, sample)
+);
+CREATE INDEX IF NOT EXISTS generations_by_model_suite ON generations (model, suite);
+CREATE TABLE IF NOT EXISTS verdicts (
+    id INTEGER PRIMARY KEY,
+    generation_id INTEGER NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+    judge_id TEXT NOT NULL,
+    rubric_hash TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    evidence_json TEXT NOT NULL DEFAULT '[]',
+    raw_output TEXT NOT NULL DEFAULT '',
+    trace_json TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (generation_id, judge_id, rubric_hash)
+);
+CREATE INDEX IF NOT EXISTS verdicts_by_judge ON verdicts (judge_id);
+"""

@@ -1,0 +1,303 @@
+"""The SQLite (WAL) results store: generations and verdicts, committed row by row."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from auditor.errors import StoreError
+from auditor.judges._verdict import JudgedVerdict, Verdict
+from auditor.store._records import (
+    GenerationKey,
+    GenerationRecord,
+    StoredVerdict,
+    evidence_from_json,
+    evidence_to_json,
+)
+from auditor.store._schema import DDL, GENERATION_COLUMNS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE = "audit.db"
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """Generations and verdicts in one SQLite file (WAL mode, each row committed on arrival).
+
+    A generation is unique by (model, item_hash, framing, gen_config_hash, sample); storing a
+    key that exists keeps the stored row, unless that row recorded an error, in which case the
+    new attempt replaces it (and any verdict on the failed attempt). A process killed at any
+    point loses nothing already committed. Usable as a context manager; safe to share between
+    threads (calls are serialised).
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_STORE, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError(f"no results store at {self.path}: run `auditor eval` first")
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = FULL")
+                self._conn.executescript(DDL)
+            self._check_schema(readonly)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable results store: {exc}") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def _check_schema(self, readonly: bool) -> None:
+        try:
+            row = self._conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path} is not a results store (no meta table)") from exc
+        if row is None:
+            if readonly:
+                raise StoreError(f"{self.path} is not a results store (no schema_version)")
+            with self._conn:
+                self._conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            return
+        version = int(row["value"])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has store schema_version {version}; this auditor reads up to "
+                f"{SCHEMA_VERSION}: upgrade supply-chain-auditor"
+            )
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        return int(row["value"])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- generations -----------------------------------------------------------------------
+
+    def put_generation(self, record: GenerationRecord) -> int:
+        """Store one generation and commit; return its id (the existing id if already stored).
+
+        An existing row with the same key is kept unless it recorded an error and this one
+        did not fail the same way: then the new attempt replaces it.
+        """
+        values = dataclasses.asdict(record)
+        if not values["created_at"]:
+            values["created_at"] = _now()
+        key = record.key
+        with self._lock, self._conn:
+            old = self._conn.execute(
+                "SELECT id, error FROM generations WHERE model = ? AND item_hash = ? AND "
+                "framing = ? AND gen_config_hash = ? AND sample = ?",
+                (key.model, key.item_hash, key.framing, key.gen_config_hash, key.sample),
+            ).fetchone()
+            if old is not None:
+                if not old["error"] or record.error:
+                    return int(old["id"])
+                self._conn.execute("DELETE FROM generations WHERE id = ?", (old["id"],))
+            cols = ", ".join(GENERATION_COLUMNS)
+            marks = ", ".join("?" for _ in GENERATION_COLUMNS)
+            cursor = self._conn.execute(
+                f"INSERT INTO generations ({cols}) VALUES ({marks})",
+                [values[c] for c in GENERATION_COLUMNS],
+            )
+            return int(cursor.lastrowid or 0)
+
+    def has_generation(self, key: GenerationKey, *, include_errors: bool = False) -> bool:
+        """True if this key is stored (rows that recorded an error count only if asked)."""
+        sql = (
+            "SELECT error FROM generations WHERE model = ? AND item_hash = ? AND framing = ? "
+            "AND gen_config_hash = ? AND sample = ?"
+        )
+        with self._lock:
+            row = self._conn.execute(
+                sql, (key.model, key.item_hash, key.framing, key.gen_config_hash, key.sample)
+            ).fetchone()
+        return row is not None and (include_errors or not row["error"])
+
+    def done_keys(self, model: str, gen_config_hash: str) -> set[GenerationKey]:
+        """Keys stored without error for one model and generation config (for skipping)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT item_hash, framing, sample FROM generations WHERE model = ? AND "
+                "gen_config_hash = ? AND error = ''",
+                (model, gen_config_hash),
+            ).fetchall()
+        return {
+            GenerationKey(model, r["item_hash"], r["framing"], gen_config_hash, r["sample"])
+            for r in rows
+        }
+
+    def generation(self, generation_id: int) -> GenerationRecord:
+        """One stored generation by id (``StoreError`` if there is none)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT * FROM generations WHERE id = ?", (generation_id,)
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"no generation with id {generation_id} in {self.path}")
+        return _generation_from_row(row)
+
+    def generations(
+        self, model: str | None = None, suite: str | None = None
+    ) -> Iterator[GenerationRecord]:
+        """Stored generations in insertion order, optionally for one model key and/or suite."""
+        where, args = _filters(model=model, suite=suite)
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT * FROM generations{where} ORDER BY id", args
+            ).fetchall()
+        for row in rows:
+            yield _generation_from_row(row)
+
+    def count_generations(self, model: str | None = None, suite: str | None = None) -> int:
+        where, args = _filters(model=model, suite=suite)
+        with self._lock:
+            row = self._conn.execute(f"SELECT COUNT(*) FROM generations{where}", args).fetchone()
+        return int(row[0])
+
+    def models(self) -> list[str]:
+        """The model keys present in the store, sorted."""
+        with self._lock:
+            rows = self._conn.execute("SELECT DISTINCT model FROM generations").fetchall()
+        return sorted(r["model"] for r in rows)
+
+    def suites(self, model: str | None = None) -> list[str]:
+        """The suite names present in the store (for one model key if given), sorted."""
+        where, args = _filters(model=model)
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT DISTINCT suite FROM generations{where}", args
+            ).fetchall()
+        return sorted(r["suite"] for r in rows)
+
+    # -- verdicts --------------------------------------------------------------------------
+
+    def put_verdict(
+        self, generation_id: int, verdict: JudgedVerdict, trace_json: str = ""
+    ) -> int:
+        """Store (or replace) a judge's verdict on a generation and commit; return its id."""
+        with self._lock, self._conn:
+            try:
+                self._conn.execute(
+                    "INSERT INTO verdicts (generation_id, judge_id, rubric_hash, verdict, "
+                    "evidence_json, raw_output, trace_json, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (generation_id, judge_id, rubric_hash) DO UPDATE SET "
+                    "verdict = excluded.verdict, evidence_json = excluded.evidence_json, "
+                    "raw_output = excluded.raw_output, trace_json = excluded.trace_json, "
+                    "created_at = excluded.created_at",
+                    (
+                        generation_id,
+                        verdict.judge_id,
+                        verdict.rubric_hash,
+                        str(verdict.verdict),
+                        evidence_to_json(verdict.evidence),
+                        verdict.raw_output,
+                        trace_json,
+                        _now(),
+                    ),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"no generation with id {generation_id}: {exc}") from exc
+            row = self._conn.execute(
+                "SELECT id FROM verdicts WHERE generation_id = ? AND judge_id = ? AND "
+                "rubric_hash = ?",
+                (generation_id, verdict.judge_id, verdict.rubric_hash),
+            ).fetchone()
+        return int(row["id"])
+
+    def has_verdict(self, generation_id: int, judge_id: str, rubric_hash: str) -> bool:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM verdicts WHERE generation_id = ? AND judge_id = ? AND "
+                "rubric_hash = ?",
+                (generation_id, judge_id, rubric_hash),
+            ).fetchone()
+        return row is not None
+
+    def verdicts(
+        self, judge_id: str | None = None, rubric_hash: str | None = None
+    ) -> dict[int, StoredVerdict]:
+        """Verdicts keyed by generation id; where several match, the most recent one wins."""
+        where, args = _filters(judge_id=judge_id, rubric_hash=rubric_hash)
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT * FROM verdicts{where} ORDER BY created_at, id", args
+            ).fetchall()
+        return {int(r["generation_id"]): _verdict_from_row(r) for r in rows}
+
+    def all_verdicts(self) -> Iterator[StoredVerdict]:
+        """Every stored verdict, oldest first."""
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM verdicts ORDER BY id").fetchall()
+        for row in rows:
+            yield _verdict_from_row(row)
+
+    def judges(self) -> list[str]:
+        """The judge ids that have verdicts in the store, sorted."""
+        with self._lock:
+            rows = self._conn.execute("SELECT DISTINCT judge_id FROM verdicts").fetchall()
+        return sorted(r["judge_id"] for r in rows)
+
+
+def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
+    parts = [f"{name} = ?" for name, value in conditions.items() if value is not None]
+    args = [value for value in conditions.values() if value is not None]
+    return (" WHERE " + " AND ".join(parts) if parts else ""), args
+
+
+def _generation_from_row(row: sqlite3.Row) -> GenerationRecord:
+    values = {c: row[c] for c in GENERATION_COLUMNS}
+    return GenerationRecord(id=int(row["id"]), **values)
+
+
+def _verdict_from_row(row: sqlite3.Row) -> StoredVerdict:
+    return StoredVerdict(
+        id=int(row["id"]),
+        generation_id=int(row["generation_id"]),
+        judge_id=row["judge_id"],
+        rubric_hash=row["rubric_hash"],
+        verdict=Verdict(row["verdict"]),
+        evidence=evidence_from_json(row["evidence_json"]),
+        raw_output=row["raw_output"],
+        trace_json=row["trace_json"],
+        created_at=row["created_at"],
+    )
+
