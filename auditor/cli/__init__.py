@@ -25,22 +25,20 @@ _register_commands()
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning our errors into exit status 2."""
-    import click
+    """Console-script entry point: run the app, turning our errors into exit status 2.
 
+    Typer handles its own usage errors (exit 2) in standalone mode; library errors derive from
+    :class:`~auditor.errors.AuditorError` and are printed without a traceback.
+    """
     from auditor.errors import AuditorError
 
     try:
-        result = app(standalone_mode=False)
+        app()
     except AuditorError as exc:
         from rich.markup import escape
 
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(2)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except KeyboardInterrupt:
         err_console.print("interrupted; finished results are kept in the store")
         sys.exit(130)
-    sys.exit(result if isinstance(result, int) else 0)

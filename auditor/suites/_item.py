@@ -29,6 +29,8 @@ class Item:
 
     Items without framing variants have the single framing ``"default"``; the ``framing`` suite
     gives each item an ``"evaluation"`` and a ``"deployment"`` rendering of the same request.
+    ``tags`` describe the item (e.g. ``"roleplay"``, ``"fiction"``) for breakdowns; they do not
+    change what the model sees and are left out of :attr:`content_hash`.
     """
 
     id: str
@@ -37,6 +39,8 @@ class Item:
     messages: tuple[Message, ...]
     suite: str = ""
     framings: tuple[tuple[str, tuple[Message, ...]], ...] = field(default=())
+    # Descriptive labels (phrasing style, source type); not part of the content hash.
+    tags: tuple[str, ...] = field(default=())
 
     def rendered(self) -> tuple[tuple[str, tuple[Message, ...]], ...]:
         """(framing, messages) pairs to evaluate: the framings, or ``default`` alone."""
@@ -50,7 +54,9 @@ class Item:
             "category": self.category,
             "expected": str(self.expected),
             "messages": [[m.role, m.content] for m in self.messages],
-            "framings": [[name, [[m.role, m.content] for m in msgs]] for name, msgs in self.framings],
+            "framings": [
+                [name, [[m.role, m.content] for m in msgs]] for name, msgs in self.framings
+            ],
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
