@@ -1,1 +1,66 @@
-"""Self-contained HTML audit reports and their versioned JSON twin."""
+"""Self-contained HTML audit reports and their versioned JSON twin.
+
+The report is a typed, versioned model (:class:`Report`, ``schema_version`` 1); ``report.json``
+is that model serialised and ``report.html`` is rendered from it and nothing else.
+"""
+
+from reports._model import (
+    SCHEMA_VERSION,
+    VERDICTS,
+    CategoryRow,
+    DerivativeResult,
+    DiscordantExample,
+    EvalAwareness,
+    FramingGap,
+    GenerationSetting,
+    Headline,
+    JudgeAgreement,
+    JudgeProvenance,
+    LineageEdge,
+    LineageNode,
+    LineageView,
+    Methods,
+    ModelProvenance,
+    ModelSummary,
+    NotAudited,
+    PackageVersion,
+    PairedResult,
+    Provenance,
+    ReasoningBlock,
+    Report,
+    SuiteProvenance,
+    TraceStats,
+)
+from reports._serde import from_json, load_report, to_dict, to_json
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "VERDICTS",
+    "CategoryRow",
+    "DerivativeResult",
+    "DiscordantExample",
+    "EvalAwareness",
+    "FramingGap",
+    "GenerationSetting",
+    "Headline",
+    "JudgeAgreement",
+    "JudgeProvenance",
+    "LineageEdge",
+    "LineageNode",
+    "LineageView",
+    "Methods",
+    "ModelProvenance",
+    "ModelSummary",
+    "NotAudited",
+    "PackageVersion",
+    "PairedResult",
+    "Provenance",
+    "ReasoningBlock",
+    "Report",
+    "SuiteProvenance",
+    "TraceStats",
+    "from_json",
+    "load_report",
+    "to_dict",
+    "to_json",
+]
