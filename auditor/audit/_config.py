@@ -1,0 +1,170 @@
+"""Audit configuration: one frozen record, read from TOML and overridden by the CLI.
+
+Every option of ``auditor audit`` can come from the ``[audit]`` table of a TOML file (or the
+file's top level); options given on the command line win. Unknown keys are an error, so a
+typo in a scheduled scan's config fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import UsageError
+
+RELATIONS = ("finetune", "quantized", "adapter", "merge")
+FAIL_ON = ("degraded", "inconclusive")
+DEFAULT_QUANT_TYPES = ("Q4_K_M", "Q8_0")
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionPolicy:
+    """Which lineage nodes are evaluated.
+
+    ``relations`` keeps derivatives reached by those edge relations (empty: all).
+    ``top_n_per_relation`` keeps the N most downloaded per relation (0: no limit).
+    ``include`` always keeps, ``exclude`` always drops (node ids, case-insensitive).
+    ``quant_types`` picks the GGUF files of a quantized repo; ``all_quants`` takes every file.
+    """
+
+    relations: tuple[str, ...] = ()
+    min_downloads: int = 0
+    top_n_per_relation: int = 0
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    quant_types: tuple[str, ...] = DEFAULT_QUANT_TYPES
+    all_quants: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditConfig:
+    """Everything one audit needs; recorded in the report's provenance."""
+
+    root: str = ""
+    lineage: Path | None = None
+    local: tuple[Path, ...] = ()
+    suites: tuple[str, ...] = ("harm", "benign-twins")
+    store: Path = Path("audit.db")
+    out: Path = Path("audit-report")
+    # lineage crawl
+    depth: int = 3
+    max_nodes: int = 5000
+    refresh: bool = False
+    # selection
+    selection: SelectionPolicy = field(default_factory=SelectionPolicy)
+    overrides: tuple[tuple[str, str], ...] = ()  # node id -> model reference (e.g. openai:...)
+    # generation
+    limit: int | None = None
+    max_new_tokens: int = 256
+    seed: int = 0
+    samples: int = 1
+    temperature: float = 0.0
+    backend: str = "auto"
+    device: str = "auto"
+    threads: int | None = None
+    n_gpu_layers: int = 0
+    batch_size: int = 8
+    trust_remote_code: bool = False
+    allow_pickle: bool = False
+    memory_limit_gb: float | None = None  # default: what the machine has available
+    # judging and statistics
+    judge: str = "heuristic"
+    margin: float = 0.03
+    alpha: float = 0.05
+    early_stop: bool = False
+    fail_on: str = "degraded"
+
+    def validate(self) -> AuditConfig:
+        """Raise :class:`UsageError` for values no audit can run with; return self."""
+        bad = [r for r in self.selection.relations if r not in RELATIONS]
+        if bad:
+            raise UsageError(f"unknown relation(s) {bad}; choose from {', '.join(RELATIONS)}")
+        if self.fail_on not in FAIL_ON:
+            raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+        if not 0 < self.margin < 1:
+            raise UsageError(f"margin must be between 0 and 1, not {self.margin}")
+        if not 0 < self.alpha < 1:
+            raise UsageError(f"alpha must be between 0 and 1, not {self.alpha}")
+        if self.samples < 1 or self.max_new_tokens < 1:
+            raise UsageError("samples and max_new_tokens must be at least 1")
+        if not self.suites:
+            raise UsageError("at least one suite is needed")
+        if not (self.root or self.lineage or self.local):
+            raise UsageError("give a root id, a lineage JSON file (--lineage) or --local folders")
+        return self
+
+
+_PATH_FIELDS = {"lineage", "store", "out"}
+_TUPLE_FIELDS = {"local", "suites"}
+_SELECTION_FIELDS = {f.name for f in fields(SelectionPolicy)}
+
+
+def _coerce(name: str, value: Any, base: Path) -> Any:
+    if name in _PATH_FIELDS:
+        return (base / str(value)).resolve() if value is not None else None
+    if name == "local":
+        return tuple((base / str(v)).resolve() for v in _as_list(name, value))
+    if name in _TUPLE_FIELDS:
+        return tuple(str(v) for v in _as_list(name, value))
+    if name == "overrides":
+        if not isinstance(value, dict):
+            raise UsageError("'overrides' must be a table of node id = model reference")
+        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+    return value
+
+
+def _as_list(name: str, value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return value
+    raise UsageError(f"'{name}' must be a string or a list")
+
+
+def config_from_mapping(data: dict[str, Any], *, base: Path = Path(".")) -> AuditConfig:
+    """Build a config from a parsed TOML table; relative paths are relative to ``base``."""
+    known = {f.name for f in fields(AuditConfig)} - {"selection"}
+    top: dict[str, Any] = {}
+    sel: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name == "selection" and isinstance(value, dict):
+            for skey, svalue in value.items():
+                sname = skey.replace("-", "_")
+                if sname not in _SELECTION_FIELDS:
+                    raise UsageError(f"unknown selection option {skey!r}")
+                sel[sname] = tuple(svalue) if isinstance(svalue, list) else svalue
+        elif name in _SELECTION_FIELDS:
+            sel[name] = tuple(value) if isinstance(value, list) else value
+        elif name in known:
+            top[name] = _coerce(name, value, base)
+        else:
+            raise UsageError(f"unknown audit option {key!r}")
+    try:
+        return AuditConfig(selection=SelectionPolicy(**sel), **top)
+    except TypeError as exc:
+        raise UsageError(f"bad audit configuration: {exc}") from None
+
+
+def load_config_file(path: Path) -> AuditConfig:
+    """Read an audit config from TOML (the ``[audit]`` table, or the top level)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path} is not valid TOML: {exc}") from None
+    table = data.get("audit", data)
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [audit] must be a table")
+    return config_from_mapping(table, base=path.parent)
+
+
+def with_overrides(config: AuditConfig, **given: Any) -> AuditConfig:
+    """Apply command-line values; ``None`` means "not given on the command line"."""
+    top = {k: v for k, v in given.items() if v is not None and k not in _SELECTION_FIELDS}
+    sel = {k: v for k, v in given.items() if v is not None and k in _SELECTION_FIELDS}
+    selection = replace(config.selection, **sel) if sel else config.selection
+    return replace(config, selection=selection, **top)
