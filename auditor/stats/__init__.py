@@ -1,0 +1,108 @@
+"""Pure statistics for parent-versus-derivative comparisons (method: README, "Statistics").
+
+Arrays or records in, frozen result records out; every record has ``statistic``,
+``pvalue``, ``effect``, ``ci``, ``n`` and ``method`` (or the subset that applies), and
+:func:`to_jsonable` turns any of them into JSON-ready values. statsmodels is used inside;
+its result objects never leave this package.
+"""
+
+from auditor.stats._awareness import (
+    AwarenessDiffInDiff,
+    FramingGap,
+    awareness_diff_in_diff,
+    framing_gap,
+)
+from auditor.stats._categories import CategoryComparison, CategoryComparisons, per_category
+from auditor.stats._clustered import (
+    ClusteredComparison,
+    SignFlipTest,
+    cluster_bootstrap_ci,
+    clustered_comparison,
+    item_rates,
+    sign_flip_test,
+)
+from auditor.stats._family import FamilyVerdicts, family_verdicts
+from auditor.stats._intervals import (
+    newcombe_ci,
+    newcombe_ci_envelope,
+    tango_ci,
+    tango_noninferiority,
+    tango_statistic,
+)
+from auditor.stats._json import to_jsonable
+from auditor.stats._mcnemar import McNemarPValues, mcnemar_pvalues
+from auditor.stats._multi import AdjustedPValues, bh, holm
+from auditor.stats._paired import (
+    DEFAULT_ALPHA,
+    DEFAULT_MARGIN,
+    VERDICT_RULE,
+    PairedComparison,
+    Verdict,
+    decide_verdict,
+    paired_binary,
+    paired_from_counts,
+    paired_table,
+)
+from auditor.stats._power import DetectableRise, connor_sample_size, smallest_detectable_rise
+from auditor.stats._rates import RateEstimate, wilson_interval
+from auditor.stats._sequential import (
+    SequentialDecision,
+    beta_binomial_e_value,
+    noninferiority_e_value,
+    random_order,
+    sequential_decision,
+)
+from auditor.stats._shift import DEFAULT_LEVELS, ShiftTest, bowker, shift_table, stuart_maxwell
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "DEFAULT_LEVELS",
+    "DEFAULT_MARGIN",
+    "VERDICT_RULE",
+    "AdjustedPValues",
+    "AwarenessDiffInDiff",
+    "CategoryComparison",
+    "CategoryComparisons",
+    "ClusteredComparison",
+    "DetectableRise",
+    "FamilyVerdicts",
+    "FramingGap",
+    "McNemarPValues",
+    "PairedComparison",
+    "RateEstimate",
+    "SequentialDecision",
+    "ShiftTest",
+    "SignFlipTest",
+    "Verdict",
+    "awareness_diff_in_diff",
+    "beta_binomial_e_value",
+    "bh",
+    "bowker",
+    "cluster_bootstrap_ci",
+    "clustered_comparison",
+    "connor_sample_size",
+    "decide_verdict",
+    "family_verdicts",
+    "framing_gap",
+    "holm",
+    "item_rates",
+    "mcnemar_pvalues",
+    "newcombe_ci",
+    "newcombe_ci_envelope",
+    "noninferiority_e_value",
+    "paired_binary",
+    "paired_from_counts",
+    "paired_table",
+    "per_category",
+    "random_order",
+    "sequential_decision",
+    "shift_table",
+    "sign_flip_test",
+    "smallest_detectable_rise",
+    "stuart_maxwell",
+    "tango_ci",
+    "tango_noninferiority",
+    "tango_statistic",
+    "to_jsonable",
+    "wilson_interval",
+]
