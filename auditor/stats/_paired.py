@@ -108,15 +108,16 @@ def paired_from_counts(
     p = mcnemar_pvalues(b, c)
     m = b + c
     ni_stat, ni_p = tango_noninferiority(b, c, n, margin)
+    d: int | None = None
+    parent_rate: float | None = None
+    child_rate: float | None = None
     if a is not None:
-        d: int | None = n - a - b - c
-        assert d is not None
+        d = n - a - b - c
         newcombe, basis = newcombe_ci(a, b, c, d), "table"
-        parent_rate, child_rate = (a + c) / n, (a + b) / n
+        if n:
+            parent_rate, child_rate = (a + c) / n, (a + b) / n
     else:
-        d = None
         newcombe, basis = newcombe_ci_envelope(b, c, n), "envelope over concordant splits"
-        parent_rate = child_rate = None
     difference = (b - c) / n if n else 0.0
     detectable = smallest_detectable_rise(n, m / (2 * n) if n else 0.0, alpha, DEFAULT_POWER)
     tango = tango_ci(b, c, n)
