@@ -58,7 +58,9 @@ def gguf_metadata(path: Path) -> dict[str, Any]:
     file_type = out.get("general.file_type")
     if isinstance(file_type, int):
         try:
-            out["quantization"] = LlamaFileType(file_type).name.removeprefix("MOSTLY_")
+            out["quantization"] = (
+                LlamaFileType(file_type).name.removeprefix("MOSTLY_").removeprefix("ALL_")
+            )
         except ValueError:
             pass
     return out

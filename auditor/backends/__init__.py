@@ -1,0 +1,50 @@
+"""Backends: one ``Backend`` Protocol, implementations registered by name.
+
+Built in: ``transformers`` (safetensors, GGUF via dequantization, GPTQ/AWQ via gptqmodel),
+``llamacpp`` (GGUF through llama-cpp-python) and ``openai`` (any OpenAI-compatible server).
+Heavy libraries are imported only when a backend is loaded. Plug-ins register through the
+``auditor.backends`` entry-point group.
+"""
+
+from auditor.backends._chat import (
+    BUILTIN_TEMPLATES,
+    COMPLETION_MODE,
+    ChatFormat,
+    choose_chat_format,
+    render_chat,
+)
+from auditor.backends._protocol import Backend, BackendFactory
+from auditor.backends._reasoning import split_reasoning
+from auditor.backends._registry import (
+    auto_backend_name,
+    backend_names,
+    get_backend,
+    load_backend,
+    register_backend,
+)
+from auditor.backends._types import (
+    BackendOptions,
+    GenerationConfig,
+    GenerationRequest,
+    GenerationResult,
+)
+
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "COMPLETION_MODE",
+    "Backend",
+    "BackendFactory",
+    "BackendOptions",
+    "ChatFormat",
+    "GenerationConfig",
+    "GenerationRequest",
+    "GenerationResult",
+    "auto_backend_name",
+    "backend_names",
+    "choose_chat_format",
+    "get_backend",
+    "load_backend",
+    "register_backend",
+    "render_chat",
+    "split_reasoning",
+]

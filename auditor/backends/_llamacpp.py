@@ -1,0 +1,174 @@
+"""The llama.cpp backend (llama-cpp-python): GGUF files, sandboxed chat templates.
+
+The prompt is rendered here (embedded template, a builtin chosen by architecture, or plain
+completion) and tokenized by us, so llama-cpp-python's own chat handling, and its silent
+Llama-2 fallback for template-less files, is never used.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from auditor.backends._chat import (
+    ChatFormat,
+    choose_chat_format,
+    looks_instruction_tuned,
+    render_chat,
+    render_completion,
+    supports_thinking,
+)
+from auditor.backends._reasoning import split_reasoning
+from auditor.backends._types import (
+    BackendOptions,
+    GenerationConfig,
+    GenerationRequest,
+    GenerationResult,
+)
+from auditor.errors import BackendError, BackendUnavailableError, InputError
+from auditor.refs._identity import ResolvedModel
+
+log = logging.getLogger(__name__)
+
+
+def _import_llama() -> Any:
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            "the llamacpp backend needs llama-cpp-python: pip install "
+            "'supply-chain-auditor[gguf]' (or use --backend transformers)"
+        ) from exc
+    return llama_cpp
+
+
+class LlamaCppBackend:
+    """A GGUF model loaded once with llama-cpp-python; requests run one after another."""
+
+    name = "llamacpp"
+    batch_size = 1
+
+    def __init__(self, resolved: ResolvedModel, options: BackendOptions) -> None:
+        llama_cpp = _import_llama()
+        if resolved.path is None or not resolved.path.is_file():
+            raise InputError(f"GGUF file not found: {resolved.path}")
+        threads = options.threads or max(1, (os.cpu_count() or 2))
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(resolved.path),
+                n_ctx=options.n_ctx,
+                n_threads=threads,
+                n_gpu_layers=options.n_gpu_layers,
+                seed=0,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise BackendError(f"llama.cpp cannot load {resolved.path}: {exc}") from exc
+        meta: dict[str, str] = dict(self._llm.metadata)
+        self.chat = self._choose_format(resolved, options, meta)
+        self._bos = self._token_text(self._llm.token_bos())
+        self._eos = self._token_text(self._llm.token_eos())
+        self._add_bos = meta.get("tokenizer.ggml.add_bos_token", "true") != "false"
+        quant = resolved.identity.quantization
+        self.identity = resolved.identity.with_runtime(
+            backend=self.name, dtype=quant, chat_template=self.chat.label
+        )
+        log.info("llama.cpp: %s, chat template %s, %d threads", resolved.path.name,
+                 self.chat.label, threads)
+
+    @staticmethod
+    def _choose_format(
+        resolved: ResolvedModel, options: BackendOptions, meta: dict[str, str]
+    ) -> ChatFormat:
+        embedded = meta.get("tokenizer.chat_template")
+        label = "embedded"
+        if not embedded and resolved.tokenizer_dir is not None:
+            from auditor.backends._tokenizer_files import template_from_folder
+
+            embedded = template_from_folder(resolved.tokenizer_dir)
+            label = "tokenizer"
+        tuned = looks_instruction_tuned(
+            meta.get("general.finetune"),
+            meta.get("general.name"),
+            resolved.identity.file,
+            resolved.identity.repo_id,
+        )
+        return choose_chat_format(
+            options.chat_template,
+            embedded=embedded,
+            embedded_label=label,
+            architecture=meta.get("general.architecture"),
+            instruction_tuned=tuned,
+        )
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+    def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
+        """The exact text the model is given for a request."""
+        if self.chat.template is None:
+            return render_completion(request.messages)
+        thinking = config.enable_thinking if supports_thinking(self.chat.template) else None
+        return render_chat(
+            self.chat.template,
+            request.messages,
+            bos_token=self._bos,
+            eos_token=self._eos,
+            enable_thinking=thinking,
+        )
+
+    def _tokens(self, prompt: str) -> list[int]:
+        add_bos = self._add_bos and not (self._bos and prompt.startswith(self._bos))
+        tokens: list[int] = self._llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos,
+                                                special=True)
+        return tokens
+
+    def generate(
+        self, requests: Sequence[GenerationRequest], config: GenerationConfig
+    ) -> list[GenerationResult]:
+        return [self._one(request, config) for request in requests]
+
+    def _one(self, request: GenerationRequest, config: GenerationConfig) -> GenerationResult:
+        prompt = self.render(request, config)
+        tokens = self._tokens(prompt)
+        if len(tokens) + config.max_new_tokens > self._llm.n_ctx():
+            return GenerationResult(
+                response="", prompt_text=prompt, n_prompt_tokens=len(tokens),
+                error=f"prompt ({len(tokens)} tokens) + max new tokens exceeds the context "
+                f"({self._llm.n_ctx()}); raise --n-ctx or lower --max-new-tokens",
+            )
+        self._llm.reset()  # no KV-cache reuse across requests: results independent of order
+        try:
+            out: Any = self._llm.create_completion(
+                tokens,
+                max_tokens=config.max_new_tokens,
+                temperature=config.temperature,
+                top_p=config.top_p if not config.greedy else 1.0,
+                top_k=0,
+                min_p=0.0,
+                repeat_penalty=1.0,
+                seed=request.seed,
+            )
+        except (RuntimeError, ValueError) as exc:
+            return GenerationResult(response="", prompt_text=prompt, error=f"llama.cpp: {exc}")
+        choice = out["choices"][0]
+        reasoning, response = split_reasoning(choice["text"])
+        usage = out.get("usage") or {}
+        return GenerationResult(
+            response=response,
+            prompt_text=prompt,
+            reasoning=reasoning,
+            finish_reason=str(choice.get("finish_reason") or ""),
+            n_prompt_tokens=int(usage.get("prompt_tokens", len(tokens))),
+            n_completion_tokens=int(usage.get("completion_tokens", 0)),
+        )
+
+    def close(self) -> None:
+        llm = getattr(self, "_llm", None)
+        if llm is not None:
+            llm.close()
+            self._llm = None

@@ -1,0 +1,28 @@
+"""Separate a reasoning trace (``<think>...</think>``) from the answer."""
+
+from __future__ import annotations
+
+import re
+
+_OPEN = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
+
+
+def split_reasoning(text: str) -> tuple[str, str]:
+    """Return ``(reasoning, response)``.
+
+    Handles a complete ``<think>...</think>`` block, a closing tag without an opening one (the
+    chat template opened the block in the prompt), and an unclosed block (generation stopped
+    while thinking: everything is reasoning, the response is empty).
+    """
+    match = _OPEN.search(text)
+    if match is not None and not text[: match.start()].strip():
+        tag = match.group(1)
+        close = re.search(rf"</{tag}>", text[match.end() :], re.IGNORECASE)
+        if close is None:
+            return text[match.end() :].strip(), ""
+        reasoning = text[match.end() : match.end() + close.start()]
+        return reasoning.strip(), text[match.end() + close.end() :].strip()
+    close = re.search(r"</(think|thinking|reasoning)>", text, re.IGNORECASE)
+    if close is not None and match is None:
+        return text[: close.start()].strip(), text[close.end() :].strip()
+    return "", text.strip()

@@ -1,0 +1,245 @@
+"""The transformers backend: safetensors (or opted-in pickle) checkpoints, GGUF through
+transformers' dequantization, GPTQ/AWQ through gptqmodel; batched greedy generation with
+left padding; the tokenizer's chat template rendered in a sandbox."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from auditor.backends._chat import (
+    ChatFormat,
+    choose_chat_format,
+    looks_instruction_tuned,
+    render_chat,
+    render_completion,
+    supports_thinking,
+)
+from auditor.backends._hf_safety import check_remote_code, check_weights
+from auditor.backends._reasoning import split_reasoning
+from auditor.backends._types import (
+    BackendOptions,
+    GenerationConfig,
+    GenerationRequest,
+    GenerationResult,
+)
+from auditor.errors import BackendError, BackendUnavailableError, InputError, UsageError
+from auditor.refs._identity import ResolvedModel
+
+log = logging.getLogger(__name__)
+
+HF_EXTRA = "pip install 'supply-chain-auditor[hf]' (install a CPU torch first on CPU machines)"
+GPTQ_EXTRA = (
+    "pip install 'supply-chain-auditor[gptq]' (gptqmodel: transformers 5 loads GPTQ and AWQ "
+    "checkpoints only through it; auto-gptq and autoawq are archived upstream)"
+)
+
+
+def _import_hf() -> tuple[Any, Any]:
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise BackendUnavailableError(f"the transformers backend needs {HF_EXTRA}") from exc
+    return torch, transformers
+
+
+def _pick_device(torch: Any, option: str) -> str:
+    if option != "auto":
+        return option
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _pick_dtype(torch: Any, option: str, device: str, fmt: str) -> Any:
+    if option != "auto":
+        try:
+            return getattr(torch, option)
+        except AttributeError:
+            raise UsageError(f"unknown dtype {option!r} (float32, bfloat16, float16)") from None
+    if device == "cpu" or fmt == "gguf":
+        return torch.float32  # half precision is slow or unsupported for many CPU kernels
+    return "auto"  # the checkpoint's own dtype on accelerators
+
+
+class TransformersBackend:
+    """A model loaded once with transformers; greedy requests are batched with left padding."""
+
+    name = "transformers"
+
+    def __init__(self, resolved: ResolvedModel, options: BackendOptions) -> None:
+        torch, transformers = _import_hf()
+        self._torch = torch
+        identity = resolved.identity
+        folder = resolved.hf_dir
+        if folder is None or not folder.is_dir():
+            raise InputError(f"model folder not found: {folder}")
+        fmt = identity.format
+        gguf_file = identity.file if fmt == "gguf" else None
+        if fmt in ("gptq", "awq") and importlib.util.find_spec("gptqmodel") is None:
+            raise BackendUnavailableError(f"{identity.reference} is a {fmt} checkpoint: "
+                                          f"{GPTQ_EXTRA}")
+        if gguf_file is None:
+            check_remote_code(folder, trust_remote_code=options.trust_remote_code)
+            safetensors_only = check_weights(folder, allow_pickle=options.allow_pickle)
+        else:
+            safetensors_only = False
+        self.device = _pick_device(torch, options.device)
+        dtype = _pick_dtype(torch, options.dtype, self.device, fmt)
+        if options.threads:
+            torch.set_num_threads(options.threads)
+        self.tokenizer = self._load_tokenizer(transformers, folder, gguf_file, options)
+        self.model = self._load_model(transformers, folder, gguf_file, dtype, safetensors_only,
+                                      options)
+        self.chat = self._choose_format(resolved, options)
+        default_batch = 8 if self.device != "cpu" else 4
+        self.batch_size = max(1, options.batch_size or default_batch)
+        real_dtype = str(self.model.dtype).removeprefix("torch.")
+        self.identity = identity.with_runtime(
+            backend=self.name, dtype=real_dtype, chat_template=self.chat.label
+        )
+        log.info("transformers: %s on %s (%s), chat template %s", identity.reference,
+                 self.device, real_dtype, self.chat.label)
+
+    def _load_tokenizer(self, transformers: Any, folder: Any, gguf_file: str | None,
+                        options: BackendOptions) -> Any:
+        kwargs: dict[str, Any] = {"trust_remote_code": options.trust_remote_code}
+        if gguf_file:
+            kwargs["gguf_file"] = gguf_file
+        try:
+            tok = transformers.AutoTokenizer.from_pretrained(str(folder), **kwargs)
+        except (OSError, ValueError) as exc:
+            raise BackendError(f"cannot load the tokenizer of {folder}: {exc}") from exc
+        tok.padding_side = "left"
+        if tok.pad_token is None:
+            tok.pad_token = tok.eos_token or tok.unk_token
+        return tok
+
+    def _load_model(self, transformers: Any, folder: Any, gguf_file: str | None, dtype: Any,
+                    safetensors_only: bool, options: BackendOptions) -> Any:
+        kwargs: dict[str, Any] = {"trust_remote_code": options.trust_remote_code, "dtype": dtype}
+        if gguf_file:
+            kwargs["gguf_file"] = gguf_file
+        elif safetensors_only:
+            kwargs["use_safetensors"] = True
+        try:
+            model = transformers.AutoModelForCausalLM.from_pretrained(str(folder), **kwargs)
+        except ImportError as exc:
+            raise BackendUnavailableError(f"cannot load {folder}: {exc}. {GPTQ_EXTRA}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise BackendError(f"transformers cannot load {folder}: {exc}") from exc
+        model.to(self.device)
+        model.eval()
+        return model
+
+    def _choose_format(self, resolved: ResolvedModel, options: BackendOptions) -> ChatFormat:
+        template = getattr(self.tokenizer, "chat_template", None)
+        if isinstance(template, dict):
+            template = template.get("default") or next(iter(template.values()), None)
+        config = self.model.config
+        return choose_chat_format(
+            options.chat_template,
+            embedded=template if isinstance(template, str) else None,
+            embedded_label="embedded" if resolved.identity.format == "gguf" else "tokenizer",
+            architecture=getattr(config, "model_type", None),
+            instruction_tuned=looks_instruction_tuned(
+                resolved.identity.repo_id, resolved.identity.local_name, resolved.identity.file
+            ),
+        )
+
+    def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
+        """The exact text the model is given for a request."""
+        if self.chat.template is None:
+            return render_completion(request.messages)
+        thinking = config.enable_thinking if supports_thinking(self.chat.template) else None
+        return render_chat(
+            self.chat.template,
+            request.messages,
+            bos_token=self.tokenizer.bos_token or "",
+            eos_token=self.tokenizer.eos_token or "",
+            enable_thinking=thinking,
+        )
+
+    def generate(
+        self, requests: Sequence[GenerationRequest], config: GenerationConfig
+    ) -> list[GenerationResult]:
+        prompts = [self.render(r, config) for r in requests]
+        if config.greedy:
+            return self._batch(prompts, config, seed=None)
+        # Sampling: one request at a time, each seeded, so a result never depends on batching.
+        out: list[GenerationResult] = []
+        for prompt, request in zip(prompts, requests, strict=True):
+            out.extend(self._batch([prompt], config, seed=request.seed))
+        return out
+
+    def _hf_config(self, transformers: Any, config: GenerationConfig) -> Any:
+        own = self.model.generation_config
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": config.max_new_tokens,
+            "do_sample": not config.greedy,
+            "pad_token_id": self.tokenizer.pad_token_id,
+            "eos_token_id": own.eos_token_id or self.tokenizer.eos_token_id,
+            "bos_token_id": own.bos_token_id,
+        }
+        if not config.greedy:
+            kwargs.update(temperature=config.temperature, top_p=config.top_p, top_k=0)
+        return transformers.GenerationConfig(**kwargs)
+
+    def _batch(
+        self, prompts: list[str], config: GenerationConfig, seed: int | None
+    ) -> list[GenerationResult]:
+        import transformers
+
+        torch = self._torch
+        add_special = self.chat.completion_mode
+        enc = self.tokenizer(prompts, return_tensors="pt", padding=True,
+                             add_special_tokens=add_special).to(self.device)
+        if seed is not None:
+            torch.manual_seed(seed)
+        try:
+            with torch.inference_mode():
+                output = self.model.generate(
+                    **enc, generation_config=self._hf_config(transformers, config)
+                )
+        except (RuntimeError, ValueError) as exc:
+            return [GenerationResult("", p, error=f"transformers: {exc}") for p in prompts]
+        width = enc["input_ids"].shape[1]
+        eos = self._eos_ids()
+        results = []
+        for row, prompt in enumerate(prompts):
+            results.append(self._result(output[row, width:].tolist(), prompt,
+                                        int(enc["attention_mask"][row].sum()), eos))
+        return results
+
+    def _eos_ids(self) -> set[int]:
+        value = self.model.generation_config.eos_token_id or self.tokenizer.eos_token_id
+        ids = value if isinstance(value, list) else [value]
+        return {int(i) for i in ids if i is not None}
+
+    def _result(self, tokens: list[int], prompt: str, n_prompt: int,
+                eos: set[int]) -> GenerationResult:
+        finish = "length"
+        for index, token in enumerate(tokens):
+            if token in eos:
+                tokens, finish = tokens[: index + 1], "stop"
+                break
+        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+        reasoning, response = split_reasoning(text)
+        return GenerationResult(
+            response=response,
+            prompt_text=prompt,
+            reasoning=reasoning,
+            finish_reason=finish,
+            n_prompt_tokens=n_prompt,
+            n_completion_tokens=len(tokens),
+        )
+
+    def close(self) -> None:
+        self.model = None
+        if self.device.startswith("cuda"):
+            self._torch.cuda.empty_cache()
