@@ -1,0 +1,31 @@
+"""Suites: the items every model is evaluated on.
+
+Built-in suites ship as package data (``auditor/suites/data/*.jsonl``, the native format described
+in docs/SUITES.md); public benchmark files (HarmBench, JailbreakBench, StrongREJECT, XSTest),
+generic CSV/JSONL and Hub datasets load onto the same :class:`Item` records.
+"""
+
+from __future__ import annotations
+
+from auditor.suites._formats import Columns
+from auditor.suites._item import Expected, Item, Message
+from auditor.suites._load import BUILTIN_NAMES, FORMAT_NAMES, builtin_suites, load_suite
+from auditor.suites._native import dump_native, item_to_record
+from auditor.suites._suite import SCHEMA_VERSION, Suite, SuiteInfo, suite_hash
+
+__all__ = [
+    "BUILTIN_NAMES",
+    "FORMAT_NAMES",
+    "SCHEMA_VERSION",
+    "Columns",
+    "Expected",
+    "Item",
+    "Message",
+    "Suite",
+    "SuiteInfo",
+    "builtin_suites",
+    "dump_native",
+    "item_to_record",
+    "load_suite",
+    "suite_hash",
+]

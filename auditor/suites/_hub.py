@@ -1,0 +1,135 @@
+"""Fetching a suite file from a Hugging Face Hub dataset repository.
+
+Reference syntax: ``hf:ORG/NAME[@REVISION][:PATH/IN/REPO]`` (the ``hf:`` prefix may be left out
+when no local file of that name exists). Without a path the dataset must hold exactly one
+data file (CSV, TSV, JSONL, JSON or Parquet); otherwise the error lists them to choose from.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.backoff import RetryPolicy, call_with_backoff
+from auditor.errors import SuiteError
+from auditor.suites._rows import TABULAR_SUFFIXES
+
+log = logging.getLogger(__name__)
+
+HUB_REF_RE = re.compile(
+    r"^(?:hf:)?(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)(?:@(?P<rev>[\w./-]+?))?(?::(?P<file>.+))?$"
+)
+_POLICY = RetryPolicy(max_attempts=3, base_delay=0.5, max_delay=10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class HubRef:
+    """A parsed Hub dataset reference."""
+
+    repo: str
+    revision: str | None
+    file: str | None
+
+
+def parse_hub_ref(ref: str) -> HubRef | None:
+    """The parts of ``hf:ORG/NAME[@REV][:FILE]``, or None when ``ref`` is not one."""
+    match = HUB_REF_RE.match(ref)
+    if not match:
+        return None
+    return HubRef(match["repo"], match["rev"], match["file"])
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFile:
+    """A dataset file downloaded (or found in the cache) with the commit it came from."""
+
+    path: Path
+    repo: str
+    revision: str
+    file: str
+
+    @property
+    def source(self) -> str:
+        return f"hf:{self.repo}@{self.revision}:{self.file}"
+
+
+def fetch_dataset_file(ref: HubRef) -> FetchedFile:
+    """Download the data file named by ``ref`` (the endpoint honours ``HF_ENDPOINT``)."""
+    try:
+        from huggingface_hub import HfApi, hf_hub_download
+    except ImportError:  # pragma: no cover - a core dependency
+        raise SuiteError("loading a Hub dataset needs huggingface_hub") from None
+    endpoint = os.environ.get("HF_ENDPOINT") or None
+    api = HfApi(endpoint=endpoint)
+    try:
+        info = call_with_backoff(
+            lambda: api.dataset_info(ref.repo, revision=ref.revision),
+            policy=_POLICY, what=f"dataset info for {ref.repo}",
+        )
+        sha = info.sha or ref.revision or "main"
+        files = [s.rfilename for s in (info.siblings or [])]
+        filename = _choose_file(ref, files)
+        local = call_with_backoff(
+            lambda: hf_hub_download(
+                ref.repo, filename, repo_type="dataset", revision=sha, endpoint=endpoint
+            ),
+            policy=_POLICY, what=f"download of {ref.repo}/{filename}",
+        )
+    except SuiteError:
+        raise
+    except Exception as exc:
+        raise _explain(exc, ref) from None
+    log.info("fetched %s/%s at %s", ref.repo, filename, sha)
+    return FetchedFile(Path(local), ref.repo, sha, filename)
+
+
+def _choose_file(ref: HubRef, files: list[str]) -> str:
+    if ref.file is not None:
+        if ref.file not in files:
+            raise SuiteError(
+                f"dataset {ref.repo} has no file {ref.file!r}; it has {sorted(files)[:30]}"
+            )
+        return ref.file
+    data = sorted(f for f in files if f.lower().endswith(TABULAR_SUFFIXES))
+    if len(data) == 1:
+        return data[0]
+    if not data:
+        raise SuiteError(
+            f"dataset {ref.repo} has no CSV/TSV/JSONL/JSON/Parquet file to read as a suite"
+        )
+    listing = ", ".join(data[:20]) + (" ..." if len(data) > 20 else "")
+    raise SuiteError(
+        f"dataset {ref.repo} has {len(data)} data files; pick one with "
+        f"hf:{ref.repo}:FILE (files: {listing})"
+    )
+
+
+def _explain(exc: Exception, ref: HubRef) -> SuiteError:
+    """Turn a huggingface_hub / network exception into an actionable message."""
+    name = type(exc).__name__
+    if name == "OfflineModeIsEnabled" or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true"):
+        return SuiteError(
+            f"cannot fetch dataset {ref.repo}: Hub access is switched off (HF_HUB_OFFLINE); "
+            "download the file elsewhere and pass its path"
+        )
+    if name in ("RepositoryNotFoundError", "GatedRepoError"):
+        return SuiteError(
+            f"dataset {ref.repo} was not found on the Hub, or it is private or gated "
+            "(log in with `hf auth login` or set HF_TOKEN if you have access)"
+        )
+    if name == "RevisionNotFoundError":
+        return SuiteError(f"dataset {ref.repo} has no revision {ref.revision!r}")
+    if name in ("EntryNotFoundError", "RemoteEntryNotFoundError"):
+        return SuiteError(f"dataset {ref.repo} has no file {ref.file!r} at that revision")
+    return SuiteError(
+        f"cannot reach the Hub to fetch dataset {ref.repo} ({name}: {_short(exc)}); "
+        "check the network (or HF_ENDPOINT), or download the file and pass its path"
+    )
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return text[:200]
