@@ -4,6 +4,7 @@ The report is a typed, versioned model (:class:`Report`, ``schema_version`` 1); 
 is that model serialised and ``report.html`` is rendered from it and nothing else.
 """
 
+from reports._html import render_html, write_report
 from reports._model import (
     SCHEMA_VERSION,
     VERDICTS,
@@ -61,6 +62,8 @@ __all__ = [
     "TraceStats",
     "from_json",
     "load_report",
+    "render_html",
     "to_dict",
     "to_json",
+    "write_report",
 ]
