@@ -52,6 +52,7 @@ class LlamaCppBackend:
 
     def __init__(self, resolved: ResolvedModel, options: BackendOptions) -> None:
         llama_cpp = _import_llama()
+        self._is_eog = llama_cpp.llama_vocab_is_eog
         if resolved.path is None or not resolved.path.is_file():
             raise InputError(f"GGUF file not found: {resolved.path}")
         threads = options.threads or max(1, (os.cpu_count() or 2))
@@ -141,31 +142,49 @@ class LlamaCppBackend:
                 error=f"prompt ({len(tokens)} tokens) + max new tokens exceeds the context "
                 f"({self._llm.n_ctx()}); raise --n-ctx or lower --max-new-tokens",
             )
-        self._llm.reset()  # no KV-cache reuse across requests: results independent of order
         try:
-            out: Any = self._llm.create_completion(
-                tokens,
-                max_tokens=config.max_new_tokens,
-                temperature=config.temperature,
-                top_p=config.top_p if not config.greedy else 1.0,
-                top_k=0,
-                min_p=0.0,
-                repeat_penalty=1.0,
-                seed=request.seed,
-            )
+            out, finish = self._decode(tokens, request.seed, config)
         except (RuntimeError, ValueError) as exc:
             return GenerationResult(response="", prompt_text=prompt, error=f"llama.cpp: {exc}")
-        choice = out["choices"][0]
-        reasoning, response = split_reasoning(choice["text"])
-        usage = out.get("usage") or {}
+        text = self._llm.detokenize(out).decode("utf-8", errors="replace")
+        reasoning, response = split_reasoning(text)
         return GenerationResult(
             response=response,
             prompt_text=prompt,
             reasoning=reasoning,
-            finish_reason=str(choice.get("finish_reason") or ""),
-            n_prompt_tokens=int(usage.get("prompt_tokens", len(tokens))),
-            n_completion_tokens=int(usage.get("completion_tokens", 0)),
+            finish_reason=finish,
+            n_prompt_tokens=len(tokens),
+            n_completion_tokens=len(out),
         )
+
+    def _decode(
+        self, tokens: list[int], seed: int, config: GenerationConfig
+    ) -> tuple[list[int], str]:
+        """Up to ``max_new_tokens`` tokens, stopping at an end-of-generation token.
+
+        Our own loop over ``Llama.generate`` (not ``create_completion``, which can overshoot
+        the token limit around multi-byte characters and drops undecodable bytes). The KV cache
+        is reset for every request, so results never depend on the order of requests.
+        """
+        self._llm.reset()
+        self._llm.set_seed(seed)
+        vocab = self._llm._model.vocab
+        out: list[int] = []
+        for token in self._llm.generate(
+            tokens,
+            temp=config.temperature,
+            top_k=0,
+            top_p=config.top_p if not config.greedy else 1.0,
+            min_p=0.0,
+            repeat_penalty=1.0,
+            reset=True,
+        ):
+            if self._is_eog(vocab, token):
+                return out, "stop"
+            out.append(token)
+            if len(out) >= config.max_new_tokens:
+                break
+        return out, "length"
 
     def close(self) -> None:
         llm = getattr(self, "_llm", None)

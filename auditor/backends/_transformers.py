@@ -226,7 +226,7 @@ class TransformersBackend:
         finish = "length"
         for index, token in enumerate(tokens):
             if token in eos:
-                tokens, finish = tokens[: index + 1], "stop"
+                tokens, finish = tokens[:index], "stop"
                 break
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
         reasoning, response = split_reasoning(text)

@@ -1,0 +1,209 @@
+"""``run_eval``: generate a suite's items with one model, committing each result as it comes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from auditor.backends._protocol import Backend
+from auditor.backends._registry import load_backend
+from auditor.backends._types import BackendOptions, GenerationConfig, GenerationResult
+from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.runner._work import WorkUnit, expand
+from auditor.store._records import GenerationRecord
+from auditor.store._sqlite import Store
+from auditor.suites._item import Item
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RunProgress:
+    """Reported after loading and after each batch. ``phase``: loading | generating | done."""
+
+    phase: str
+    total: int  # generations this run must produce (stored ones excluded)
+    done: int
+    skipped: int  # already in the store
+    errors: int
+    completion_tokens: int
+    elapsed: float  # seconds generating (model loading excluded)
+    model: str
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a run did. ``identity`` is None when everything was already stored (no load)."""
+
+    model: str
+    identity: ModelIdentity | None
+    suite: str
+    gen_config_hash: str
+    requested: int
+    skipped: int
+    generated: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    load_seconds: float
+    generate_seconds: float
+    stopped_early: bool
+
+    @property
+    def tokens_per_second(self) -> float:
+        if self.generate_seconds <= 0:
+            return 0.0
+        return self.completion_tokens / self.generate_seconds
+
+
+ProgressCallback = Callable[[RunProgress], None]
+
+
+def run_eval(
+    resolved: ResolvedModel,
+    items: Iterable[Item],
+    store: Store,
+    config: GenerationConfig,
+    *,
+    suite: str = "",
+    backend: str | Backend = "auto",
+    options: BackendOptions | None = None,
+    progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RunSummary:
+    """Generate every (item, framing, sample) not yet stored for this model and config.
+
+    The model is loaded once, and only when something is left to generate. Each result is
+    committed as soon as its batch returns, so a killed run resumes where it stopped.
+    ``backend`` is a name (``auto``, ``transformers``...) or an already loaded backend (the
+    caller then owns it). ``should_stop()`` is checked between batches (early stopping).
+    Failed requests are stored with ``error`` set and retried by the next run.
+    """
+    units = expand(items, config)
+    model = resolved.key
+    done = store.done_keys(model, config.hash)
+    todo = [u for u in units if u.key(model, config.hash) not in done]
+    skipped = len(units) - len(todo)
+    counters = _Counters(total=len(todo), skipped=skipped, model=model)
+    if not todo:
+        log.info("%s: all %d generations already stored", model, len(units))
+        counters.report(progress, "done")
+        return counters.summary(None, suite, config, len(units), 0.0, False)
+    counters.report(progress, "loading")
+    started = time.perf_counter()
+    owned = isinstance(backend, str)
+    loaded = load_backend(resolved, backend, options) if isinstance(backend, str) else backend
+    load_seconds = time.perf_counter() - started
+    try:
+        stopped = _generate_all(loaded, todo, store, config, suite, counters, progress,
+                                should_stop)
+    finally:
+        if owned:
+            loaded.close()
+    counters.report(progress, "done")
+    return counters.summary(loaded.identity, suite, config, len(units), load_seconds, stopped)
+
+
+def _generate_all(
+    backend: Backend,
+    todo: list[WorkUnit],
+    store: Store,
+    config: GenerationConfig,
+    suite: str,
+    counters: _Counters,
+    progress: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None,
+) -> bool:
+    identity_json = backend.identity.to_json()
+    size = max(1, backend.batch_size)
+    counters.start()
+    for start in range(0, len(todo), size):
+        if should_stop is not None and should_stop():
+            log.info("stopping early after %d generations", counters.done)
+            return True
+        batch = todo[start : start + size]
+        results = backend.generate([u.request for u in batch], config)
+        for unit, result in zip(batch, results, strict=True):
+            store.put_generation(_record(unit, result, backend, identity_json, config, suite))
+            counters.add(result)
+        counters.report(progress, "generating")
+    return False
+
+
+def _record(
+    unit: WorkUnit,
+    result: GenerationResult,
+    backend: Backend,
+    identity_json: str,
+    config: GenerationConfig,
+    suite: str,
+) -> GenerationRecord:
+    return GenerationRecord(
+        model=backend.identity.key,
+        identity_json=identity_json,
+        suite=suite or unit.item.suite,
+        item_id=unit.item.id,
+        item_hash=unit.item.content_hash,
+        category=unit.item.category,
+        expected=str(unit.item.expected),
+        framing=unit.framing,
+        gen_config_hash=config.hash,
+        gen_config_json=config.to_json(),
+        sample=unit.sample,
+        seed=unit.seed,
+        prompt_json=unit.prompt_json,
+        prompt_text=result.prompt_text,
+        response=result.response,
+        reasoning=result.reasoning,
+        finish_reason=result.finish_reason,
+        error=result.error,
+        n_prompt_tokens=result.n_prompt_tokens,
+        n_completion_tokens=result.n_completion_tokens,
+    )
+
+
+class _Counters:
+    """Mutable tallies behind the frozen progress and summary records."""
+
+    def __init__(self, total: int, skipped: int, model: str) -> None:
+        self.total, self.skipped, self.model = total, skipped, model
+        self.done = self.errors = self.prompt_tokens = self.completion_tokens = 0
+        self._t0: float | None = None
+
+    def start(self) -> None:
+        self._t0 = time.perf_counter()
+
+    @property
+    def elapsed(self) -> float:
+        return 0.0 if self._t0 is None else time.perf_counter() - self._t0
+
+    def add(self, result: GenerationResult) -> None:
+        self.done += 1
+        self.errors += bool(result.error)
+        self.prompt_tokens += result.n_prompt_tokens
+        self.completion_tokens += result.n_completion_tokens
+
+    def report(self, progress: ProgressCallback | None, phase: str) -> None:
+        if progress is not None:
+            progress(RunProgress(phase, self.total, self.done, self.skipped, self.errors,
+                                 self.completion_tokens, self.elapsed, self.model))
+
+    def summary(self, identity: ModelIdentity | None, suite: str, config: GenerationConfig,
+                requested: int, load_seconds: float, stopped: bool) -> RunSummary:
+        return RunSummary(
+            model=self.model, identity=identity, suite=suite, gen_config_hash=config.hash,
+            requested=requested, skipped=self.skipped, generated=self.done, errors=self.errors,
+            prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
+            load_seconds=load_seconds, generate_seconds=self.elapsed, stopped_early=stopped,
+        )
+
+
+def units_for(items: Sequence[Item], config: GenerationConfig) -> int:
+    """How many generations ``items`` ask for under ``config`` (framings x samples)."""
+    return len(expand(items, config))
