@@ -1,0 +1,157 @@
+"""Hub access for the crawler: the real ``huggingface_hub`` client behind our retry, cache and
+concurrency limit.
+
+Two requests only: ``list_models(filter="base_model:<id>", expand=[...])`` for the children of
+a node (one listing carries everything a child needs), and ``model_info(id, expand=[...])``
+for the root, its ancestors and co-parents. Every request goes through
+:func:`auditor.backoff.call_with_backoff` (408/429/5xx, ``Retry-After``, ``RateLimit: t=``):
+some client versions retry listing pages themselves, but none retry ``model_info``. The token
+is handed to the client and nowhere else: not to logs, messages, or the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from auditor.backoff import call_with_backoff, status_of
+from auditor.errors import GatedRepoError, HubError, RepoNotFoundError
+from lineage._cache import ResponseCache
+from lineage._hubmodel import EXPAND, HubModel
+from lineage._options import CrawlOptions
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+_EXPAND_KEY = hashlib.sha256(",".join(EXPAND).encode()).hexdigest()[:8]
+
+
+def resolve_endpoint(explicit: str | None = None) -> str:
+    """The Hub URL: the explicit one, else ``HF_ENDPOINT`` now, else the public Hub."""
+    return (explicit or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+class HubClient:
+    """Fetches :class:`HubModel` records; counts requests; answers from the cache when it can."""
+
+    def __init__(self, options: CrawlOptions) -> None:
+        from huggingface_hub import HfApi, get_token
+
+        self.endpoint = resolve_endpoint(options.endpoint)
+        self._api = HfApi(endpoint=self.endpoint, token=options.token)
+        authed = bool(options.token or get_token())
+        self._key_prefix = f"{self.endpoint}|{'auth' if authed else 'anon'}|{_EXPAND_KEY}"
+        self._options = options
+        self._slots = threading.BoundedSemaphore(options.concurrency)
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.cache = (
+            ResponseCache(options.cache_dir, options.cache_ttl) if options.cache_dir else None
+        )
+
+    @property
+    def cache_hits(self) -> int:
+        return self.cache.hits if self.cache else 0
+
+    def close(self) -> None:
+        if self.cache:
+            self.cache.close()
+
+    # --- public requests -----------------------------------------------------------------------
+    def model(self, repo_id: str) -> HubModel:
+        """One repo's metadata. Raises RepoNotFoundError, GatedRepoError or HubError."""
+        key = f"{self._key_prefix}|info|{repo_id.lower()}"
+        cached = self._cached(key)
+        if cached is not None:
+            return _raise_or_model(cached, repo_id)
+
+        def fetch() -> HubModel:
+            info = self._api.model_info(repo_id, expand=EXPAND, timeout=self._options.timeout)
+            return HubModel.from_model_info(info)
+
+        try:
+            model = self._request(fetch, f"model_info({repo_id})")
+        except (RepoNotFoundError, GatedRepoError) as exc:
+            kind = "gated" if isinstance(exc, GatedRepoError) else "missing"
+            self._store(key, {"error": kind, "message": str(exc)})
+            raise
+        self._store(key, {"model": model.to_dict()})
+        return model
+
+    def children(self, repo_id: str) -> list[HubModel]:
+        """Every repo whose tags name ``repo_id`` as a base model, with expanded fields."""
+        key = f"{self._key_prefix}|children|{repo_id.lower()}"
+        cached = self._cached(key)
+        if cached is not None:
+            return [HubModel.from_dict(m) for m in cached["models"]]
+
+        def fetch() -> list[HubModel]:
+            listing = self._api.list_models(filter=f"base_model:{repo_id}", expand=EXPAND)
+            return [HubModel.from_model_info(m) for m in listing]
+
+        models = self._request(fetch, f"children of {repo_id}")
+        self._store(key, {"models": [m.to_dict() for m in models]})
+        return models
+
+    # --- plumbing ----------------------------------------------------------------------------
+    def _cached(self, key: str) -> Any | None:
+        if self.cache is None or self._options.refresh:
+            return None
+        return self.cache.get(key)
+
+    def _store(self, key: str, value: Any) -> None:
+        if self.cache is not None:
+            self.cache.put(key, value)
+
+    def _request(self, fn: Callable[[], T], what: str) -> T:
+        def attempt() -> T:
+            with self._slots:
+                with self._lock:
+                    self.calls += 1
+                return fn()
+
+        try:
+            return call_with_backoff(attempt, policy=self._options.retry, what=what)
+        except Exception as exc:
+            raise _translate(exc, what) from exc
+
+
+def _raise_or_model(cached: dict[str, Any], repo_id: str) -> HubModel:
+    if "model" in cached:
+        return HubModel.from_dict(cached["model"])
+    if cached.get("error") == "gated":
+        raise GatedRepoError(str(cached.get("message", f"{repo_id} is gated")), status=403)
+    raise RepoNotFoundError(str(cached.get("message", f"{repo_id} not found")), status=404)
+
+
+def _translate(exc: Exception, what: str) -> HubError:
+    """Our error for a client error: gated, not found, or a Hub failure (status kept)."""
+    from huggingface_hub.errors import (
+        DisabledRepoError,
+        HFValidationError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+    from huggingface_hub.errors import (
+        GatedRepoError as HfGated,
+    )
+
+    status = status_of(exc)
+    if isinstance(exc, HfGated):
+        return GatedRepoError(f"{what}: the repo is gated and this token has no access",
+                              status=status)
+    if isinstance(exc, RepositoryNotFoundError | RevisionNotFoundError):
+        return RepoNotFoundError(f"{what}: repository not found", status=status)
+    if isinstance(exc, DisabledRepoError):
+        return RepoNotFoundError(f"{what}: repository disabled", status=status)
+    if isinstance(exc, HFValidationError):
+        return RepoNotFoundError(f"{what}: not a valid repo id", status=None)
+    if isinstance(exc, HubError):
+        return exc
+    reason = f"HTTP {status}" if status else type(exc).__name__
+    return HubError(f"{what} failed after retries ({reason})", status=status)

@@ -1,0 +1,164 @@
+"""Lineage records: nodes, edges, evidence and warnings (JSON schema version 1).
+
+These are the in-memory form of the lineage JSON file. Each record converts to and from the
+plain dictionaries of that file; :mod:`lineage._graph` validates whole files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+STATUSES = ("ok", "gated", "missing", "error")
+ROLES = ("root", "ancestor", "descendant", "co-parent")
+RELATIONS = ("finetune", "quantized", "adapter", "merge")
+EVIDENCE_SOURCES = ("card", "tag", "files", "gguf", "adapter_config", "mergekit")
+WARNING_KINDS = (
+    "cycle",
+    "self_loop",
+    "missing_parent",
+    "relation_conflict",
+    "gated",
+    "unresolvable_parent",
+    "truncated",
+    "error",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One observation supporting an edge: where it came from and what it said."""
+
+    source: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        return cls(source=str(data["source"]), detail=str(data["detail"]))
+
+
+@dataclass(frozen=True, slots=True)
+class LineageNode:
+    """One model in the family.
+
+    ``depth`` counts generations from the root: 0 for the root, 1 for its children, and
+    negative for ancestors (-1 is the root's parent). A co-parent's depth is one less than the
+    merge it feeds. ``path`` is the local folder or file for nodes read with ``crawl_local``
+    (``None`` for Hub nodes); ``gguf_files`` lists the GGUF files of the repo or folder.
+    """
+
+    id: str
+    status: str = "ok"
+    role: str = "descendant"
+    depth: int = 0
+    sha: str | None = None
+    gated: bool = False
+    downloads: int | None = None
+    likes: int | None = None
+    license: str | None = None
+    formats: tuple[str, ...] = ()
+    quantization: str | None = None
+    last_modified: str | None = None
+    library_name: str | None = None
+    path: str | None = None
+    gguf_files: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "role": self.role,
+            "depth": self.depth,
+            "sha": self.sha,
+            "gated": self.gated,
+            "downloads": self.downloads,
+            "likes": self.likes,
+            "license": self.license,
+            "formats": list(self.formats),
+            "quantization": self.quantization,
+            "last_modified": self.last_modified,
+            "library_name": self.library_name,
+            "path": self.path,
+            "gguf_files": list(self.gguf_files),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LineageNode:
+        return cls(
+            id=str(data["id"]),
+            status=str(data["status"]),
+            role=str(data["role"]),
+            depth=int(data["depth"]),
+            sha=_opt_str(data.get("sha")),
+            gated=bool(data.get("gated", False)),
+            downloads=_opt_int(data.get("downloads")),
+            likes=_opt_int(data.get("likes")),
+            license=_opt_str(data.get("license")),
+            formats=tuple(str(f) for f in data.get("formats") or ()),
+            quantization=_opt_str(data.get("quantization")),
+            last_modified=_opt_str(data.get("last_modified")),
+            library_name=_opt_str(data.get("library_name")),
+            path=_opt_str(data.get("path")),
+            gguf_files=tuple(str(f) for f in data.get("gguf_files") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LineageEdge:
+    """``child`` was derived from ``parent`` by ``relation``; ``evidence`` says why we think so."""
+
+    parent: str
+    child: str
+    relation: str
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parent": self.parent,
+            "child": self.child,
+            "relation": self.relation,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LineageEdge:
+        return cls(
+            parent=str(data["parent"]),
+            child=str(data["child"]),
+            relation=str(data["relation"]),
+            evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LineageWarning:
+    """An inconsistency met while crawling; ``nodes`` names the models concerned."""
+
+    kind: str
+    nodes: tuple[str, ...]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "nodes": list(self.nodes), "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LineageWarning:
+        return cls(
+            kind=str(data["kind"]),
+            nodes=tuple(str(n) for n in data.get("nodes") or ()),
+            message=str(data["message"]),
+        )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
