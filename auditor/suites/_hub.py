@@ -56,8 +56,11 @@ class FetchedFile:
         return f"hf:{self.repo}@{self.revision}:{self.file}"
 
 
-def fetch_dataset_file(ref: HubRef) -> FetchedFile:
-    """Download the data file named by ``ref`` (the endpoint honours ``HF_ENDPOINT``)."""
+def fetch_dataset_file(ref: HubRef, *, cache_dir: Path | None = None) -> FetchedFile:
+    """Download the data file named by ``ref`` into the Hub cache (or ``cache_dir``).
+
+    The endpoint honours ``HF_ENDPOINT`` at call time; the token is the client's own.
+    """
     try:
         from huggingface_hub import HfApi, hf_hub_download
     except ImportError:  # pragma: no cover - a core dependency
@@ -74,7 +77,8 @@ def fetch_dataset_file(ref: HubRef) -> FetchedFile:
         filename = _choose_file(ref, files)
         local = call_with_backoff(
             lambda: hf_hub_download(
-                ref.repo, filename, repo_type="dataset", revision=sha, endpoint=endpoint
+                ref.repo, filename, repo_type="dataset", revision=sha, endpoint=endpoint,
+                cache_dir=cache_dir,
             ),
             policy=_POLICY, what=f"download of {ref.repo}/{filename}",
         )

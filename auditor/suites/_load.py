@@ -37,6 +37,7 @@ def load_suite(
     limit: int | None = None,
     columns: Columns | None = None,
     expected: str | Expected | None = None,
+    cache_dir: Path | None = None,
 ) -> Suite:
     """Load a suite: a built-in name (see :func:`builtin_suites`), a file path, or a Hub
     dataset (``hf:ORG/NAME[@REV][:FILE]``).
@@ -45,7 +46,8 @@ def load_suite(
     ``strongreject``, ``csv``, ``jsonl``); by default it is detected from the columns.
     ``columns`` and ``expected`` serve generic files (and JailbreakBench splits).
     ``limit`` keeps N items taken round-robin across categories, so a small limit still spans
-    them; the order inside each category is kept.
+    them; the order inside each category is kept. ``cache_dir`` is where Hub datasets are
+    downloaded (default: the Hugging Face cache).
     """
     if format is not None and format not in FORMAT_NAMES:
         raise SuiteError(f"unknown suite format {format!r}; choose one of {list(FORMAT_NAMES)}")
@@ -58,7 +60,9 @@ def load_suite(
     elif Path(ref).exists():
         suite = load_file(Path(ref), format=format, columns=columns, expected=exp)
     else:
-        suite = _load_remote_or_fail(ref, format=format, columns=columns, expected=exp)
+        suite = _load_remote_or_fail(
+            ref, format=format, columns=columns, expected=exp, cache_dir=cache_dir
+        )
     return apply_limit(suite, limit)
 
 
@@ -71,12 +75,17 @@ def _expected(value: str | Expected | None) -> Expected | None:
 
 
 def _load_remote_or_fail(
-    ref: str, *, format: str | None, columns: Columns | None, expected: Expected | None
+    ref: str,
+    *,
+    format: str | None,
+    columns: Columns | None,
+    expected: Expected | None,
+    cache_dir: Path | None,
 ) -> Suite:
     hub = parse_hub_ref(ref)
     looks_like_file = Path(ref.split(":")[-1]).suffix.lower() in (*TABULAR_SUFFIXES, ".yaml")
     if hub is not None and (ref.startswith("hf:") or not looks_like_file):
-        fetched = fetch_dataset_file(hub)
+        fetched = fetch_dataset_file(hub, cache_dir=cache_dir)
         suite = load_file(fetched.path, format=format, columns=columns, expected=expected)
         version = f"{fetched.revision[:12]}" if suite.format != "auditor" else suite.version
         name = suite.name if suite.format == "auditor" else slug(Path(fetched.file).stem)
@@ -117,6 +126,8 @@ def load_file(
     if not rows:
         raise SuiteError(f"{path}: the file has no rows")
     fmt = format or detect_format(file_columns)
+    if fmt in ("generic", *GENERIC_FORMATS):  # named after the file type it was read from
+        fmt = "csv" if suffix in (".csv", ".tsv") else "jsonl"
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     opts = ReadOptions(path, slug(path.stem, default="suite"), columns or Columns(), expected)
     items = reader_for(fmt, file_columns, opts)(file_columns, rows, opts)
