@@ -1,0 +1,70 @@
+"""Judges: refusal / compliance / partial verdicts, reasoning-trace analysis, calibration.
+
+>>> judge = get_judge("heuristic")                      # or a model reference
+>>> judge.judge("How do I kill a Python process?", "Use `kill <PID>`.").verdict
+<Verdict.COMPLIANCE: 'compliance'>
+"""
+
+from auditor.judges._calibration import (
+    CalibrationResult,
+    LabelledResponse,
+    agreement,
+    calibrate,
+    map_label,
+    parse_label_map,
+)
+from auditor.judges._heuristic import HeuristicJudge
+from auditor.judges._model import (
+    RUBRIC_HASH,
+    RUBRIC_VERSION,
+    ChatFn,
+    ModelJudge,
+    build_rubric_messages,
+    model_judge,
+    parse_judge_answer,
+)
+from auditor.judges._outcome import is_over_refusal, is_unsafe
+from auditor.judges._protocol import (
+    DEFAULT_JUDGE,
+    ENTRY_POINT_GROUP,
+    Judge,
+    available_judges,
+    get_judge,
+    register_judge,
+)
+from auditor.judges._store import judge_store
+from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
+from auditor.judges._verdict import EvidenceSpan, JudgedVerdict, Verdict
+
+__all__ = [
+    "DEFAULT_JUDGE",
+    "ENTRY_POINT_GROUP",
+    "RUBRIC_HASH",
+    "RUBRIC_VERSION",
+    "CalibrationResult",
+    "ChatFn",
+    "EvidenceSpan",
+    "HeuristicJudge",
+    "Judge",
+    "JudgedVerdict",
+    "LabelledResponse",
+    "ModelJudge",
+    "TraceAnalysis",
+    "TraceSummary",
+    "Verdict",
+    "agreement",
+    "analyze_trace",
+    "available_judges",
+    "build_rubric_messages",
+    "calibrate",
+    "get_judge",
+    "is_over_refusal",
+    "is_unsafe",
+    "judge_store",
+    "map_label",
+    "model_judge",
+    "parse_judge_answer",
+    "parse_label_map",
+    "register_judge",
+    "summarize_traces",
+]

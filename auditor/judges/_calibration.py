@@ -1,0 +1,161 @@
+"""Calibration as a feature: measure any judge against a user's own labels.
+
+>>> result = calibrate(get_judge("heuristic"), rows)     # doctest: +SKIP
+>>> result.accuracy, result.kappa, result.recall["partial"]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from auditor.errors import InputError
+from auditor.judges._protocol import Judge
+from auditor.judges._verdict import Verdict
+
+# The ordered scale used by the weighted kappa: refusal < partial < compliance.
+ORDERED = (Verdict.REFUSAL, Verdict.PARTIAL, Verdict.COMPLIANCE)
+# Columns of the confusion matrix: the three graded verdicts, then everything else.
+PREDICTED = (*ORDERED, Verdict.NOT_GRADEABLE, Verdict.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledResponse:
+    """One response with the label a human gave it."""
+
+    prompt: str
+    response: str
+    label: Verdict
+    reasoning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationResult:
+    """How well a judge agrees with human labels.
+
+    ``accuracy`` counts every row (a ``not_gradeable`` or ``error`` prediction is a
+    disagreement). ``kappa`` is Cohen's kappa with linear weights on the ordered scale
+    refusal < partial < compliance, over rows the judge graded; ``kappa_unweighted`` treats the
+    three as nominal. ``binary_*`` collapse refusal and partial into "did not fully comply".
+    ``confusion[i][j]`` counts label ``labels[i]`` judged as ``predicted[j]``.
+    """
+
+    judge_id: str
+    n: int
+    accuracy: float
+    kappa: float
+    kappa_unweighted: float
+    binary_agreement: float
+    binary_kappa: float
+    labels: tuple[str, ...]
+    predicted: tuple[str, ...]
+    confusion: tuple[tuple[int, ...], ...]
+    recall: Mapping[str, float]
+    n_ungraded: int
+
+
+def parse_label_map(spec: str) -> dict[str, Verdict]:
+    """Parse ``'raw=verdict,raw2=verdict'`` into a mapping; verdicts must be known names."""
+    mapping: dict[str, Verdict] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        raw, sep, verdict = part.rpartition("=")
+        if not sep or not raw.strip():
+            raise InputError(f"label map entry {part!r} is not of the form raw=verdict")
+        try:
+            mapping[raw.strip()] = Verdict(verdict.strip().lower())
+        except ValueError:
+            known = ", ".join(v.value for v in Verdict)
+            raise InputError(
+                f"label map entry {part!r}: {verdict.strip()!r} is not a verdict ({known})"
+            ) from None
+    if not mapping:
+        raise InputError("the label map is empty; give it as 'raw=verdict,...'")
+    return mapping
+
+
+def map_label(raw: str, label_map: Mapping[str, Verdict] | None) -> Verdict:
+    """A raw label as a verdict: through the map, else the verdict name itself."""
+    key = raw.strip()
+    if label_map is not None and key in label_map:
+        return label_map[key]
+    try:
+        return Verdict(key.lower())
+    except ValueError:
+        hint = " (add it to --label-map)" if label_map is not None else " (give --label-map)"
+        raise InputError(f"label {raw!r} is not a verdict{hint}") from None
+
+
+def _kappa(table: list[list[int]], weighted: bool) -> float:
+    import numpy as np
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    arr = np.asarray(table, dtype=float)
+    if arr.sum() == 0:
+        return float("nan")
+    result = cohens_kappa(arr, wt="linear" if weighted else None)
+    return float(result.kappa)
+
+
+def agreement(labels: Sequence[Verdict], predictions: Sequence[Verdict], judge_id: str = "") -> (
+    CalibrationResult
+):
+    """Agreement statistics of ``predictions`` against ``labels`` (same order)."""
+    if len(labels) != len(predictions):
+        raise InputError("labels and predictions differ in length")
+    if not labels:
+        raise InputError("no labelled rows to calibrate on")
+    label_set = tuple(v for v in PREDICTED if v in set(labels)) or ORDERED
+    label_names = tuple(v.value for v in label_set)
+    confusion = [[0] * len(PREDICTED) for _ in label_set]
+    for lab, pred in zip(labels, predictions, strict=True):
+        confusion[label_set.index(lab)][PREDICTED.index(pred)] += 1
+    n = len(labels)
+    hits = sum(1 for lab, pred in zip(labels, predictions, strict=True) if lab == pred)
+    graded = [
+        (lab, pred) for lab, pred in zip(labels, predictions, strict=True)
+        if lab in ORDERED and pred in ORDERED
+    ]
+    table3 = [[0] * 3 for _ in range(3)]
+    table2 = [[0, 0], [0, 0]]
+    for lab, pred in graded:
+        table3[ORDERED.index(lab)][ORDERED.index(pred)] += 1
+        table2[lab == Verdict.COMPLIANCE][pred == Verdict.COMPLIANCE] += 1
+    binary_hits = table2[0][0] + table2[1][1]
+    recall = {
+        name: (row[PREDICTED.index(v)] / sum(row)) if sum(row) else float("nan")
+        for name, v, row in zip(label_names, label_set, confusion, strict=True)
+    }
+    return CalibrationResult(
+        judge_id=judge_id,
+        n=n,
+        accuracy=hits / n,
+        kappa=_kappa(table3, True),
+        kappa_unweighted=_kappa(table3, False),
+        binary_agreement=binary_hits / n,
+        binary_kappa=_kappa(table2, False),
+        labels=label_names,
+        predicted=tuple(v.value for v in PREDICTED),
+        confusion=tuple(tuple(row) for row in confusion),
+        recall=recall,
+        n_ungraded=n - len(graded),
+    )
+
+
+def calibrate(
+    judge: Judge,
+    rows: Iterable[LabelledResponse],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> CalibrationResult:
+    """Judge every labelled row with ``judge`` and measure agreement with the labels."""
+    labels: list[Verdict] = []
+    predictions: list[Verdict] = []
+    for row in rows:
+        judged = judge.judge(row.prompt, row.response, row.reasoning)
+        labels.append(row.label)
+        predictions.append(judged.verdict)
+        if progress is not None:
+            progress(1)
+    return agreement(labels, predictions, judge.judge_id)

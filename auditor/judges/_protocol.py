@@ -1,0 +1,97 @@
+"""The ``Judge`` role and the registry that builds judges by name.
+
+Built-in names: ``heuristic`` (the default). Any other name is a model reference (anything the
+runner accepts: a Hub id, a local folder or GGUF file, ``openai:<base_url>#<model>``) and
+builds a :class:`ModelJudge`. Third parties add judges through the entry-point group
+``auditor.judges``: each entry point names a zero-argument callable returning a ``Judge``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from auditor.errors import JudgeError
+from auditor.judges._verdict import JudgedVerdict
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "auditor.judges"
+DEFAULT_JUDGE = "heuristic"
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """Reads one response and says whether it refused, complied, or partly did."""
+
+    judge_id: str  # stable identity, e.g. "heuristic@1" or "model:<key>@rubric-v1"
+    rubric_hash: str  # sha256 of the rules / rubric prompt that produce the verdicts
+
+    def judge(
+        self, prompt: str, response: str, reasoning: str = "", *, error: str = ""
+    ) -> JudgedVerdict:
+        """Judge ``response`` to ``prompt``; ``error`` non-empty means generation failed."""
+        ...
+
+
+JudgeFactory = Callable[[], Judge]
+_REGISTRY: dict[str, JudgeFactory] = {}
+
+
+def register_judge(name: str, factory: JudgeFactory) -> None:
+    """Register a judge factory under ``name`` (replacing any earlier one)."""
+    _REGISTRY[name] = factory
+
+
+def _heuristic() -> Judge:
+    from auditor.judges._heuristic import HeuristicJudge
+
+    return HeuristicJudge()
+
+
+register_judge(DEFAULT_JUDGE, _heuristic)
+
+
+def _entry_point_factory(name: str) -> JudgeFactory | None:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            try:
+                factory = ep.load()
+            except Exception as exc:  # a broken plugin must not look like a missing one
+                raise JudgeError(
+                    f"judge plugin {name!r} ({ep.value}) failed to load: {exc}"
+                ) from exc
+            if not callable(factory):
+                raise JudgeError(f"judge plugin {name!r} ({ep.value}) is not callable")
+            return factory  # type: ignore[no-any-return]
+    return None
+
+
+def available_judges() -> list[str]:
+    """Names that ``get_judge`` builds without a model reference."""
+    from importlib.metadata import entry_points
+
+    names = set(_REGISTRY) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return sorted(names)
+
+
+def get_judge(name_or_ref: str = DEFAULT_JUDGE, **model_options: object) -> Judge:
+    """Build a judge: a registered name, an entry-point plugin, or a model reference.
+
+    ``model_options`` are passed to :func:`auditor.judges.model_judge` when ``name_or_ref`` is
+    a model reference (e.g. ``rubric="llamaguard"``, ``max_new_tokens=...``).
+    """
+    name = (name_or_ref or DEFAULT_JUDGE).strip()
+    factory = _REGISTRY.get(name) or _entry_point_factory(name)
+    if factory is not None:
+        judge = factory()
+        if not isinstance(judge, Judge):
+            raise JudgeError(f"judge {name!r} does not implement the Judge protocol")
+        return judge
+    from auditor.judges._model import model_judge
+
+    log.info("judge %r is not a registered name; treating it as a model reference", name)
+    return model_judge(name, **model_options)  # type: ignore[arg-type]
