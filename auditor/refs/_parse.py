@@ -79,7 +79,7 @@ def _looks_local(ref: str) -> bool:
     return (
         ref.startswith(("/", "./", "../", "~", ".\\"))
         or ref in (".", "..")
-        or ref.lower().endswith(".gguf")
+        or (ref.lower().endswith(".gguf") and _HUB.match(ref) is None)
         or "\\" in ref
     )
 
