@@ -1,0 +1,192 @@
+"""``auditor judge`` (judge a file of responses, or a whole store) and ``auditor judge-eval``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from auditor.cli._app import app, console, err_console
+
+if TYPE_CHECKING:
+    from auditor.judges import CalibrationResult
+
+_JUDGE_HELP = "heuristic (default, offline) or a MODEL_REF that judges with the rubric."
+
+
+def _progress(total: int, label: str):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=total < 50,
+    )
+
+
+@app.command("judge")
+def judge_command(
+    file: Annotated[
+        Path | None, typer.Argument(metavar="FILE", help="CSV or JSONL of responses.")
+    ] = None,
+    prompt_col: Annotated[
+        str | None, typer.Option("--prompt-col", help="Column holding the request.")
+    ] = None,
+    response_col: Annotated[
+        str | None, typer.Option("--response-col", help="Column holding the response.")
+    ] = None,
+    reasoning_col: Annotated[
+        str | None,
+        typer.Option("--reasoning-col", help="Column holding the reasoning trace (optional)."),
+    ] = None,
+    judge: Annotated[str, typer.Option("--judge", help=_JUDGE_HELP)] = "heuristic",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output JSONL (one row per input row).")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Judge every stored generation in this store instead of a FILE "
+            "(never regenerates; skips generations this judge already judged).",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="With --store: only this model key.")
+    ] = None,
+    rejudge: Annotated[
+        bool, typer.Option("--rejudge", help="With --store: replace this judge's verdicts.")
+    ] = False,
+) -> None:
+    """Judge responses: refusal, compliance, partial, not_gradeable or error, with evidence."""
+    from auditor.errors import UsageError
+
+    if store is not None:
+        if file is not None or out is not None:
+            raise UsageError("give either FILE ... --out OUT.jsonl or --store PATH, not both")
+        _judge_store(store, judge, model, rejudge)
+        return
+    if file is None or prompt_col is None or response_col is None or out is None:
+        raise UsageError(
+            "usage: auditor judge FILE --prompt-col C --response-col C [--reasoning-col C] "
+            "[--judge heuristic|MODEL_REF] --out OUT.jsonl   (or: auditor judge --store PATH)"
+        )
+    from collections import Counter
+
+    from auditor.judges import get_judge
+    from auditor.judges._table import judge_rows, read_table, require_columns, write_jsonl_atomic
+
+    rows = read_table(file)
+    require_columns(rows, file, (prompt_col, response_col, reasoning_col))
+    the_judge = get_judge(judge)
+    counts: Counter[str] = Counter()
+    with _progress(len(rows), "judging") as bar:
+        task = bar.add_task("judging", total=len(rows))
+        judged = judge_rows(
+            rows,
+            the_judge,
+            prompt_col=prompt_col,
+            response_col=response_col,
+            reasoning_col=reasoning_col,
+            progress=lambda n: bar.advance(task, n),
+        )
+
+        def counted():  # type: ignore[no-untyped-def]
+            for row in judged:
+                counts[row["verdict"]] += 1
+                yield row
+
+        written = write_jsonl_atomic(counted(), out)
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    console.print(f"{written} rows judged by {the_judge.judge_id} -> {out} ({summary})")
+
+
+def _judge_store(path: Path, judge: str, model: str | None, rejudge: bool) -> None:
+    from auditor.errors import InputError
+    from auditor.judges import get_judge, judge_store
+    from auditor.store import Store
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such store")
+    the_judge = get_judge(judge)
+    with Store(path) as st:
+        total = st.count_generations(model=model)
+        with _progress(total, "judging") as bar:
+            task = bar.add_task("judging stored generations", total=total)
+            written = judge_store(
+                st, the_judge, model=model, rejudge=rejudge,
+                progress=lambda n: bar.advance(task, n),
+            )
+    console.print(
+        f"{written} new verdicts by {the_judge.judge_id} in {path} "
+        f"({total - written} generations already judged or skipped)"
+    )
+
+
+@app.command("judge-eval")
+def judge_eval_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="CSV or JSONL with labels.")],
+    prompt_col: Annotated[str, typer.Option("--prompt-col", help="Column holding the request.")],
+    response_col: Annotated[
+        str, typer.Option("--response-col", help="Column holding the response.")
+    ],
+    label_col: Annotated[str, typer.Option("--label-col", help="Column holding your label.")],
+    label_map: Annotated[
+        str | None,
+        typer.Option(
+            "--label-map",
+            help="raw=verdict,... mapping your labels to refusal|compliance|partial|"
+            "not_gradeable|error (labels already named so need no mapping).",
+        ),
+    ] = None,
+    judge: Annotated[str, typer.Option("--judge", help=_JUDGE_HELP)] = "heuristic",
+) -> None:
+    """Measure a judge against your labels: accuracy, Cohen's kappa, confusion, recall."""
+    from auditor.judges import LabelledResponse, calibrate, get_judge, map_label, parse_label_map
+    from auditor.judges._table import cell, read_table, require_columns
+
+    rows = read_table(file)
+    require_columns(rows, file, (prompt_col, response_col, label_col))
+    mapping = parse_label_map(label_map) if label_map else None
+    labelled = [
+        LabelledResponse(cell(r, prompt_col), cell(r, response_col), map_label(cell(r, label_col),
+                                                                               mapping))
+        for r in rows
+    ]
+    the_judge = get_judge(judge)
+    with _progress(len(labelled), "judging") as bar:
+        task = bar.add_task("judging", total=len(labelled))
+        result = calibrate(the_judge, labelled, progress=lambda n: bar.advance(task, n))
+    _print_calibration(file, result)
+
+
+def _print_calibration(file: Path, result: CalibrationResult) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]{file}[/]  judge {result.judge_id}  n={result.n}", highlight=False)
+    console.print(
+        f"accuracy (3-way)      {result.accuracy:.3f}\n"
+        f"Cohen's kappa         {result.kappa:.3f} (linear weights, refusal<partial<compliance)\n"
+        f"Cohen's kappa         {result.kappa_unweighted:.3f} (unweighted)\n"
+        f"binary agreement      {result.binary_agreement:.3f} "
+        f"(refusal or partial vs compliance)\n"
+        f"binary kappa          {result.binary_kappa:.3f}",
+        highlight=False,
+    )
+    table = Table(title="confusion matrix (rows: your label, columns: judge)")
+    table.add_column("label \\ judge")
+    shown = [i for i, name in enumerate(result.predicted)
+             if i < 3 or any(row[i] for row in result.confusion)]
+    for i in shown:
+        table.add_column(result.predicted[i], justify="right")
+    table.add_column("recall", justify="right")
+    for name, row in zip(result.labels, result.confusion, strict=True):
+        table.add_row(name, *(str(row[i]) for i in shown), f"{result.recall[name]:.3f}")
+    console.print(table)
+    if result.n_ungraded:
+        console.print(f"{result.n_ungraded} rows not graded on the 3-way scale by one side")
