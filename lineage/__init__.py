@@ -8,6 +8,7 @@
 """
 
 from lineage._crawl_hub import crawl_hub
+from lineage._crawl_local import crawl_local
 from lineage._graph import LineageGraph, load_graph
 from lineage._options import CrawlOptions, CrawlProgress
 from lineage._records import (
@@ -22,6 +23,7 @@ from lineage._records import (
     LineageNode,
     LineageWarning,
 )
+from lineage._render import render_tree, to_graphml, to_mermaid
 
 __all__ = [
     "EVIDENCE_SOURCES",
@@ -38,5 +40,9 @@ __all__ = [
     "LineageNode",
     "LineageWarning",
     "crawl_hub",
+    "crawl_local",
     "load_graph",
+    "render_tree",
+    "to_graphml",
+    "to_mermaid",
 ]
