@@ -28,20 +28,19 @@ class AdjustedPValues:
     n: int
 
 
-def _adjust(pvalues: Sequence[float], alpha: float, method: str, label: str) -> AdjustedPValues:
-    from statsmodels.stats.multitest import multipletests
-
+def _validated(pvalues: Sequence[float], alpha: float) -> np.ndarray:
     check_alpha(alpha)
     p = np.asarray(list(pvalues), dtype=float)
     if p.size and (np.isnan(p).any() or (p < 0).any() or (p > 1).any()):
         raise UsageError("p-values must lie in [0, 1] (no NaN)")
-    if p.size == 0:
-        return AdjustedPValues((), (), (), alpha, label, 0)
-    reject, adjusted, _, _ = multipletests(p, alpha=alpha, method=method)
+    return p
+
+
+def _record(p: np.ndarray, adjusted: np.ndarray, alpha: float, label: str) -> AdjustedPValues:
     return AdjustedPValues(
         pvalues=tuple(float(x) for x in p),
         adjusted=tuple(float(x) for x in adjusted),
-        reject=tuple(bool(x) for x in reject),
+        reject=tuple(bool(x) for x in adjusted < alpha),
         alpha=alpha,
         method=label,
         n=int(p.size),
@@ -49,10 +48,27 @@ def _adjust(pvalues: Sequence[float], alpha: float, method: str, label: str) -> 
 
 
 def holm(pvalues: Sequence[float], alpha: float = 0.05) -> AdjustedPValues:
-    """Holm step-down adjusted p-values (family-wise error rate)."""
-    return _adjust(pvalues, alpha, "holm", "Holm step-down (FWER)")
+    """Holm step-down adjusted p-values (family-wise error rate); reject where < alpha.
+
+    Computed in numpy (identical to ``statsmodels.stats.multitest.multipletests(...,
+    "holm")``, which the tests check) because that function runs a full garbage collection
+    on every call, too slow for a family of hundreds of derivatives.
+    """
+    p = _validated(pvalues, alpha)
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    scaled = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(scaled) if m else scaled
+    return _record(p, adjusted, alpha, "Holm step-down (FWER)")
 
 
 def bh(pvalues: Sequence[float], alpha: float = 0.05) -> AdjustedPValues:
     """Benjamini-Hochberg q-values (false discovery rate; for triage, not for flags)."""
-    return _adjust(pvalues, alpha, "fdr_bh", "Benjamini-Hochberg q-values (FDR)")
+    p = _validated(pvalues, alpha)
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    scaled = np.minimum(1.0, m / np.arange(1, m + 1) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum.accumulate(scaled[::-1])[::-1] if m else scaled
+    return _record(p, adjusted, alpha, "Benjamini-Hochberg q-values (FDR)")

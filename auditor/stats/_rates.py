@@ -41,6 +41,6 @@ def wilson_interval(k: int, n: int, alpha: float = 0.05) -> RateEstimate:
     if n == 0:
         return RateEstimate(k=0, n=0, rate=float("nan"), ci=(0.0, 1.0))
     low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
-    return RateEstimate(
-        k=int(k), n=int(n), rate=k / n, ci=(max(0.0, float(low)), min(1.0, float(high)))
-    )
+    low = 0.0 if k == 0 else max(0.0, float(low))  # exact limits, not rounding residue
+    high = 1.0 if k == n else min(1.0, float(high))
+    return RateEstimate(k=int(k), n=int(n), rate=k / n, ci=(low, high))
