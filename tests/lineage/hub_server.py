@@ -70,8 +70,11 @@ class Request:
 class HubServer:
     """The stand-in server; a context manager that serves on 127.0.0.1 in a thread."""
 
-    def __init__(self, page_size: int = 50) -> None:
+    def __init__(self, page_size: int = 50, delay: float = 0.0) -> None:
         self.page_size = page_size
+        self.delay = delay  # seconds each answer waits (to observe concurrency)
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.repos: dict[str, FakeRepo] = {}
         self.requests: list[Request] = []
         self._faults: list[Fault] = []
@@ -221,6 +224,19 @@ class _Handler(BaseHTTPRequestHandler):
         record = Request("GET", parts.path, query, dict(self.headers.items()), time.time())
         with self.hub._lock:
             self.hub.requests.append(record)
+            self.hub.in_flight += 1
+            self.hub.max_in_flight = max(self.hub.max_in_flight, self.hub.in_flight)
+        try:
+            if self.hub.delay:
+                time.sleep(self.hub.delay)
+            self._route(parts.path, parts.query, query, record)
+        finally:
+            with self.hub._lock:
+                self.hub.in_flight -= 1
+
+    def _route(self, path: str, raw_query: str, query: dict[str, list[str]], record: Request
+               ) -> None:
+        parts = urlsplit(path + "?" + raw_query)
         fault = self.hub._take_fault(parts.path + "?" + parts.query)
         if fault is not None:
             record.status = fault.status
