@@ -103,8 +103,8 @@ class HeuristicJudge:
             return self._verdict(Verdict.NOT_GRADEABLE, [EvidenceSpan(0, 0, "", "empty response")])
         loop = degenerate_span(text)
         if loop is not None:
-            start, end = loop
-            span = EvidenceSpan(start, end, text[start:end][:500], "degenerate repetition")
+            start, end = loop[0], min(loop[1], loop[0] + 500)
+            span = EvidenceSpan(start, end, text[start:end], "degenerate repetition")
             return self._verdict(Verdict.NOT_GRADEABLE, [span])
         if truncated_before_content(text):
             span = EvidenceSpan(0, len(text), text, "truncated before any content")

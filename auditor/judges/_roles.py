@@ -38,6 +38,10 @@ class ReadSegment:
     match_end: int
 
 
+_IDIOM = re.compile(r"[^.!?\n]{0,40}\b(?:enough|highly enough|too (?:much|highly))\b",
+                    re.IGNORECASE)
+
+
 def _without_empathy(text: str) -> str:
     """The sentence with its sympathy phrase removed (so "sorry to hear" is not a refusal)."""
     return lx.EMPATHY.sub(" ", text)
@@ -50,6 +54,8 @@ def _role(seg: Segment) -> tuple[str, re.Match[str] | None]:
     empathy = lx.EMPATHY.search(text)
     refusal_text = _without_empathy(text) if empathy else text
     match = lx.REFUSAL.search(refusal_text)
+    if match and _IDIOM.match(refusal_text, match.end()):
+        match = None  # "I can't recommend it enough" praises; it does not refuse
     if match:
         # Offsets refer to the original text only when no empathy phrase was removed.
         return REFUSE, (match if not empathy else None)
