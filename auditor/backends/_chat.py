@@ -26,23 +26,23 @@ BUILTIN_TEMPLATES: dict[str, str] = {
     "gemma": (
         "{{ bos_token }}{% set ns = namespace(sys='') %}"
         "{% for m in messages %}{% if m.role == 'system' %}{% set ns.sys = ns.sys + m.content"
-        " + '\\n\\n' %}{% endif %}{% endfor %}{% set first = namespace(v=true) %}"
+        " + '\n\n' %}{% endif %}{% endfor %}{% set first = namespace(v=true) %}"
         "{% for m in messages %}{% if m.role != 'system' %}"
         "{% set role = 'model' if m.role == 'assistant' else m.role %}"
-        "<start_of_turn>{{ role }}\\n{% if first.v and m.role == 'user' %}{{ ns.sys }}"
-        "{% set first.v = false %}{% endif %}{{ m.content | trim }}<end_of_turn>\\n"
-        "{% endif %}{% endfor %}{% if add_generation_prompt %}<start_of_turn>model\\n{% endif %}"
+        "<start_of_turn>{{ role }}\n{% if first.v and m.role == 'user' %}{{ ns.sys }}"
+        "{% set first.v = false %}{% endif %}{{ m.content | trim }}<end_of_turn>\n"
+        "{% endif %}{% endfor %}{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
     ),
     "chatml": (
-        "{% for m in messages %}<|im_start|>{{ m.role }}\\n{{ m.content }}<|im_end|>\\n"
-        "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\\n"
-        "{% if enable_thinking is defined and not enable_thinking %}<think>\\n\\n</think>\\n\\n"
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n"
+        "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n"
+        "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n"
         "{% endif %}{% endif %}"
     ),
     "llama3": (
         "{{ bos_token }}{% for m in messages %}<|start_header_id|>{{ m.role }}"
-        "<|end_header_id|>\\n\\n{{ m.content | trim }}<|eot_id|>{% endfor %}"
-        "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\\n\\n"
+        "<|end_header_id|>\n\n{{ m.content | trim }}<|eot_id|>{% endfor %}"
+        "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\n\n"
         "{% endif %}"
     ),
     "mistral": (

@@ -20,7 +20,7 @@ from auditor.backends._chat import (
     render_completion,
     supports_thinking,
 )
-from auditor.backends._reasoning import split_reasoning
+from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
 from auditor.backends._types import (
     BackendOptions,
     GenerationConfig,
@@ -147,7 +147,7 @@ class LlamaCppBackend:
         except (RuntimeError, ValueError) as exc:
             return GenerationResult(response="", prompt_text=prompt, error=f"llama.cpp: {exc}")
         text = self._llm.detokenize(out).decode("utf-8", errors="replace")
-        reasoning, response = split_reasoning(text)
+        reasoning, response = split_reasoning(text, opened=prompt_opens_thinking(prompt))
         return GenerationResult(
             response=response,
             prompt_text=prompt,

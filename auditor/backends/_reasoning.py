@@ -7,13 +7,30 @@ import re
 _OPEN = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
 
 
-def split_reasoning(text: str) -> tuple[str, str]:
+def prompt_opens_thinking(prompt: str) -> bool:
+    """True when the rendered prompt ends inside an unclosed ``<think>`` block (templates
+    that open the block themselves), so the completion starts as reasoning."""
+    opened = list(_OPEN.finditer(prompt))
+    if not opened:
+        return False
+    last = opened[-1]
+    return re.search(rf"</{last.group(1)}>", prompt[last.end() :], re.IGNORECASE) is None
+
+
+def split_reasoning(text: str, *, opened: bool = False) -> tuple[str, str]:
     """Return ``(reasoning, response)``.
+
+    ``opened``: the prompt already opened a thinking block (see :func:`prompt_opens_thinking`).
 
     Handles a complete ``<think>...</think>`` block, a closing tag without an opening one (the
     chat template opened the block in the prompt), and an unclosed block (generation stopped
     while thinking: everything is reasoning, the response is empty).
     """
+    if opened:
+        close = re.search(r"</(think|thinking|reasoning)>", text, re.IGNORECASE)
+        if close is None:
+            return text.strip(), ""
+        return text[: close.start()].strip(), text[close.end() :].strip()
     match = _OPEN.search(text)
     if match is not None and not text[: match.start()].strip():
         tag = match.group(1)

@@ -18,7 +18,7 @@ from auditor.backends._chat import (
     supports_thinking,
 )
 from auditor.backends._hf_safety import check_remote_code, check_weights
-from auditor.backends._reasoning import split_reasoning
+from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
 from auditor.backends._types import (
     BackendOptions,
     GenerationConfig,
@@ -229,7 +229,7 @@ class TransformersBackend:
                 tokens, finish = tokens[:index], "stop"
                 break
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
-        reasoning, response = split_reasoning(text)
+        reasoning, response = split_reasoning(text, opened=prompt_opens_thinking(prompt))
         return GenerationResult(
             response=response,
             prompt_text=prompt,

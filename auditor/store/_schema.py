@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS generations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     model TEXT NOT NULL,
     identity_json TEXT NOT NULL,
     suite TEXT NOT NULL,
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS generations (
 );
 CREATE INDEX IF NOT EXISTS generations_by_model_suite ON generations (model, suite);
 CREATE TABLE IF NOT EXISTS verdicts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     generation_id INTEGER NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
     judge_id TEXT NOT NULL,
     rubric_hash TEXT NOT NULL,
