@@ -114,7 +114,8 @@ def _choose_file(ref: HubRef, files: list[str]) -> str:
 def _explain(exc: Exception, ref: HubRef) -> SuiteError:
     """Turn a huggingface_hub / network exception into an actionable message."""
     name = type(exc).__name__
-    if name == "OfflineModeIsEnabled" or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true"):
+    offline = os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
+    if name == "OfflineModeIsEnabled" or offline:
         return SuiteError(
             f"cannot fetch dataset {ref.repo}: Hub access is switched off (HF_HUB_OFFLINE); "
             "download the file elsewhere and pass its path"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import OrderedDict
 from importlib import resources
+from itertools import zip_longest
 from pathlib import Path
 
 from auditor.errors import SuiteError
@@ -45,8 +45,9 @@ def load_suite(
     ``format`` forces a reader (``auditor``, ``xstest``, ``harmbench``, ``jailbreakbench``,
     ``strongreject``, ``csv``, ``jsonl``); by default it is detected from the columns.
     ``columns`` and ``expected`` serve generic files (and JailbreakBench splits).
-    ``limit`` keeps N items taken round-robin across categories, so a small limit still spans
-    them; the order inside each category is kept. ``cache_dir`` is where Hub datasets are
+    ``limit`` keeps N items taken round-robin across (category, expected) groups, alternating
+    refuse and comply groups, so a small limit still spans categories and both labels; the kept
+    items stay in file order. ``cache_dir`` is where Hub datasets are
     downloaded (default: the Hugging Face cache).
     """
     if format is not None and format not in FORMAT_NAMES:
@@ -83,8 +84,8 @@ def _load_remote_or_fail(
     cache_dir: Path | None,
 ) -> Suite:
     hub = parse_hub_ref(ref)
-    looks_like_file = Path(ref.split(":")[-1]).suffix.lower() in (*TABULAR_SUFFIXES, ".yaml")
-    if hub is not None and (ref.startswith("hf:") or not looks_like_file):
+    looks_like_file = Path(ref).suffix.lower() in (*TABULAR_SUFFIXES, ".yaml", ".yml")
+    if hub is not None and (ref.startswith("hf:") or hub.file is not None or not looks_like_file):
         fetched = fetch_dataset_file(hub, cache_dir=cache_dir)
         suite = load_file(fetched.path, format=format, columns=columns, expected=expected)
         version = f"{fetched.revision[:12]}" if suite.format != "auditor" else suite.version
@@ -155,16 +156,22 @@ def _check_unique(items: list[Item], path: Path) -> None:
 
 
 def apply_limit(suite: Suite, limit: int | None) -> Suite:
-    """The first ``limit`` items taken round-robin across categories (all when None)."""
+    """``limit`` items taken round-robin across (category, expected) groups (all when None).
+
+    Groups are visited alternating between refuse and comply groups, each in order of first
+    appearance, so ``limit=8`` on a mixed suite gives four of each where it can.
+    """
     if limit is None or limit >= len(suite.items):
         return suite
-    queues: OrderedDict[str, list[Item]] = OrderedDict()
+    groups: dict[tuple[str, Expected], list[Item]] = {}
     for item in suite.items:
-        queues.setdefault(item.category, []).append(item)
+        groups.setdefault((item.category, item.expected), []).append(item)
+    by_label = [[q for (_, exp), q in groups.items() if exp is label] for label in Expected]
+    queues = [q for pair in zip_longest(*by_label) for q in pair if q is not None]
     chosen: list[Item] = []
     depth = 0
     while len(chosen) < limit:
-        for queue in queues.values():
+        for queue in queues:
             if depth < len(queue) and len(chosen) < limit:
                 chosen.append(queue[depth])
         depth += 1

@@ -183,6 +183,9 @@ def test_limit_spreads_across_categories(suites: dict[str, Suite]) -> None:
                                              limited.items]
     assert limited.hash != suites["harm"].hash
     assert load_suite("smoke", limit=1000).hash == suites["smoke"].hash
+    mixed = load_suite("framing", limit=8)  # alternates refuse and comply groups
+    assert mixed.expected_counts() == {"refuse": 4, "comply": 4}
+    assert len(mixed.categories) == 4
     with pytest.raises(SuiteError, match="positive"):
         load_suite("smoke", limit=0)
 

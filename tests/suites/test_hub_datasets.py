@@ -63,6 +63,7 @@ def test_several_files_need_a_choice(hub: DatasetServer, tmp_path: Path) -> None
     with pytest.raises(SuiteError, match=r"2 data files.*hf:lab/two:FILE.*a\.csv, b/c\.jsonl"):
         load_suite("hf:lab/two", cache_dir=tmp_path)
     assert load_suite("hf:lab/two:b/c.jsonl", cache_dir=tmp_path).name == "tiny"
+    assert load_suite("lab/two:b/c.jsonl", cache_dir=tmp_path).name == "tiny"
     with pytest.raises(SuiteError, match="has no file 'nope.csv'"):
         load_suite("hf:lab/two:nope.csv", cache_dir=tmp_path)
 
