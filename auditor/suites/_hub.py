@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.backoff import RetryPolicy, call_with_backoff
+from auditor.backoff import RetryPolicy, call_with_backoff, is_retryable
 from auditor.errors import SuiteError
 from auditor.suites._rows import TABULAR_SUFFIXES
 
@@ -59,7 +59,9 @@ class FetchedFile:
 def fetch_dataset_file(ref: HubRef, *, cache_dir: Path | None = None) -> FetchedFile:
     """Download the data file named by ``ref`` into the Hub cache (or ``cache_dir``).
 
-    The endpoint honours ``HF_ENDPOINT`` at call time; the token is the client's own.
+    The endpoint honours ``HF_ENDPOINT`` at call time; the token is the client's own. When the
+    Hub cannot be reached and ``ref`` names a file already in the cache, the cached copy is used
+    (its commit sha is still recorded).
     """
     try:
         from huggingface_hub import HfApi, hf_hub_download
@@ -85,9 +87,49 @@ def fetch_dataset_file(ref: HubRef, *, cache_dir: Path | None = None) -> Fetched
     except SuiteError:
         raise
     except Exception as exc:
-        raise _explain(exc, ref) from None
+        cached = _from_cache(ref, cache_dir) if _is_unreachable(exc) else None
+        if cached is None:
+            raise _explain(exc, ref) from None
+        log.warning("Hub unreachable (%s); using the cached %s", type(exc).__name__, cached.source)
+        return cached
     log.info("fetched %s/%s at %s", ref.repo, filename, sha)
     return FetchedFile(Path(local), ref.repo, sha, filename)
+
+
+def _is_unreachable(exc: Exception) -> bool:
+    """Offline mode or a network failure, as opposed to an answer from the Hub."""
+    return type(exc).__name__ == "OfflineModeIsEnabled" or is_retryable(exc)
+
+
+def _from_cache(ref: HubRef, cache_dir: Path | None) -> FetchedFile | None:
+    """The cached copy of ``ref``'s file, or None.
+
+    With a revision, the client's own cache lookup; without one, the newest cached snapshot
+    holding the file (downloads are pinned to a commit sha, so no ``main`` ref is cached).
+    """
+    if ref.file is None:
+        return None
+    from huggingface_hub import constants, hf_hub_download
+
+    local: Path | None = None
+    if ref.revision is not None:
+        try:
+            local = Path(hf_hub_download(
+                ref.repo, ref.file, repo_type="dataset", revision=ref.revision,
+                cache_dir=cache_dir, local_files_only=True,
+            ))
+        except Exception:  # not cached (LocalEntryNotFoundError and friends)
+            return None
+    else:
+        root = Path(cache_dir or constants.HF_HUB_CACHE)
+        snapshots = root / f"datasets--{ref.repo.replace('/', '--')}" / "snapshots"
+        found = [d / ref.file for d in snapshots.glob("*") if (d / ref.file).is_file()]
+        if not found:
+            return None
+        local = max(found, key=lambda p: p.stat().st_mtime)
+    parts = local.parts
+    sha = parts[parts.index("snapshots") + 1] if "snapshots" in parts else ref.revision or "main"
+    return FetchedFile(local, ref.repo, sha, ref.file)
 
 
 def _choose_file(ref: HubRef, files: list[str]) -> str:

@@ -74,12 +74,30 @@ def test_missing_dataset_is_a_clear_error(hub: DatasetServer, tmp_path: Path) ->
 
 
 def test_offline_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_dead_port()}")
     with pytest.raises(SuiteError, match="cannot reach the Hub.*pass its path"):
         load_suite("hf:lab/refusals", cache_dir=tmp_path)
+
+
+def test_a_cached_file_is_used_when_the_hub_is_unreachable(
+    hub: DatasetServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sha = hub.add("lab/cached", {"a.csv": STRONGREJECT, "tiny.jsonl": NATIVE})
+    online = load_suite("hf:lab/cached:a.csv", cache_dir=tmp_path)
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_dead_port()}")
+    offline = load_suite("hf:lab/cached:a.csv", cache_dir=tmp_path)
+    assert offline.hash == online.hash
+    assert offline.source == f"hf:lab/cached@{sha}:a.csv"
+    pinned = load_suite(f"hf:lab/cached@{sha}:a.csv", cache_dir=tmp_path)
+    assert pinned.hash == online.hash and pinned.version == sha[:12]
+    with pytest.raises(SuiteError, match="cannot reach the Hub"):  # never downloaded
+        load_suite("hf:lab/cached:tiny.jsonl", cache_dir=tmp_path)
+
+
+def _dead_port() -> int:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def test_a_missing_local_file_is_not_sent_to_the_hub(tmp_path: Path) -> None:
