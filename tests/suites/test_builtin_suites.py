@@ -193,3 +193,11 @@ def test_limit_spreads_across_categories(suites: dict[str, Suite]) -> None:
 def test_unknown_name_lists_the_builtins() -> None:
     with pytest.raises(SuiteError, match="unknown suite 'harmm'.*harm, benign-twins"):
         load_suite("harmm")
+
+
+def test_package_data_holds_exactly_the_builtins() -> None:
+    from importlib import resources
+
+    data = resources.files("auditor.suites") / "data"
+    names = sorted(entry.name for entry in data.iterdir() if entry.name.endswith(".jsonl"))
+    assert names == sorted(f"{name}.jsonl" for name in BUILTIN_NAMES)
