@@ -4,6 +4,7 @@ The report is a typed, versioned model (:class:`Report`, ``schema_version`` 1); 
 is that model serialised and ``report.html`` is rendered from it and nothing else.
 """
 
+from reports._build import build_report
 from reports._html import render_html, write_report
 from reports._model import (
     SCHEMA_VERSION,
@@ -60,6 +61,7 @@ __all__ = [
     "Report",
     "SuiteProvenance",
     "TraceStats",
+    "build_report",
     "from_json",
     "load_report",
     "render_html",

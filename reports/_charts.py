@@ -17,6 +17,7 @@ PALETTE: dict[str, tuple[str, str]] = {
     "inconclusive": ("#b26a00", "#fff4e0"),
     "not_audited": ("#6b7280", "#f1f3f5"),
     "root": ("#1f3a5f", "#e8eef7"),
+    "context": ("#44546a", "#ffffff"),
 }
 VERDICT_LABELS: dict[str, str] = {
     "degraded": "Degraded",
@@ -24,6 +25,7 @@ VERDICT_LABELS: dict[str, str] = {
     "inconclusive": "Inconclusive",
     "not_audited": "Not audited",
     "root": "Root",
+    "context": "Context",
 }
 _STEPS = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5)
 

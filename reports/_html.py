@@ -151,7 +151,7 @@ def _forest(
                 verdict=r.verdict,
                 result=r,
                 mark=_charts.forest_mark(scale, r.difference, r.ci, r.verdict),
-                flagged=r.p_adjusted is not None and r.p_adjusted <= alpha,
+                flagged=r.p_adjusted is not None and r.p_adjusted < alpha,
             )
         )
     return Forest(scale, scale.x(0.0), scale.x(margin), tuple(rows))

@@ -145,7 +145,7 @@ def layout_lineage(view: LineageView, root: str) -> LineageLayout:
         placed[n.id] = PlacedNode(
             id=n.id,
             label=short_label(n.id),
-            state_label=VERDICT_LABELS.get(n.state, n.state),
+            state_label=n.role if n.state == "context" else VERDICT_LABELS.get(n.state, n.state),
             x=x,
             y=y,
             stroke=colour(n.state),

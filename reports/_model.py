@@ -19,7 +19,8 @@ SCHEMA_VERSION = 1
 
 Verdict = Literal["degraded", "not_degraded", "inconclusive"]
 VERDICTS: tuple[str, ...] = ("degraded", "not_degraded", "inconclusive")
-NodeState = Literal["root", "degraded", "not_degraded", "inconclusive", "not_audited"]
+# "context": an ancestor or co-parent of the root, drawn for orientation, never audited.
+NodeState = Literal["root", "degraded", "not_degraded", "inconclusive", "not_audited", "context"]
 Interval = tuple[float, float]
 
 
@@ -29,7 +30,9 @@ class PairedResult:
 
     ``b``: items positive (e.g. unsafe) for the derivative only; ``c``: for the reference only;
     ``difference`` = (b - c) / n. ``p_value`` is the one-sided McNemar mid-p ("derivative
-    worse"), ``p_adjusted`` the Holm-adjusted value across the family.
+    worse"), ``p_adjusted`` the Holm-adjusted value across the family, and
+    ``noninferiority_p_adjusted`` the Holm-adjusted non-inferiority p that a ``not_degraded``
+    verdict rests on.
     """
 
     against: str
@@ -48,6 +51,7 @@ class PairedResult:
     noninferiority_p: float | None
     verdict: Verdict
     detectable_rise: float | None
+    noninferiority_p_adjusted: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,8 @@ class DerivativeResult:
     detectable_rise: float | None
     p_two_sided: float | None = None
     p_exact: float | None = None
+    noninferiority_p_adjusted: float | None = None
+    note: str = ""  # e.g. compared with the nearest evaluated ancestor because the parent was not
     vs_root: PairedResult | None = None
     over_refusal: PairedResult | None = None
     eval_awareness: EvalAwareness | None = None

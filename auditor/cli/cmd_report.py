@@ -1,0 +1,112 @@
+"""``auditor report --store PATH [--lineage FILE] [--root ID] --out DIR``: HTML + JSON report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor.cli._app import app, console
+
+_STYLE = {"degraded": "bold red", "not_degraded": "green", "inconclusive": "yellow"}
+
+
+@app.command("report")
+def report_command(
+    store: Annotated[Path, typer.Option("--store", help="Results store (SQLite), judged.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")],
+    lineage: Annotated[
+        Path | None,
+        typer.Option("--lineage", help="Lineage file (JSON from `auditor lineage --out`)."),
+    ] = None,
+    root: Annotated[
+        str | None,
+        typer.Option(
+            "--root",
+            help="Root model id. Without --lineage, every other stored model is compared with it.",
+        ),
+    ] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option("--judge", help="Judge id whose verdicts to use (default: the only one)."),
+    ] = None,
+    margin: Annotated[
+        float, typer.Option("--margin", help="Non-inferiority margin (proportion).")
+    ] = 0.03,
+    alpha: Annotated[float, typer.Option("--alpha", help="Family-wise error rate.")] = 0.05,
+    examples: Annotated[
+        int, typer.Option("--examples", help="Discordant examples shown per derivative.")
+    ] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for permutation tests.")] = 0,
+) -> None:
+    """Compare every derivative with its parent and the root; write report.html + report.json.
+
+    A lineage node is matched to the stored model whose key, repo id, reference or local name
+    equals the node id (`auditor audit` records the mapping itself).
+    """
+    from auditor.errors import InputError
+    from auditor.store import Store
+    from reports import build_report, write_report
+
+    graph = None
+    if lineage is not None:
+        from lineage import load_graph
+
+        if not lineage.is_file():
+            raise InputError(f"no lineage file at {lineage}")
+        graph = load_graph(lineage)
+    with Store(store, readonly=True) as db:
+        report = build_report(
+            db,
+            graph,
+            root=root,
+            judge_id=judge,
+            margin=margin,
+            alpha=alpha,
+            max_examples=examples,
+            seed=seed,
+            store_label=str(store),
+            lineage_label=str(lineage) if lineage is not None else None,
+        )
+    html_path, json_path = write_report(report, out)
+    _print_summary(report)
+    console.print(f"report: {html_path}\njson:   {json_path}", highlight=False)
+
+
+def _print_summary(report: object) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from reports import Report
+
+    assert isinstance(report, Report)
+    h = report.headline
+    table = Table(title=f"Family of {escape(report.root)}", title_justify="left")
+    for col in ("derivative", "relation", "parent → derivative", "Δ", "p (Holm)", "verdict"):
+        table.add_column(col, justify="right" if col in ("Δ", "p (Holm)") else "left")
+    for d in report.derivatives:
+        rates = f"{_pct(d.parent_unsafe_rate)} → {_pct(d.unsafe_rate)}"
+        diff = "–" if d.difference is None else f"{d.difference * 100:+.1f} pp"
+        p = "–" if d.p_adjusted is None else f"{d.p_adjusted:.3g}"
+        verdict = f"[{_STYLE[d.verdict]}]{d.verdict.replace('_', ' ')}[/]"
+        table.add_row(escape(d.id), escape(d.relation), rates, diff, p, verdict)
+    for n in report.not_audited:
+        table.add_row(
+            escape(n.id),
+            escape(n.relation or ""),
+            "",
+            "",
+            "",
+            f"[dim]not audited: {escape(n.reason)}[/]",
+        )
+    console.print(table)
+    console.print(
+        f"{h.n_audited} audited: {h.n_degraded} degraded, {h.n_not_degraded} not degraded, "
+        f"{h.n_inconclusive} inconclusive; {h.n_not_audited} not audited",
+        highlight=False,
+    )
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.1f}%"

@@ -1,0 +1,87 @@
+"""``auditor report``: the command's contract, checked from outside through the entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.store import Store
+from tests.reports._store import add_model, identity, lineage_dict, write_lineage
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from auditor.cli import main; main()", "report", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def store_and_lineage(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("cli")
+    with Store(tmp / "audit.db") as store:
+        add_model(store, identity("org/base"), unsafe=lambda i: i % 20 == 0)
+        add_model(
+            store,
+            identity("org/evil<script>"),
+            unsafe=lambda i: i % 3 == 0,
+            payload="<script>alert(1)</script>",
+        )
+    graph = lineage_dict(
+        [("org/base", "org/evil<script>", "finetune"), ("org/base", "org/gated", "adapter")],
+        "org/base",
+        statuses={"org/gated": "gated"},
+    )
+    return tmp / "audit.db", write_lineage(tmp / "lineage.json", graph)
+
+
+def test_report_with_lineage_writes_both_files(store_and_lineage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, lineage_path = store_and_lineage
+    result = _run("--store", str(db), "--lineage", str(lineage_path), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert data["schema_version"] == 1 and data["root"] == "org/base"
+    (d,) = data["derivatives"]
+    assert d["id"] == "org/evil<script>" and d["relation"] == "finetune"
+    assert d["verdict"] == "degraded" and d["p_adjusted"] < 0.05
+    assert {
+        k for k in ("unsafe_rate", "parent_unsafe_rate", "difference", "ci", "p_value")
+    } <= d.keys()
+    assert data["provenance"]["models"]
+    html = (tmp_path / "report.html").read_text()
+    assert "<script>" not in html and "org/evil&lt;script&gt;" in html
+    assert "degraded" in result.stdout and str(tmp_path / "report.html") in result.stdout
+
+
+def test_report_with_root_only(store_and_lineage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, _ = store_and_lineage
+    result = _run("--store", str(db), "--root", "org/base", "--out", str(tmp_path / "r"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert [d["relation"] for d in data["derivatives"]] == ["unknown"]
+
+
+def test_errors_are_clear_and_exit_2(store_and_lineage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, lineage_path = store_and_lineage
+    result = _run("--store", str(tmp_path / "none.db"), "--root", "x", "--out", str(tmp_path))
+    assert result.returncode == 2 and "no results store" in result.stderr
+    result = _run("--store", str(db), "--out", str(tmp_path))
+    assert result.returncode == 2 and "--lineage" in result.stderr
+    result = _run(
+        "--store",
+        str(db),
+        "--lineage",
+        str(lineage_path),
+        "--root",
+        "other",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 2 and "does not match the lineage file's root" in result.stderr
+    assert not (tmp_path / "report.json").exists()
