@@ -46,6 +46,8 @@ def read_gguf_metadata(path: str | Path, small_array: int = SMALL_ARRAY) -> dict
     try:
         with p.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             return _Parser(mm, p, small_array).run()
+    except struct.error as exc:
+        raise InputError(f"{p}: GGUF header is truncated or corrupt ({exc})") from exc
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read GGUF file {p}: {exc}") from exc
 
