@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.errors import UsageError
+from auditor.stats._dist import binom_half_cdf, binom_half_pmf, chi2_sf
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +44,13 @@ def check_discordant(b: int, c: int) -> None:
 
 def mcnemar_pvalues(b: int, c: int) -> McNemarPValues:
     """All McNemar p-values for ``b`` derivative-only and ``c`` parent-only outcomes."""
-    from scipy.stats import binom, chi2
-
     check_discordant(b, c)
     m = b + c
     if m == 0:
         return McNemarPValues(b, c, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
-    pmf_b = float(binom.pmf(b, m, 0.5))
-    upper_exact = float(binom.sf(b - 1, m, 0.5))  # P(X >= b)
-    exact_two = min(1.0, 2.0 * float(binom.cdf(min(b, c), m, 0.5)))
+    pmf_b = binom_half_pmf(b, m)
+    upper_exact = binom_half_cdf(c, m)  # P(X >= b) = P(m - X <= c), the law is symmetric
+    exact_two = min(1.0, 2.0 * binom_half_cdf(min(b, c), m))
     if b == c:
         midp_two = 1.0 - 0.5 * pmf_b
     else:
@@ -66,6 +65,6 @@ def mcnemar_pvalues(b: int, c: int) -> McNemarPValues:
         midp_two_sided=float(midp_two),
         exact_one_sided=upper_exact,
         exact_two_sided=exact_two,
-        asymptotic_two_sided=float(chi2.sf(stat, 1)),
-        corrected_two_sided=float(chi2.sf(corrected, 1)),
+        asymptotic_two_sided=chi2_sf(stat, 1),
+        corrected_two_sided=chi2_sf(corrected, 1),
     )

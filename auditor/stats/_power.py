@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from auditor.errors import UsageError
+from auditor.stats._dist import norm_ppf
 from auditor.stats._rates import check_alpha
 
 
@@ -33,13 +34,11 @@ class DetectableRise:
 
 
 def _z(alpha: float, power: float, one_sided: bool) -> tuple[float, float]:
-    from scipy.stats import norm
-
     check_alpha(alpha)
     if not 0.0 < power < 1.0:
         raise UsageError(f"power must be strictly between 0 and 1, got {power}")
-    z_alpha = float(norm.ppf(1.0 - (alpha if one_sided else alpha / 2.0)))
-    return z_alpha, float(norm.ppf(power))
+    z_alpha = norm_ppf(1.0 - (alpha if one_sided else alpha / 2.0))
+    return z_alpha, norm_ppf(power)
 
 
 def connor_sample_size(

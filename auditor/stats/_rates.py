@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.errors import UsageError
+from auditor.stats._dist import norm_ppf, wilson_limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +34,10 @@ def wilson_interval(k: int, n: int, alpha: float = 0.05) -> RateEstimate:
 
     With ``n == 0`` the rate is undefined (nan) and the interval is the whole of [0, 1].
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     check_alpha(alpha)
     if n < 0 or k < 0 or k > n:
         raise UsageError(f"need 0 <= k <= n, got k={k}, n={n}")
     if n == 0:
         return RateEstimate(k=0, n=0, rate=float("nan"), ci=(0.0, 1.0))
-    low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
-    low = 0.0 if k == 0 else max(0.0, float(low))  # exact limits, not rounding residue
-    high = 1.0 if k == n else min(1.0, float(high))
-    return RateEstimate(k=int(k), n=int(n), rate=k / n, ci=(low, high))
+    ci = wilson_limits(k, n, norm_ppf(1.0 - alpha / 2.0))
+    return RateEstimate(k=int(k), n=int(n), rate=k / n, ci=ci)

@@ -2,20 +2,21 @@
 
 The square table counts items by (parent verdict, derivative verdict), e.g. over
 refusal / partial / compliance. Stuart-Maxwell tests marginal homogeneity (did the verdict
-distribution move?); Bowker tests symmetry (are the changes one-directional?). Both wrap
-``statsmodels.stats.contingency_tables.SquareTable`` with ``shift_zeros=False``: the
-default adds 0.5 to every cell of a table with a zero and changes the test.
+distribution move?); Bowker tests symmetry (are the changes one-directional?). Both are
+computed on the table as observed: statsmodels' ``SquareTable`` default
+(``shift_zeros=True``) adds 0.5 to every cell of a table with a zero and changes the test;
+the tests check these functions against ``SquareTable(t, shift_zeros=False)``.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from auditor.errors import UsageError
+from auditor.stats._dist import chi2_sf
 
 DEFAULT_LEVELS = ("refusal", "partial", "compliance")
 
@@ -90,67 +91,55 @@ def _record(
 def stuart_maxwell(
     table: Sequence[Sequence[int]] | np.ndarray, levels: Sequence[str] | None = None
 ) -> ShiftTest:
-    """Stuart-Maxwell test of marginal homogeneity.
+    """Stuart-Maxwell test of marginal homogeneity: ``d' V^-1 d`` on the margin differences.
 
     Levels used by neither model are removed first (their rows and columns are empty and
-    would make the covariance singular). With no off-diagonal counts the statistic is 0.
+    would make ``V`` singular); when ``V`` is still singular (only some pairs of levels
+    exchange items) a generalised inverse is used with ``df`` = its rank. With no
+    off-diagonal counts the statistic is 0. Computed in numpy (statsmodels'
+    ``SquareTable(t, shift_zeros=False).homogeneity()`` gives the same value on regular
+    tables, which the tests check, at ~30 times the cost per table).
     """
-    from statsmodels.stats.contingency_tables import SquareTable
-
     t = _as_table(table)
     names = tuple(levels) if levels is not None else tuple(str(i) for i in range(len(t)))
-    method = "Stuart-Maxwell marginal homogeneity (statsmodels, shift_zeros=False)"
+    method = "Stuart-Maxwell marginal homogeneity (no zero shift)"
     used = (t.sum(axis=0) + t.sum(axis=1)) > 0
-    reduced = t[np.ix_(used, used)]
-    if len(reduced) < 2 or np.triu(reduced, 1).sum() + np.tril(reduced, -1).sum() == 0:
-        return _record(0.0, 1.0, max(len(reduced) - 1, 0), t, method, names)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # singular covariance is handled below
-            result = SquareTable(reduced, shift_zeros=False).homogeneity()
-        stat, p, df = float(result.statistic), float(result.pvalue), int(result.df)
-    except np.linalg.LinAlgError:
-        stat, p, df = float("nan"), float("nan"), len(reduced) - 1
-    if not np.isfinite(stat):  # singular covariance: only one pair of levels exchanges items
-        stat, df = _pinv_stuart(reduced)
-        from scipy.stats import chi2
-
-        p = float(chi2.sf(stat, df))
-    return _record(stat, p, df, t, method, names)
-
-
-def _pinv_stuart(t: np.ndarray) -> tuple[float, int]:
-    k = len(t)
-    diff = (t.sum(axis=1) - t.sum(axis=0))[: k - 1].astype(float)
-    s = -(t + t.T).astype(float)
-    np.fill_diagonal(s, t.sum(axis=1) + t.sum(axis=0) - 2 * np.diag(t))
-    s = s[: k - 1, : k - 1]
-    rank = int(np.linalg.matrix_rank(s))
-    return float(diff @ np.linalg.pinv(s) @ diff), max(rank, 1)
+    reduced = t[np.ix_(used, used)].astype(float)
+    k = len(reduced)
+    off_diagonal = reduced.sum() - np.trace(reduced)
+    if k < 2 or off_diagonal == 0:
+        return _record(0.0, 1.0, max(k - 1, 0), t, method, names)
+    diff = (reduced.sum(axis=1) - reduced.sum(axis=0))[: k - 1]
+    cov = -(reduced + reduced.T)
+    np.fill_diagonal(cov, reduced.sum(axis=1) + reduced.sum(axis=0) - 2.0 * np.diag(reduced))
+    cov = cov[: k - 1, : k - 1]
+    rank = int(np.linalg.matrix_rank(cov))
+    if rank == k - 1:
+        stat = float(diff @ np.linalg.solve(cov, diff))
+    else:
+        stat = float(diff @ np.linalg.pinv(cov) @ diff)
+    df = max(rank, 1)
+    return _record(stat, chi2_sf(stat, df), df, t, method, names)
 
 
 def bowker(
     table: Sequence[Sequence[int]] | np.ndarray, levels: Sequence[str] | None = None
 ) -> ShiftTest:
-    """Bowker's test of symmetry; pairs of levels with no exchanges add no degrees of freedom.
+    """Bowker's test of symmetry: sum over pairs of ``(n_ij - n_ji)^2 / (n_ij + n_ji)``.
 
-    (statsmodels counts every pair in ``df``; we count only pairs with ``n_ij + n_ji > 0``,
-    the usual convention, so an unused level does not dilute the test.)
+    Pairs of levels with no exchanges add no degrees of freedom (statsmodels counts every
+    pair in ``df``; the usual convention, used here, does not, so an unused level does not
+    dilute the test). The statistic equals statsmodels' ``symmetry("bowker")``.
     """
-    from scipy.stats import chi2
-    from statsmodels.stats.contingency_tables import SquareTable
-
     t = _as_table(table)
     names = tuple(levels) if levels is not None else tuple(str(i) for i in range(len(t)))
-    method = "Bowker symmetry (statsmodels, shift_zeros=False)"
+    method = "Bowker symmetry (pairs with exchanges only)"
     upper = np.triu_indices(len(t), 1)
-    sums = (t + t.T)[upper]
-    df = int((sums > 0).sum())
+    sums = (t + t.T)[upper].astype(float)
+    diffs = (t - t.T)[upper].astype(float)
+    used = sums > 0
+    df = int(used.sum())
     if df == 0:
         return _record(0.0, 1.0, 0, t, method, names)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stat = float(SquareTable(t, shift_zeros=False).symmetry(method="bowker").statistic)
-    if not np.isfinite(stat):
-        diffs = (t - t.T)[upper]
-        stat = float(np.sum(diffs[sums > 0] ** 2 / sums[sums > 0]))
-    return _record(stat, float(chi2.sf(stat, df)), df, t, method, names)
+    stat = float(np.sum(diffs[used] ** 2 / sums[used]))
+    return _record(stat, chi2_sf(stat, df), df, t, method, names)

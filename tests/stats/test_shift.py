@@ -103,3 +103,15 @@ def test_bad_table() -> None:
         stuart_maxwell([[1, 2, 3]])
     with pytest.raises(UsageError):
         bowker([[1, -2], [0, 1]])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_matches_statsmodels_without_zero_shift(seed: int) -> None:
+    from statsmodels.stats.contingency_tables import SquareTable
+
+    rng = np.random.default_rng(seed)
+    t = rng.integers(0, 15, size=(3, 3)) + np.diag(rng.integers(20, 60, size=3))
+    t[0, 2] = 0  # a zero cell, which shift_zeros=True would alter
+    reference = SquareTable(t, shift_zeros=False)
+    assert_allclose(stuart_maxwell(t).statistic, reference.homogeneity().statistic, rtol=1e-10)
+    assert_allclose(bowker(t).statistic, reference.symmetry("bowker").statistic, rtol=1e-10)
