@@ -107,7 +107,7 @@ class HubServer:
 
     def fail(self, match: str, status: int, times: int = 1, headers: dict[str, str] | None = None
              ) -> None:
-        """Answer the next ``times`` requests whose path+query contains ``match`` with ``status``."""
+        """Answer the next ``times`` requests whose path+query has ``match`` with ``status``."""
         with self._lock:
             self._faults.append(Fault(match, status, times, dict(headers or {})))
 

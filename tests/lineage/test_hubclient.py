@@ -28,8 +28,9 @@ def test_429_retry_after_is_honoured(hub, options) -> None:
 
 def test_ratelimit_t_is_honoured(hub, options) -> None:
     gemma_family(hub)
-    hub.fail(ROOT_INFO, 429, times=1, headers={"RateLimit": '"api";r=0;t=1',
-                                               "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})
+    policy = '"fixed window";"api";q=500;w=300'
+    hub.fail(ROOT_INFO, 429, times=1,
+             headers={"RateLimit": '"api";r=0;t=1', "RateLimit-Policy": policy})
     crawl_hub("google/gemma-3-270m-it", options())
     first, second = _times(hub, "/api/models/google/gemma-3-270m-it")[:2]
     assert second - first >= 0.9
