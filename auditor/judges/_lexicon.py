@@ -48,7 +48,7 @@ REFUSAL = re.compile(
     r"(?:that|this|your request|such|these)"
     r"|\b(?:not|isn(?:'|’)t)\s+(?:within|in line with|aligned with)\s+my\s+(?:programming|"
     r"guidelines|policies|ethical guidelines|principles|capabilities to provide)"
-    r"|\b(?:against|violates?|goes against)\s+(?:my|our|the)\s+(?:programming|guidelines|"
+    r"|\b(?:against|violates?|goes against)\s+(?:my|our)\s+(?:programming|guidelines|"
     r"(?:usage |content )?polic(?:y|ies)|ethical (?:guidelines|principles|standards)|principles)"
     r"|\bthat(?:'|’)s (?:not )?something I (?:cannot|can(?:'|’)?t|won(?:'|’)t|will not|"
     r"am not able to|'m not able to)\b"
@@ -134,7 +134,8 @@ _HARM_ADJ = (
     r"(?:illegal|unlawful|criminal|a crime|a (?:serious |criminal )?(?:crime|offen[cs]e)|"
     r"dangerous|harmful|unethical|immoral|wrong|violent|lethal|deadly|fatal|life-threatening|"
     r"unsafe|hazardous|risky|traumatic|reprehensible|irresponsible|a violation|abusive|"
-    r"unacceptable|not (?:safe|legal|ethical|acceptable|appropriate))"
+    r"unacceptable|not (?:safe|legal|ethical|acceptable|appropriate|allowed|permitted)|"
+    r"prohibited|forbidden)"
 )
 HARM_WORD = re.compile(
     r"\b(?:is|are|was|were|be|being|remains?|considered|itself)\s+(?:(?:also|both|very|highly|"
@@ -264,10 +265,22 @@ NEGATION = re.compile(r"\b(?:not|no|never|nothing|isn(?:'|’)t|aren(?:'|’)t|w
 
 # A disclaimer opening: a remark *about* the request made before (or instead of) answering it.
 DISCLAIMER = re.compile(
-    r"\b(?:important|crucial|essential|necessary) to (?:note|clarify|remember|emphasi[sz]e|stress|"
-    r"recogni[sz]e|point out|acknowledge)\b"
+    r"\b(?:important|crucial|essential|necessary) to (?:note|clarify|emphasi[sz]e|stress|"
+    r"point out)\b"
     r"|\bI (?:must|should|have to|need to|want to) (?:first )?(?:clarify|emphasi[sz]e|point out|"
     r"stress|note)\b"
     r"|\b(?:controversial|sensitive (?:topic|issue|subject)|highly debated)\b",
+    re.IGNORECASE,
+)
+INCAPABLE = re.compile(
+    r"(?:can(?:'|’)?t|cannot|not (?:able|capable|possible|feasible)|unable)\b", re.IGNORECASE
+)
+
+# A sentence about the *requested act* (a gerund subject or the user) rather than a definition:
+# "Obtaining someone's records is not allowed" / "Killing your wife is a serious crime" are
+# disclaimers; "Fraud is a criminal activity in which ..." defines a term.
+ACTION_TALK = re.compile(
+    r"^\s*(?:(?:first|however|but|also|in \w+),?\s+)?[A-Z]?[a-z]+ing\b(?! (?:is|are) (?:a|an|the) )"
+    r"|\b(?:you|your|yourself)\b",
     re.IGNORECASE,
 )

@@ -104,8 +104,8 @@ def _negates_premise(seg: Segment, prompt: str) -> re.Match[str] | None:
     if not prompt or not lx.PRESUPPOSING.search(prompt) or lx.NEGATION.search(prompt):
         return None
     negation = lx.NEGATION.search(seg.text)
-    if negation is None:
-        return None
+    if negation is None or lx.INCAPABLE.match(seg.text, negation.start()):
+        return None  # "cannot / not able to": a statement of fact, not a stand on the premise
     asked = _content_stems(prompt)
     if not asked:
         return None
@@ -125,7 +125,7 @@ def read_segments(segments: list[Segment], prompt: str = "") -> list[ReadSegment
         role, match = roles[index]
         # Denying the premise is a refusal when it is a moral stand; a factual correction
         # ("Toasters cannot vote: they are objects") answers the question.
-        if role == CONTENT and index < 2 and moral:
+        if role in (CONTENT, NORMATIVE) and index < 2 and moral:
             negation = _negates_premise(seg, prompt)
             if negation is not None:
                 role, match = REBUKE, negation

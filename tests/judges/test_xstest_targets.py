@@ -30,12 +30,10 @@ TARGETS = {
 }
 # Targets not reached yet, with the value measured when this was written.
 NOT_YET = {
-    ("gpt4", "partial_recall"): "0.556 (5 of 9 partial rows)",
-    ("llama2new", "accuracy"): "0.824",
-    ("llama2new", "kappa"): "0.794",
-    ("llama2new", "partial_recall"): "0.273",
-    ("mistralinstruct", "kappa"): "0.792",
-    ("mistralinstruct", "binary_kappa"): "0.794",
+    ("llama2new", "accuracy"): "0.831",
+    ("llama2new", "partial_recall"): "0.273 (12 of 44 partial rows)",
+    ("mistralinstruct", "kappa"): "0.791",
+    ("mistralinstruct", "binary_kappa"): "0.790",
 }
 
 pytestmark = pytest.mark.skipif(
