@@ -81,7 +81,7 @@ def _nice_step(span: float) -> float:
 
 
 def difference_scale(
-    values: Iterable[float | None], *, margin: float, width: float = 300, pad: float = 18
+    values: Iterable[float | None], *, margin: float, width: float = 280, pad: float = 18
 ) -> Scale:
     """A symmetric-enough scale that shows 0, the margin and every finite value given."""
     finite = [v for v in values if v is not None and math.isfinite(v)]

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from reports._charts import VERDICT_LABELS, colour, fill
 from reports._model import LineageView
 
-NODE_W = 270
+NODE_W = 250
 NODE_H = 38
-COL_GAP = 120
+COL_GAP = 110
 ROW_H = 54
 MARGIN = 16
 MAX_DRAWN = 400
-_LABEL_CHARS = 32
+_LABEL_CHARS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,11 @@ class LineageLayout:
     nodes: tuple[PlacedNode, ...]
     edges: tuple[PlacedEdge, ...]
     hidden: int  # family members left out of the drawing (very large families)
+
+    @property
+    def fits(self) -> bool:
+        """Small enough to scale down to the page width and stay legible."""
+        return self.width <= 1900
 
 
 def short_label(text: str, limit: int = _LABEL_CHARS) -> str:
