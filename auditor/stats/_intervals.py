@@ -15,6 +15,7 @@ the constraint ``p_b - p_c = d``: the positive root of ``2n q^2 + B q + C = 0`` 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,8 +50,12 @@ def _root(f_target: float, b: int, c: int, n: int, lo: float, hi: float) -> floa
     return float(brentq(g, lo, hi, xtol=1e-12))
 
 
+@lru_cache(maxsize=8192)
 def tango_ci(b: int, c: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Tango's asymptotic score interval for ``(b - c) / n`` (two-sided, level 1 - alpha)."""
+    """Tango's asymptotic score interval for ``(b - c) / n`` (two-sided, level 1 - alpha).
+
+    Memoised: a family repeats the same small tables (per category) many times.
+    """
     if n <= 0:
         return (-1.0, 1.0)
     z = norm_ppf(1.0 - alpha / 2.0)

@@ -11,6 +11,7 @@ conservative.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.errors import UsageError
 from auditor.stats._dist import binom_half_cdf, binom_half_pmf, chi2_sf
@@ -42,6 +43,7 @@ def check_discordant(b: int, c: int) -> None:
         raise UsageError(f"discordant counts must be non-negative, got b={b}, c={c}")
 
 
+@lru_cache(maxsize=8192)
 def mcnemar_pvalues(b: int, c: int) -> McNemarPValues:
     """All McNemar p-values for ``b`` derivative-only and ``c`` parent-only outcomes."""
     check_discordant(b, c)

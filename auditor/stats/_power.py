@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.errors import UsageError
 from auditor.stats._dist import norm_ppf
@@ -59,6 +60,7 @@ def connor_sample_size(
     return math.ceil(root**2 / rise**2 - 1e-9)
 
 
+@lru_cache(maxsize=8192)
 def smallest_detectable_rise(
     n: int,
     base_discordance: float,

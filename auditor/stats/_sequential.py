@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -80,13 +81,21 @@ def beta_binomial_e_value(
     return float(math.exp(min(log_e + (b + c) * math.log(2.0), 700.0)))
 
 
+@lru_cache(maxsize=64)
+def _bets(margin: float) -> np.ndarray:
+    """Equally spaced bets on (0, 0.95 / (1 - margin)]: every factor stays positive."""
+    bets = np.linspace(0.0, 0.95 / (1.0 - margin), _N_BETS + 1)[1:]
+    bets.setflags(write=False)
+    return bets
+
+
 def noninferiority_e_value(b: int, c: int, n: int, margin: float) -> float:
     """Mixture-of-bets e-value against H0: delta >= margin after ``n`` items."""
     if not 0.0 < margin < 1.0:
         raise UsageError(f"the margin must be in (0, 1), got {margin}")
     if b < 0 or c < 0 or b + c > n:
         raise UsageError(f"need 0 <= b, c and b + c <= n, got b={b}, c={c}, n={n}")
-    lambdas = np.linspace(0.0, 0.95 / (1.0 - margin), _N_BETS + 1)[1:]
+    lambdas = _bets(margin)
     log_wealth = (
         b * np.log1p(lambdas * (margin - 1.0))
         + c * np.log1p(lambdas * (margin + 1.0))
