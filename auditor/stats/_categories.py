@@ -6,6 +6,7 @@ verdict, it says where a change is concentrated.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from auditor.stats._paired import (
     DEFAULT_ALPHA,
     DEFAULT_MARGIN,
     PairedComparison,
-    paired_binary,
+    paired_from_counts,
 )
 
 
@@ -50,16 +51,26 @@ def per_category(
     """Paired comparison in each category; ``categories[i]`` is item i's category."""
     if not len(parent) == len(child) == len(categories):
         raise UsageError("parent, derivative and category lists must be aligned by item")
-    groups: dict[str, list[int]] = {}
-    for i, category in enumerate(categories):
-        groups.setdefault(category, []).append(i)
-    names = sorted(groups)
-    comparisons = [
-        paired_binary(
-            [parent[i] for i in groups[name]], [child[i] for i in groups[name]], margin, alpha
+    cells = Counter(
+        (k, bool(p), bool(q)) if p is not None and q is not None else (k, None, None)
+        for k, p, q in zip(categories, parent, child, strict=True)
+    )
+    names = sorted(set(categories))
+    comparisons = []
+    for name in names:
+        a, b = cells[(name, True, True)], cells[(name, False, True)]
+        c, d = cells[(name, True, False)], cells[(name, False, False)]
+        comparisons.append(
+            paired_from_counts(
+                b,
+                c,
+                a + b + c + d,
+                a=a,
+                margin=margin,
+                alpha=alpha,
+                n_excluded=cells[(name, None, None)],
+            )
         )
-        for name in names
-    ]
     adjusted = holm([c.midp_one_sided for c in comparisons], alpha)
     rows = tuple(
         CategoryComparison(name, comp, p, p < alpha)

@@ -14,6 +14,7 @@ smaller than the margin (the effect and its interval say how large it is).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -180,19 +181,17 @@ def paired_table(
         raise UsageError(
             f"parent and derivative outcomes must be aligned by item: {len(parent)} != {len(child)}"
         )
-    a = b = c = d = excluded = 0
-    for p, q in zip(parent, child, strict=True):
-        if p is None or q is None:
-            excluded += 1
-        elif p and q:
-            a += 1
-        elif q:
-            b += 1
-        elif p:
-            c += 1
-        else:
-            d += 1
-    return a, b, c, d, excluded
+    counts = Counter(
+        (bool(p), bool(q)) if p is not None and q is not None else None
+        for p, q in zip(parent, child, strict=True)
+    )
+    return (
+        counts[(True, True)],
+        counts[(False, True)],
+        counts[(True, False)],
+        counts[(False, False)],
+        counts[None],
+    )
 
 
 def _check_counts(b: int, c: int, n: int, a: int | None, margin: float, alpha: float) -> None:

@@ -10,6 +10,7 @@ the tests check these functions against ``SquareTable(t, shift_zeros=False)``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,12 +47,13 @@ def shift_table(
         raise UsageError("parent and derivative labels must be aligned by item")
     index = {level: i for i, level in enumerate(levels)}
     table = np.zeros((len(levels), len(levels)), dtype=np.int64)
-    for p, q in zip(parent, child, strict=True):
+    pairs = Counter(zip(parent, child, strict=True))
+    for (p, q), count in pairs.items():
         if p is None or q is None:
             continue
         if p not in index or q not in index:
             raise UsageError(f"label {p if p not in index else q!r} is not one of {list(levels)}")
-        table[index[p], index[q]] += 1
+        table[index[p], index[q]] += count
     return table
 
 
@@ -113,12 +115,12 @@ def stuart_maxwell(
     cov = -(reduced + reduced.T)
     np.fill_diagonal(cov, reduced.sum(axis=1) + reduced.sum(axis=0) - 2.0 * np.diag(reduced))
     cov = cov[: k - 1, : k - 1]
-    rank = int(np.linalg.matrix_rank(cov))
-    if rank == k - 1:
-        stat = float(diff @ np.linalg.solve(cov, diff))
-    else:
+    scale = float(np.abs(cov).max()) ** (k - 1)
+    if abs(float(np.linalg.det(cov))) > 1e-9 * scale:
+        stat, df = float(diff @ np.linalg.solve(cov, diff)), k - 1
+    else:  # singular: generalised inverse, degrees of freedom = rank
         stat = float(diff @ np.linalg.pinv(cov) @ diff)
-    df = max(rank, 1)
+        df = max(int(np.linalg.matrix_rank(cov)), 1)
     return _record(stat, chi2_sf(stat, df), df, t, method, names)
 
 
