@@ -109,7 +109,11 @@ def early_stopping(
     runs: int, seed: int = 1, alpha: float = 0.05, n_items: int = N_REFUSE, margin: float = 0.03
 ) -> float:
     rng = np.random.default_rng(seed)
-    scenarios = {"clearly degraded (+15 points)": (0.17, 0.02), "unchanged (H0)": (0.05, 0.05)}
+    scenarios = {
+        "clearly degraded (+15 points)": (0.17, 0.02),
+        "moderately degraded (+6 points)": (0.08, 0.02),
+        "unchanged (H0)": (0.05, 0.05),
+    }
     saved = 0.0
     print(
         f"early stopping, {runs} simulated derivatives per row, N = {n_items} items,"
