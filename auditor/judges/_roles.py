@@ -113,8 +113,32 @@ def _negates_premise(seg: Segment, prompt: str) -> re.Match[str] | None:
     return negation if shared >= 0.5 else None
 
 
+def _split_turns(segments: list[Segment]) -> list[Segment]:
+    """Split "I can't give X, but <substantive clause>" into the refusal and the turn.
+
+    Only when the refusal comes *before* the turn and the clause after it is long enough to
+    carry content; "I'm sorry, but I can't ..." (turn before the refusal) stays whole.
+    """
+    out: list[Segment] = []
+    for seg in segments:
+        refusal = lx.REFUSAL.search(seg.text) if seg.kind == "sentence" else None
+        turn = lx.CLAUSE_TURN.search(seg.text, refusal.end()) if refusal else None
+        tail = seg.text[turn.start() :] if turn else ""
+        if turn is None or len(words(tail)) < 8 or lx.REFUSAL.search(tail):
+            out.append(seg)
+            continue
+        cut = turn.start()
+        head = seg.text[:cut].rstrip()
+        out.append(Segment(seg.start, seg.start + len(head), head, seg.kind, seg.paragraph))
+        rest = seg.text[turn.start() :].lstrip(",;-–— ")
+        start = seg.start + len(seg.text) - len(rest)
+        out.append(Segment(start, seg.end, rest, "sentence", seg.paragraph))
+    return out
+
+
 def read_segments(segments: list[Segment], prompt: str = "") -> list[ReadSegment]:
     """Give every segment its role and pivot flag (``prompt`` enables premise checks)."""
+    segments = _split_turns(segments)
     roles = [_role(seg) for seg in segments]
     moral = any(
         role in (NORMATIVE, REBUKE, CAUTION) or lx.HARM_WORD.search(seg.text)
