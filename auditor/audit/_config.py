@@ -63,6 +63,8 @@ class AuditConfig:
     temperature: float = 0.0
     backend: str = "auto"
     device: str = "auto"
+    dtype: str = "auto"
+    chat_template: str = "auto"  # auto | none (completion mode) | builtin:<name> | PATH
     threads: int | None = None
     n_gpu_layers: int = 0
     batch_size: int = 8

@@ -1,0 +1,46 @@
+"""``auditor audit``: the whole pipeline for one family, and scheduled scans of several."""
+
+from auditor.audit._config import (
+    AuditConfig,
+    SelectionPolicy,
+    config_from_mapping,
+    load_config_file,
+    with_overrides,
+)
+from auditor.audit._evaluate import TargetOutcome
+from auditor.audit._events import AuditCallback, AuditEvent
+from auditor.audit._memory import MemoryEstimate, estimate_memory
+from auditor.audit._pipeline import (
+    EXIT_FLAGGED,
+    EXIT_OK,
+    EXIT_USAGE,
+    AuditResult,
+    exit_code_for,
+    obtain_graph,
+    run_audit,
+)
+from auditor.audit._selection import AuditTarget, NotAudited, Selection, select_targets
+
+__all__ = [
+    "EXIT_FLAGGED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "AuditCallback",
+    "AuditConfig",
+    "AuditEvent",
+    "AuditResult",
+    "AuditTarget",
+    "MemoryEstimate",
+    "NotAudited",
+    "Selection",
+    "SelectionPolicy",
+    "TargetOutcome",
+    "config_from_mapping",
+    "estimate_memory",
+    "exit_code_for",
+    "load_config_file",
+    "obtain_graph",
+    "run_audit",
+    "select_targets",
+    "with_overrides",
+]

@@ -1,0 +1,160 @@
+"""Evaluating the selected targets: resolve, check memory, generate (resumably), record keys."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from auditor.audit._config import AuditConfig
+from auditor.audit._early_stop import EarlyStopper
+from auditor.audit._events import AuditCallback, AuditEvent, StageTimer
+from auditor.audit._memory import GIB, estimate_memory
+from auditor.audit._selection import AuditTarget, Selection
+from auditor.backends import BackendOptions, GenerationConfig, auto_backend_name
+from auditor.errors import AuditorError
+from auditor.judges import Judge
+from auditor.refs import ResolvedModel, resolve_reference
+from auditor.runner import RunProgress, RunSummary, run_eval
+from auditor.stats import random_order
+from auditor.store import Store
+from auditor.suites import Item, load_suite
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOutcome:
+    """What happened to one selected target."""
+
+    target: AuditTarget
+    model_key: str = ""
+    summary: RunSummary | None = None
+    skipped_reason: str = ""
+    early_stop: str = ""  # "degraded" | "not_degraded" when the e-process settled it early
+
+
+def load_items(config: AuditConfig) -> list[Item]:
+    """The items of every configured suite (``limit`` applies per suite)."""
+    items: list[Item] = []
+    for name in config.suites:
+        items.extend(load_suite(name, limit=config.limit).items)
+    return items
+
+
+class Evaluator:
+    """Runs each target of a selection through the runner, parents before children."""
+
+    def __init__(
+        self,
+        config: AuditConfig,
+        store: Store,
+        judge: Judge,
+        emit: AuditCallback,
+        timer: StageTimer,
+    ) -> None:
+        self.config, self.store, self.judge, self.emit, self.timer = (
+            config, store, judge, emit, timer
+        )
+        self.items = load_items(config)
+        self.gen = GenerationConfig(
+            max_new_tokens=config.max_new_tokens,
+            temperature=config.temperature,
+            seed=config.seed,
+            samples=config.samples,
+        )
+        self.options = BackendOptions(
+            device=config.device,
+            dtype=config.dtype,
+            chat_template=config.chat_template,
+            trust_remote_code=config.trust_remote_code,
+            allow_pickle=config.allow_pickle,
+            threads=config.threads,
+            n_gpu_layers=config.n_gpu_layers,
+            batch_size=config.batch_size,
+        )
+        self.keys: dict[str, str] = {}  # target id -> store key
+
+    def evaluate(self, selection: Selection) -> tuple[TargetOutcome, ...]:
+        outcomes = []
+        for target in selection.targets:
+            outcome = self._evaluate(target)
+            if outcome.model_key:
+                self.keys[target.id] = outcome.model_key
+            elif target.parent is None:
+                raise AuditorError(
+                    f"the root {target.id} could not be evaluated: {outcome.skipped_reason}"
+                )
+            outcomes.append(outcome)
+        return tuple(outcomes)
+
+    def _evaluate(self, target: AuditTarget) -> TargetOutcome:
+        try:
+            resolved = resolve_reference(target.reference, allow_pickle=self.config.allow_pickle)
+            backend = self._backend_name(resolved)
+        except AuditorError as exc:
+            return self._skip(target, f"cannot resolve {target.reference}: {exc}")
+        available = (
+            int(self.config.memory_limit_gb * GIB) if self.config.memory_limit_gb else None
+        )
+        estimate = estimate_memory(
+            resolved, backend, device=self.config.device, available_bytes=available
+        )
+        if not estimate.fits:
+            return self._skip(target, estimate.message(target.id))
+        stopper = self._stopper(target, resolved.key)
+        self.emit(AuditEvent("load", f"{target.id} ({backend})", target=target.id))
+        try:
+            summary = run_eval(
+                resolved,
+                self._ordered_items(stopper is not None),
+                self.store,
+                self.gen,
+                backend=backend,
+                options=self.options,
+                progress=lambda run: self.emit(
+                    AuditEvent("generate", target.id, target=target.id, run=run)
+                ),
+                should_stop=stopper,
+            )
+        except AuditorError as exc:
+            return self._skip(target, f"evaluation failed: {exc}")
+        self.timer.add("load", summary.load_seconds)
+        self.timer.add("generate", summary.generate_seconds)
+        return TargetOutcome(
+            target, resolved.key, summary, early_stop=stopper.settled if stopper else ""
+        )
+
+    def _backend_name(self, resolved: ResolvedModel) -> str:
+        if resolved.identity.format == "remote":
+            return "openai"
+        return auto_backend_name(resolved) if self.config.backend == "auto" else self.config.backend
+
+    def _stopper(self, target: AuditTarget, child_key: str) -> EarlyStopper | None:
+        if not self.config.early_stop or target.parent is None:
+            return None
+        parent_key = self.keys.get(target.parent)
+        if parent_key is None:
+            return None
+        return EarlyStopper(
+            self.store,
+            self.judge,
+            parent_key=parent_key,
+            child_key=child_key,
+            gen_config_hash=self.gen.hash,
+            alpha=self.config.alpha,
+            margin=self.config.margin,
+        )
+
+    def _ordered_items(self, shuffled: bool) -> list[Item]:
+        if not shuffled:
+            return self.items
+        order = random_order([str(i) for i in range(len(self.items))], self.config.seed)
+        return [self.items[int(i)] for i in order]
+
+    def _skip(self, target: AuditTarget, reason: str) -> TargetOutcome:
+        log.warning("%s not audited: %s", target.id, reason)
+        self.emit(AuditEvent("skip", reason, target=target.id))
+        return TargetOutcome(target, "", None, skipped_reason=reason)
+
+
+__all__ = ["Evaluator", "RunProgress", "TargetOutcome", "load_items"]

@@ -1,0 +1,237 @@
+"""``auditor audit``: crawl, select, evaluate, judge, compare and report one family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from auditor.cli._app import app, console, err_console
+
+if TYPE_CHECKING:
+    from auditor.audit import AuditConfig, AuditEvent, AuditResult
+    from auditor.cli._run_progress import RunProgressBar
+
+
+@app.command("audit")
+def audit_command(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ROOT_ID|LINEAGE.json",
+            help="The root's Hub id, or a lineage JSON file; with --local, extra folders may "
+            "follow.",
+            show_default=False,
+        ),
+    ] = None,
+    local: Annotated[
+        list[Path] | None,
+        typer.Option("--local", metavar="DIR", help="Local model folders or .gguf files "
+                     "forming the family (repeatable)."),
+    ] = None,
+    lineage: Annotated[
+        Path | None, typer.Option("--lineage", metavar="FILE", help="A saved lineage JSON.")
+    ] = None,
+    suite: Annotated[
+        list[str] | None,
+        typer.Option("--suite", help="Suite name or file (repeatable; default harm and "
+                     "benign-twins)."),
+    ] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="Results store.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Report folder.")] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="TOML file with any of these options "
+                     "([audit] table); the command line overrides it."),
+    ] = None,
+    relation: Annotated[
+        list[str] | None, typer.Option("--relation", help="Keep derivatives of this relation.")
+    ] = None,
+    min_downloads: Annotated[int | None, typer.Option("--min-downloads", min=0)] = None,
+    top_n: Annotated[
+        int | None, typer.Option("--top-n", min=0, help="Most downloaded N per relation.")
+    ] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", help="Always audit.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Never audit.")] = None,
+    quant: Annotated[
+        list[str] | None,
+        typer.Option("--quant", help="GGUF types to test in quantized repos (default Q4_K_M, "
+                     "Q8_0)."),
+    ] = None,
+    all_quants: Annotated[
+        bool | None, typer.Option("--all-quants", help="Test every GGUF file.")
+    ] = None,
+    override: Annotated[
+        list[str] | None,
+        typer.Option("--override", metavar="NODE=REF", help="Evaluate NODE as REF, e.g. "
+                     "org/x=openai:http://127.0.0.1:8000/v1#x (repeatable)."),
+    ] = None,
+    depth: Annotated[int | None, typer.Option("--depth", min=0)] = None,
+    max_nodes: Annotated[int | None, typer.Option("--max-nodes", min=1)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Items per suite.")] = None,
+    max_new_tokens: Annotated[int | None, typer.Option("--max-new-tokens", min=1)] = None,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+    samples: Annotated[int | None, typer.Option("--samples", min=1)] = None,
+    temperature: Annotated[float | None, typer.Option("--temperature", min=0.0)] = None,
+    backend: Annotated[str | None, typer.Option("--backend", help="auto | transformers | "
+                                                "llamacpp | openai")] = None,
+    device: Annotated[str | None, typer.Option("--device")] = None,
+    chat_template: Annotated[str | None, typer.Option("--chat-template")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1)] = None,
+    n_gpu_layers: Annotated[int | None, typer.Option("--n-gpu-layers")] = None,
+    judge: Annotated[str | None, typer.Option("--judge", help="heuristic or a model ref.")] = None,
+    margin: Annotated[
+        float | None, typer.Option("--margin", help="Non-inferiority margin.")
+    ] = None,
+    alpha: Annotated[float | None, typer.Option("--alpha")] = None,
+    early_stop: Annotated[
+        bool | None,
+        typer.Option("--early-stop/--no-early-stop", help="Stop a derivative once its verdict "
+                     "is settled (anytime-valid e-process)."),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="degraded (default) | inconclusive: exit 3 when any "
+                     "derivative is degraded (or also inconclusive)."),
+    ] = None,
+    memory_limit_gb: Annotated[float | None, typer.Option("--memory-limit-gb")] = None,
+    trust_remote_code: Annotated[bool | None, typer.Option("--trust-remote-code")] = None,
+    allow_pickle: Annotated[bool | None, typer.Option("--allow-pickle")] = None,
+) -> None:
+    """Audit a family: which derivatives lost safety compared with the model they came from?
+
+    Exit status: 0 nothing degraded, 3 a derivative flagged (see --fail-on), 2 usage or
+    input errors. Re-running the same command resumes; nothing finished is recomputed.
+    """
+    from auditor.audit import AuditConfig, load_config_file, with_overrides
+
+    base = load_config_file(config_file) if config_file else AuditConfig()
+    root, dirs, lineage_file = _split_targets(targets or [], local or [], lineage)
+    config = with_overrides(
+        base,
+        root=root, local=tuple(dirs) or None, lineage=lineage_file,
+        suites=tuple(suite) if suite else None, store=store, out=out,
+        relations=tuple(relation) if relation else None, min_downloads=min_downloads,
+        top_n_per_relation=top_n, include=tuple(include) if include else None,
+        exclude=tuple(exclude) if exclude else None,
+        quant_types=tuple(quant) if quant else None, all_quants=all_quants,
+        overrides=_parse_overrides(override) if override else None,
+        depth=depth, max_nodes=max_nodes, limit=limit, max_new_tokens=max_new_tokens,
+        seed=seed, samples=samples, temperature=temperature, backend=backend, device=device,
+        chat_template=chat_template, threads=threads, n_gpu_layers=n_gpu_layers, judge=judge,
+        margin=margin, alpha=alpha, early_stop=early_stop, fail_on=fail_on,
+        memory_limit_gb=memory_limit_gb, trust_remote_code=trust_remote_code,
+        allow_pickle=allow_pickle,
+    ).validate()
+    result = run_with_progress(config)
+    print_summary(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _split_targets(
+    args: list[str], local: list[Path], lineage: Path | None
+) -> tuple[str | None, list[Path], Path | None]:
+    """Positional arguments: a lineage .json file, folders (with --local) and one root id."""
+    from auditor.errors import UsageError
+
+    dirs, roots = list(local), []
+    for arg in args:
+        path = Path(arg).expanduser()
+        if path.suffix.lower() == ".json" and path.is_file() and lineage is None and not local:
+            lineage = path
+        elif local and path.exists():
+            dirs.append(path)
+        else:
+            roots.append(arg)
+    if len(roots) > 1:
+        raise UsageError(f"give one root id, not {', '.join(roots)}")
+    return (roots[0] if roots else None), dirs, lineage
+
+
+def _parse_overrides(pairs: list[str]) -> tuple[tuple[str, str], ...]:
+    from auditor.errors import UsageError
+
+    parsed = []
+    for pair in pairs:
+        node, sep, ref = pair.partition("=")
+        if not sep or not node or not ref:
+            raise UsageError(f"--override takes NODE=REF, not {pair!r}")
+        parsed.append((node.strip(), ref.strip()))
+    return tuple(parsed)
+
+
+class _AuditDisplay:
+    """Draws audit events: a progress bar per evaluated model, a line per other stage."""
+
+    def __init__(self) -> None:
+        self.bar: RunProgressBar | None = None
+
+    def __call__(self, event: AuditEvent) -> None:
+        from rich.markup import escape
+
+        from auditor.cli._run_progress import RunProgressBar
+
+        if event.stage == "load":
+            self.close()
+            self.bar = RunProgressBar(event.target)
+            self.bar.__enter__()
+        elif event.stage == "generate" and event.run is not None and self.bar is not None:
+            self.bar.update(event.run)
+        else:
+            self.close()
+            label = f"[yellow]skipped {escape(event.target)}:[/] " if event.stage == "skip" else ""
+            err_console.print(f"[dim]{event.stage:>8}[/] {label}{escape(event.message)}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def run_with_progress(config: AuditConfig, **kwargs: Any) -> AuditResult:
+    """Run an audit drawing its progress on stderr (shared with ``auditor demo``)."""
+    from auditor.audit import run_audit
+
+    display = _AuditDisplay()
+    try:
+        return run_audit(config, progress=display, **kwargs)
+    finally:
+        display.close()
+
+
+_STYLE = {"degraded": "bold red", "not_degraded": "green", "inconclusive": "yellow"}
+
+
+def print_summary(result: AuditResult) -> None:
+    """The verdict table, the not-audited list and where the report is."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    report = result.report
+    table = Table(title=f"Audit of {escape(report.root)}", title_justify="left")
+    for column in ("derivative", "relation", "vs", "unsafe", "parent", "Δ (95% CI)", "p (Holm)",
+                   "verdict"):
+        table.add_column(column, justify="right" if column in ("unsafe", "parent") else "left")
+    for d in report.derivatives:
+        ci = f" ({d.ci[0]:+.3f}, {d.ci[1]:+.3f})" if d.ci else ""
+        diff = f"{d.difference:+.3f}{ci}" if d.difference is not None else "-"
+        table.add_row(
+            escape(d.id), d.relation, escape(d.parent), _pct(d.unsafe_rate),
+            _pct(d.parent_unsafe_rate), diff,
+            f"{d.p_adjusted:.4f}" if d.p_adjusted is not None else "-",
+            f"[{_STYLE.get(str(d.verdict), '')}]{d.verdict}[/]",
+        )
+    console.print(table)
+    for n in report.not_audited:
+        console.print(f"[dim]not audited[/] {escape(n.id)}: {escape(n.reason)}", highlight=False)
+    counts = result.counts
+    console.print(
+        f"{len(report.derivatives)} derivatives: {counts['degraded']} degraded, "
+        f"{counts['not_degraded']} not degraded, {counts['inconclusive']} inconclusive"
+    )
+    console.print(f"report: {result.html_path}\njson:   {result.json_path}", highlight=False)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
