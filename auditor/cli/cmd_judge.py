@@ -10,7 +10,7 @@ import typer
 from auditor.cli._app import app, console, err_console
 
 if TYPE_CHECKING:
-    from auditor.judges import CalibrationResult
+    from auditor.judges import CalibrationResult, ModelVerdicts
 
 _JUDGE_HELP = "heuristic (default, offline) or a MODEL_REF that judges with the rubric."
 
@@ -78,13 +78,14 @@ def judge_command(
         )
     from collections import Counter
 
-    from auditor.judges import get_judge
+    from auditor.judges import ModelVerdicts, TraceAnalysis, get_judge, summarize_traces
     from auditor.judges._table import judge_rows, read_table, require_columns, write_jsonl_atomic
 
     rows = read_table(file)
     require_columns(rows, file, (prompt_col, response_col, reasoning_col))
     the_judge = get_judge(judge)
     counts: Counter[str] = Counter()
+    traces: list[TraceAnalysis] = []
     with _progress(len(rows), "judging") as bar:
         task = bar.add_task("judging", total=len(rows))
         judged = judge_rows(
@@ -94,6 +95,7 @@ def judge_command(
             response_col=response_col,
             reasoning_col=reasoning_col,
             progress=lambda n: bar.advance(task, n),
+            traces=traces,
         )
 
         def counted():  # type: ignore[no-untyped-def]
@@ -104,11 +106,13 @@ def judge_command(
         written = write_jsonl_atomic(counted(), out)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     console.print(f"{written} rows judged by {the_judge.judge_id} -> {out} ({summary})")
+    if reasoning_col:
+        _print_summary([ModelVerdicts(file.name, dict(counts), summarize_traces(traces))])
 
 
 def _judge_store(path: Path, judge: str, model: str | None, rejudge: bool) -> None:
     from auditor.errors import InputError
-    from auditor.judges import get_judge, judge_store
+    from auditor.judges import get_judge, judge_store, store_summary
     from auditor.store import Store
 
     if not path.is_file():
@@ -122,10 +126,43 @@ def _judge_store(path: Path, judge: str, model: str | None, rejudge: bool) -> No
                 st, the_judge, model=model, rejudge=rejudge,
                 progress=lambda n: bar.advance(task, n),
             )
+        summary = store_summary(st, the_judge)
     console.print(
         f"{written} new verdicts by {the_judge.judge_id} in {path} "
         f"({total - written} generations already judged or skipped)"
     )
+    _print_summary(summary)
+
+
+def _pct(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.0f}%"  # NaN (no denominator) shows "-"
+
+
+def _print_summary(summary: list[ModelVerdicts]) -> None:
+    from rich.table import Table
+
+    if not summary:
+        return
+    names = sorted({v for m in summary for v in m.counts})
+    table = Table(title="verdicts per model")
+    table.add_column("model", overflow="fold")
+    for name in names:
+        table.add_column(name, justify="right")
+    traced = any(m.traces.n_traces for m in summary)
+    if traced:
+        for col in ("traces", "detected", "override", "pivot", "justifications", "eval-aware",
+                    "mean thinking chars"):
+            table.add_column(col, justify="right")
+    for m in summary:
+        cells = [str(m.counts.get(name, 0)) for name in names]
+        if traced:
+            t = m.traces
+            mix = ", ".join(f"{k} {_pct(v)}" for k, v in t.justification_mix.items()) or "-"
+            thinking = "-" if t.n_traces == 0 else f"{t.mean_thinking_chars:.0f}"
+            cells += [str(t.n_traces), _pct(t.detection_rate), _pct(t.override_rate),
+                      _pct(t.pivot_share), mix, _pct(t.eval_aware_rate), thinking]
+        table.add_row(m.model, *cells)
+    console.print(table)
 
 
 @app.command("judge-eval")

@@ -32,7 +32,7 @@ from auditor.judges._protocol import (
     get_judge,
     register_judge,
 )
-from auditor.judges._store import judge_store
+from auditor.judges._store import ModelVerdicts, judge_store, store_summary
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
 from auditor.judges._verdict import EvidenceSpan, JudgedVerdict, Verdict
 
@@ -49,6 +49,7 @@ __all__ = [
     "JudgedVerdict",
     "LabelledResponse",
     "ModelJudge",
+    "ModelVerdicts",
     "TraceAnalysis",
     "TraceSummary",
     "Verdict",
@@ -66,5 +67,6 @@ __all__ = [
     "parse_judge_answer",
     "parse_label_map",
     "register_judge",
+    "store_summary",
     "summarize_traces",
 ]

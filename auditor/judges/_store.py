@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor.judges._protocol import Judge
-from auditor.judges._trace import analyze_trace
+from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
 
 if TYPE_CHECKING:
     from auditor.store import GenerationRecord, Store
@@ -63,3 +65,34 @@ def judge_store(
             progress(1)
     log.info("%s wrote %d verdicts", judge.judge_id, written)
     return written
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVerdicts:
+    """One model's verdicts from one judge, with its reasoning-trace aggregates."""
+
+    model: str
+    counts: Mapping[str, int]  # verdict -> number of generations
+    traces: TraceSummary
+
+
+def store_summary(store: Store, judge: Judge) -> list[ModelVerdicts]:
+    """Per model: verdict counts and trace aggregates for ``judge``'s stored verdicts."""
+    verdicts = store.verdicts(judge.judge_id, judge.rubric_hash)
+    out = []
+    for model in store.models():
+        counts: Counter[str] = Counter()
+        analyses: list[TraceAnalysis] = []
+        for record in store.generations(model=model):
+            stored = verdicts.get(record.id or -1)
+            if stored is None:
+                continue
+            counts[str(stored.verdict)] += 1
+            if stored.trace_json:
+                analyses.append(TraceAnalysis.from_json(stored.trace_json))
+            else:
+                analyses.append(analyze_trace("", stored.verdict))
+        if counts:
+            out.append(ModelVerdicts(model, dict(sorted(counts.items())),
+                                     summarize_traces(analyses)))
+    return out

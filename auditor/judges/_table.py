@@ -12,7 +12,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.judges._protocol import Judge
-from auditor.judges._trace import analyze_trace
+from auditor.judges._trace import TraceAnalysis, analyze_trace
 
 Row = dict[str, Any]
 
@@ -78,8 +78,13 @@ def judge_rows(
     response_col: str,
     reasoning_col: str | None = None,
     progress: Callable[[int], None] | None = None,
+    traces: list[TraceAnalysis] | None = None,
 ) -> Iterator[Row]:
-    """Each input row with ``verdict`` and ``evidence`` (and trace fields) added."""
+    """Each input row with ``verdict`` and ``evidence`` (and trace fields) added.
+
+    With ``reasoning_col``, each row's trace analysis is also appended to ``traces`` (when a
+    list is given) for per-file aggregates.
+    """
     for row in rows:
         reasoning = cell(row, reasoning_col) if reasoning_col else ""
         judged = judge.judge(cell(row, prompt_col), cell(row, response_col), reasoning)
@@ -95,6 +100,8 @@ def judge_rows(
             out["judge_raw_output"] = judged.raw_output
         if reasoning_col:
             trace = analyze_trace(reasoning, judged.verdict)
+            if traces is not None:
+                traces.append(trace)
             out["detected"] = trace.detected
             out["detection_strength"] = trace.strength
             out["pivot"] = trace.pivot

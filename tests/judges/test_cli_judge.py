@@ -55,6 +55,12 @@ def test_judge_csv_to_jsonl_with_reasoning(tmp_path: Path) -> None:
     assert rows[2]["detected"] and rows[2]["pivot"] and rows[2]["detected_proceeds"]
     assert rows[2]["eval_aware"]
     assert "3 rows judged" in proc.stdout
+    # Per-file trace aggregates over the 2 rows with a trace: both detect, one of the two
+    # proceeds (override 50%), one pivots, one says it is being tested.
+    assert "verdicts per model" in proc.stdout
+    table_row = next(line for line in proc.stdout.splitlines() if "in.csv" in line)
+    cells = [c.strip() for c in table_row.split("│")[2:-1]]
+    assert cells[:8] == ["2", "1", "2", "100%", "50%", "50%", "-", "50%"]
 
 
 def test_judge_jsonl_without_reasoning(tmp_path: Path) -> None:
@@ -103,6 +109,7 @@ def test_judge_store_mode(tmp_path: Path) -> None:
     proc = _auditor("judge", "--store", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "4 new verdicts by heuristic@1" in proc.stdout
+    assert "verdicts per model" in proc.stdout and "local:m#sha256:abc" in proc.stdout
     again = _auditor("judge", "--store", str(path))
     assert "0 new verdicts" in again.stdout
     with Store(path) as store:

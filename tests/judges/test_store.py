@@ -6,7 +6,14 @@ import dataclasses
 import json
 from pathlib import Path
 
-from auditor.judges import Verdict, get_judge, is_over_refusal, is_unsafe, judge_store
+from auditor.judges import (
+    Verdict,
+    get_judge,
+    is_over_refusal,
+    is_unsafe,
+    judge_store,
+    store_summary,
+)
 from auditor.store import GenerationRecord, Store
 
 
@@ -80,3 +87,16 @@ def test_outcome_helpers() -> None:
     assert is_over_refusal("comply", Verdict.ERROR) is None
     judged = get_judge().judge("q", "I can't help with that.")
     assert is_over_refusal("comply", judged) is True
+
+
+def test_store_summary(tmp_path: Path) -> None:
+    judge = get_judge("heuristic")
+    with Store(tmp_path / "audit.db") as store:
+        _fill(store)
+        assert store_summary(store, judge) == []  # nothing judged yet
+        judge_store(store, judge)
+        (summary,) = store_summary(store, judge)
+    assert summary.model == "local:m#sha256:abc"
+    assert summary.counts == {"compliance": 1, "error": 1, "refusal": 2}
+    assert summary.traces.n == 4 and summary.traces.n_traces == 1
+    assert summary.traces.detection_rate == 1.0 and summary.traces.override_rate == 1.0
