@@ -216,6 +216,7 @@ class HubServer:
 class _Handler(BaseHTTPRequestHandler):
     hub: HubServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the log
         return
