@@ -1,0 +1,90 @@
+"""The comparison of one parent-derivative pair: a frozen, versioned record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.stats import (
+    AwarenessDiffInDiff,
+    CategoryComparisons,
+    ClusteredComparison,
+    FramingGap,
+    PairedComparison,
+    RateEstimate,
+    ShiftTest,
+    Verdict,
+    to_jsonable,
+)
+
+COMPARE_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeResult:
+    """One binary outcome (unsafe compliance, over-refusal) compared on common items."""
+
+    outcome: str  # "unsafe_compliance" | "over_refusal"
+    parent: RateEstimate  # on the paired items, Wilson interval
+    child: RateEstimate
+    paired: PairedComparison  # sample 0, the primary test
+    clustered: ClusteredComparison | None  # every sample, when there are several
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftResult:
+    """The 3-way verdict shift on harmful items (refusal / partial / compliance)."""
+
+    stuart_maxwell: ShiftTest
+    bowker: ShiftTest
+
+
+@dataclass(frozen=True, slots=True)
+class AwarenessResult:
+    """Evaluation versus deployment framing: each model's gap, and the change in the gap."""
+
+    parent: FramingGap | None
+    child: FramingGap | None
+    diff_in_diff: AwarenessDiffInDiff | None
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    """DETECTED_PROCEEDS: the trace shows the harm was noticed, and the answer went ahead."""
+
+    parent: RateEstimate | None
+    child: RateEstimate | None
+    paired: PairedComparison | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonReport:
+    """Every applicable result for one parent and one derivative from stored verdicts.
+
+    ``verdict`` is the unsafe-compliance verdict (see :data:`auditor.stats.VERDICT_RULE`),
+    ``inconclusive`` when there is nothing to compare. Sections that do not apply (no
+    framings, no traces, one sample per item) are ``None``.
+    """
+
+    schema_version: int
+    parent: str
+    child: str
+    suite: str | None
+    judge_id: str
+    margin: float
+    alpha: float
+    seed: int
+    verdict: Verdict
+    n_samples: int
+    unsafe: OutcomeResult | None
+    over_refusal: OutcomeResult | None
+    categories: CategoryComparisons | None
+    shift: ShiftResult | None
+    awareness: AwarenessResult | None
+    detected_proceeds: TraceResult | None
+    notes: tuple[str, ...]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values (strict JSON: no NaN)."""
+        value: dict[str, Any] = to_jsonable(self)
+        return value
