@@ -176,7 +176,11 @@ def _view(report: Report) -> dict[str, Any]:
     return {
         "r": report,
         "csp": markupsafe.Markup(CSP),  # our constant, not data: keep its quotes readable
-        "lineage": layout_lineage(report.lineage, report.root),
+        "lineage": layout_lineage(
+            report.lineage,
+            report.root,
+            {d.id: d.vs_root.verdict for d in derivs if d.vs_root and d.vs_root.against != d.parent},
+        ),
         "forest": _forest([(d, d) for d in derivs], m.margin, m.alpha),
         "vs_root": _forest(
             [(d, d.vs_root) for d in derivs if d.vs_root and d.vs_root.against != d.parent],

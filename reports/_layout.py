@@ -9,6 +9,7 @@ Only numbers and model strings leave this module; the template escapes the strin
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reports._charts import VERDICT_LABELS, colour, fill
@@ -28,6 +29,8 @@ class PlacedNode:
     id: str
     label: str
     state_label: str
+    root_label: str  # "vs root: degraded" where that differs from the verdict against the parent
+    root_colour: str
     x: float
     y: float
     stroke: str
@@ -126,8 +129,15 @@ def _rows(view: LineageView, col: dict[str, int]) -> dict[str, float]:
     return row
 
 
-def layout_lineage(view: LineageView, root: str) -> LineageLayout:
-    """Place every node (up to :data:`MAX_DRAWN`) and route every edge between drawn nodes."""
+def layout_lineage(
+    view: LineageView, root: str, vs_root: Mapping[str, str] | None = None
+) -> LineageLayout:
+    """Place every node (up to :data:`MAX_DRAWN`) and route every edge between drawn nodes.
+
+    ``vs_root`` maps a node to its verdict against the root, shown where the node's parent is
+    not the root and that verdict differs from the one against the parent.
+    """
+    vs_root = vs_root or {}
     nodes = list(view.nodes)
     hidden = 0
     if len(nodes) > MAX_DRAWN:
@@ -151,6 +161,12 @@ def layout_lineage(view: LineageView, root: str) -> LineageLayout:
             id=n.id,
             label=short_label(n.id),
             state_label=n.role if n.state == "context" else VERDICT_LABELS.get(n.state, n.state),
+            root_label=(
+                f"vs root: {VERDICT_LABELS.get(vs_root[n.id], '').lower()}"
+                if vs_root.get(n.id, n.state) != n.state
+                else ""
+            ),
+            root_colour=colour(vs_root.get(n.id, n.state)),
             x=x,
             y=y,
             stroke=colour(n.state),
