@@ -14,7 +14,7 @@ from auditor.backends import BackendOptions, GenerationConfig, auto_backend_name
 from auditor.errors import AuditorError
 from auditor.judges import Judge
 from auditor.refs import ResolvedModel, resolve_reference
-from auditor.runner import RunProgress, RunSummary, run_eval
+from auditor.runner import RunProgress, RunSummary, expand, run_eval
 from auditor.stats import random_order
 from auditor.store import Store
 from auditor.suites import Item, load_suite
@@ -31,6 +31,7 @@ class TargetOutcome:
     summary: RunSummary | None = None
     skipped_reason: str = ""
     early_stop: str = ""  # "degraded" | "not_degraded" when the e-process settled it early
+    reused: bool = False  # fully stored before this run: not resolved, loaded or generated
 
 
 def load_items(config: AuditConfig) -> list[Item]:
@@ -88,6 +89,10 @@ class Evaluator:
         return tuple(outcomes)
 
     def _evaluate(self, target: AuditTarget) -> TargetOutcome:
+        if target.known_key and self._fully_stored(target.known_key):
+            self.emit(AuditEvent("reuse", f"{target.id}: every generation already stored",
+                                 target=target.id))
+            return TargetOutcome(target, target.known_key, None, reused=True)
         try:
             resolved = resolve_reference(target.reference, allow_pickle=self.config.allow_pickle)
             backend = self._backend_name(resolved)
@@ -123,6 +128,11 @@ class Evaluator:
         return TargetOutcome(
             target, resolved.key, summary, early_stop=stopper.settled if stopper else ""
         )
+
+    def _fully_stored(self, key: str) -> bool:
+        """True when this model key has every generation this audit asks for."""
+        done = self.store.done_keys(key, self.gen.hash)
+        return all(u.key(key, self.gen.hash) in done for u in expand(self.items, self.gen))
 
     def _backend_name(self, resolved: ResolvedModel) -> str:
         if resolved.identity.format == "remote":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from auditor.audit._config import SelectionPolicy
 from auditor.errors import UsageError
+from auditor.refs import ModelIdentity
 from lineage import LineageGraph, LineageNode
 from lineage._relation import gguf_quant_from_name
 
@@ -32,6 +33,9 @@ class AuditTarget:
     parent: str | None  # target id compared against (None for the root)
     relation: str  # relation of the edge into the node ("" for the root)
     downloads: int | None = None
+    # The store key this target will have, when it is known without downloading anything
+    # (a Hub node pinned to a revision sha): lets a re-run skip a model that is fully stored.
+    known_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +173,9 @@ def _targets_for(
 ) -> list[AuditTarget]:
     """The references to evaluate for one node (several for a multi-file GGUF repo)."""
 
-    def make(target_id: str, reference: str) -> AuditTarget:
-        return AuditTarget(target_id, node.id, reference, parent, relation, node.downloads)
+    def make(target_id: str, reference: str, file: str | None = None) -> AuditTarget:
+        known = _hub_key(node, file) if node.path is None and reference[:7] != "openai:" else None
+        return AuditTarget(target_id, node.id, reference, parent, relation, node.downloads, known)
 
     override = overrides.get(node.id.lower())
     if override:
@@ -178,9 +183,10 @@ def _targets_for(
     if node.gguf_files:
         chosen = choose_gguf_files(node.gguf_files, policy)
         if len(chosen) == 1 and parent is None:
-            return [make(node.id, _gguf_reference(node, chosen[0]))]
+            return [make(node.id, _gguf_reference(node, chosen[0]), chosen[0])]
         return [
-            make(_gguf_target_id(node, f, len(chosen)), _gguf_reference(node, f)) for f in chosen
+            make(_gguf_target_id(node, f, len(chosen)), _gguf_reference(node, f), f)
+            for f in chosen
         ]
     if node.path is not None:
         return [make(node.id, node.path)]
@@ -188,6 +194,14 @@ def _targets_for(
         revision = f"@{node.sha}" if node.sha else ""
         return [make(node.id, f"{node.id}{revision}")]
     return []
+
+
+def _hub_key(node: LineageNode, file: str | None) -> str | None:
+    """The store key of a Hub model at a known revision (see ``ModelIdentity.key``)."""
+    if not node.sha:
+        return None
+    fmt = "gguf" if file else "safetensors"
+    return ModelIdentity(node.id, fmt, repo_id=node.id, revision=node.sha, file=file).key
 
 
 def choose_gguf_files(files: tuple[str, ...], policy: SelectionPolicy) -> list[str]:
