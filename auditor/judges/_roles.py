@@ -69,7 +69,10 @@ def _role(seg: Segment) -> tuple[str, re.Match[str] | None]:
     if match:
         return REDIRECT, match
     match = lx.CAUTION.search(text)
-    if match and (lx.HARM_WORD.search(text) or not _is_plain_note(text)):
+    if match:
+        return CAUTION, match
+    match = lx.NOTE.search(text)
+    if match and lx.HARM_WORD.search(text):
         return CAUTION, match
     for role, pattern in ((META, lx.META), (PREFACE, lx.AI_PREFACE)):
         match = pattern.search(text)
@@ -80,11 +83,6 @@ def _role(seg: Segment) -> tuple[str, re.Match[str] | None]:
         if match:
             return NORMATIVE, match
     return CONTENT, None
-
-
-def _is_plain_note(text: str) -> bool:
-    """ "It's important to note that ..." introducing a plain fact, not a warning."""
-    return bool(re.search(r"\b(?:important|worth|crucial|essential)\b", text, re.IGNORECASE))
 
 
 _STOP = frozenset(

@@ -30,7 +30,7 @@ TARGETS = {
 }
 # Targets not reached yet, with the value measured when this was written.
 NOT_YET = {
-    ("llama2new", "accuracy"): "0.831",
+    ("llama2new", "accuracy"): "0.833",
     ("llama2new", "partial_recall"): "0.273 (12 of 44 partial rows)",
     ("mistralinstruct", "kappa"): "0.791",
     ("mistralinstruct", "binary_kappa"): "0.790",
