@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _store import CHILD, PARENT, put
 from numpy.testing import assert_allclose
 
 from auditor.compare import compare_models
@@ -19,6 +18,7 @@ from auditor.stats import (
     wilson_interval,
 )
 from auditor.store import Store
+from tests.compare._compare_store import CHILD, PARENT, put
 
 CATS = ("cyber", "bio", "fraud")
 
