@@ -204,7 +204,10 @@ class _HubCrawl:
                     return
                 listings = pool.map(self._list, frontier)
                 upcoming: list[str] = []
-                for parent, children in zip(frontier, listings, strict=True):
+                for parent, (children, error) in zip(frontier, listings, strict=True):
+                    if error is not None:  # warnings are written here, on one thread
+                        self.graph.warn("error", [parent], f"{error}; the derivatives of "
+                                        f"{parent} are missing from the graph")
                     for model in sorted(children, key=lambda m: m.id.lower()):
                         added = self._add_child(parent, model, depth)
                         if added:
@@ -212,14 +215,12 @@ class _HubCrawl:
                     self._report(len(frontier))
                 frontier = upcoming
 
-    def _list(self, parent: str) -> list[HubModel]:
+    def _list(self, parent: str) -> tuple[list[HubModel], HubError | None]:
+        """Runs in a worker thread: fetch only, touch no shared state."""
         try:
-            return self.client.children(parent)
+            return self.client.children(parent), None
         except HubError as exc:
-            self.graph.warn(
-                "error", [parent], f"{exc}; the derivatives of {parent} are missing from the graph"
-            )
-            return []
+            return [], exc
 
     def _add_child(self, parent: str, model: HubModel, depth: int) -> str | None:
         """Place one listed child; returns its id when it is new and should be crawled."""

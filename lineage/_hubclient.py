@@ -71,7 +71,9 @@ class HubClient:
             return _raise_or_model(cached, repo_id)
 
         def fetch() -> HubModel:
-            info = self._api.model_info(repo_id, expand=EXPAND, timeout=self._options.timeout)
+            info = self._api.model_info(
+                repo_id, expand=EXPAND, timeout=self._options.timeout  # type: ignore[arg-type]
+            )
             return HubModel.from_model_info(info)
 
         try:
@@ -91,7 +93,9 @@ class HubClient:
             return [HubModel.from_dict(m) for m in cached["models"]]
 
         def fetch() -> list[HubModel]:
-            listing = self._api.list_models(filter=f"base_model:{repo_id}", expand=EXPAND)
+            listing = self._api.list_models(
+                filter=f"base_model:{repo_id}", expand=EXPAND  # type: ignore[arg-type]
+            )
             return [HubModel.from_model_info(m) for m in listing]
 
         models = self._request(fetch, f"children of {repo_id}")
@@ -118,6 +122,7 @@ class HubClient:
         try:
             return call_with_backoff(attempt, policy=self._options.retry, what=what)
         except Exception as exc:
+            log.debug("%s failed", what, exc_info=True)
             raise _translate(exc, what) from exc
 
 
