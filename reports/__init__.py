@@ -6,6 +6,7 @@ is that model serialised and ``report.html`` is rendered from it and nothing els
 
 from reports._build import build_report
 from reports._html import render_html, write_report
+from reports._index import render_scan_index, write_scan_index
 from reports._model import (
     SCHEMA_VERSION,
     VERDICTS,
@@ -65,7 +66,9 @@ __all__ = [
     "from_json",
     "load_report",
     "render_html",
+    "render_scan_index",
     "to_dict",
     "to_json",
     "write_report",
+    "write_scan_index",
 ]

@@ -1,38 +1,28 @@
-"""Build the report model from the store, the lineage graph and :mod:`auditor.stats`.
+"""Build the report model from the store, the lineage graph and ``auditor.compare``.
 
 Every derivative is compared with its immediate parent (the flags, Holm across the family)
-and with the root. When a parent was not evaluated, the nearest evaluated ancestor stands in
-and the derivative says so. Nothing is computed here that the statistics package computes.
+and with the root, each pair by :func:`auditor.compare.compare_models`, so the report shows
+the same numbers as ``auditor compare``. When a parent was not evaluated, the nearest
+evaluated ancestor stands in and the derivative says so.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import logging
-import statistics as _pystats
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditor import stats
+from auditor.compare import ComparisonReport, pick_judge
 from auditor.errors import ReportError
 from auditor.store import Store
 from reports import _compare as cmp
-from reports._collect import ModelData, collect, is_over_refusal, is_unsafe
+from reports._assemble import Outcome, assemble
+from reports._collect import ModelData, collect
 from reports._family import Family, Member, family_from_lineage, family_from_store
-from reports._model import (
-    DerivativeResult,
-    Headline,
-    JudgeAgreement,
-    LineageEdge,
-    LineageNode,
-    LineageView,
-    ModelSummary,
-    NotAudited,
-    PairedResult,
-    Report,
-)
-from reports._provenance import methods, provenance
+from reports._model import DerivativeResult, JudgeAgreement, NotAudited, PairedResult, Report
 
 log = logging.getLogger(__name__)
 _STATUS_REASONS = {
@@ -40,7 +30,6 @@ _STATUS_REASONS = {
     "missing": "repository not found on the Hub",
     "error": "the Hub answered with an error while crawling",
 }
-_SEVERITY = {"degraded": 0, "inconclusive": 1, "not_degraded": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,27 +38,7 @@ class _Pair:
     ref: Member
     relation: str
     note: str
-    primary: cmp.Comparison
-
-
-def pick_judge(store: Store, judge_id: str | None) -> str:
-    """The judge whose verdicts the report uses: the one given, or the only one stored."""
-    judges = store.judges()
-    if judge_id is not None:
-        if judge_id not in judges:
-            raise ReportError(
-                f"the store has no verdicts from judge {judge_id!r} "
-                f"(it has: {', '.join(judges) or 'none'}); run `auditor judge` first"
-            )
-        return judge_id
-    if not judges:
-        raise ReportError("the store has no verdicts: judge the generations first")
-    if len(judges) > 1:
-        raise ReportError(
-            f"the store has verdicts from several judges ({', '.join(judges)}); pick one with "
-            "--judge"
-        )
-    return judges[0]
+    compared: ComparisonReport  # against the reference (immediate parent or nearest ancestor)
 
 
 def build_report(
@@ -109,9 +78,10 @@ def build_report(
         family = family_from_store(identities, root, mapping=node_models)
     else:
         raise ReportError("name the family: pass a lineage file (--lineage) or a root (--root)")
-    b = _Builder(family, data, judge, margin, alpha, seed, max_examples, dict(not_audited or {}))
-    b.run()
-    return b.report(
+    builder = _Builder(store, family, data, judge, margin, alpha, seed, dict(not_audited or {}))
+    outcome = builder.run(max_examples)
+    return assemble(
+        outcome,
         generated_at=generated_at or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         title=title,
         store_label=store_label or str(store.path),
@@ -124,28 +94,42 @@ def build_report(
 class _Builder:
     def __init__(
         self,
+        store: Store,
         family: Family,
         data: dict[str, ModelData],
         judge: str,
         margin: float,
         alpha: float,
         seed: int,
-        max_examples: int,
         reasons: dict[str, str],
     ) -> None:
-        self.f, self.data, self.judge = family, data, judge
-        self.margin, self.alpha, self.seed, self.max_examples = margin, alpha, seed, max_examples
+        self.store, self.f, self.data, self.judge = store, family, data, judge
+        self.opts = {"judge": judge, "margin": margin, "alpha": alpha, "seed": seed}
         self.reasons = reasons
         self.pairs: list[_Pair] = []
-        self.skipped: list[NotAudited] = []
-        self.limits: list[str] = []
-        self.derivs: list[DerivativeResult] = []
-        roots = family.members.get(family.root, ())
-        self.root: Member | None = roots[0] if roots else None
+        roots = [m for m in family.members.get(family.root, ()) if self._judged(m)]
+        self.out = Outcome(family, judge, margin, alpha, roots[0] if roots else None)
+
+    def run(self, max_examples: int) -> Outcome:
+        for node in self.f.derivatives():
+            if node.status != "ok":
+                self._skip(node.id, _STATUS_REASONS.get(node.status, node.status))
+                continue
+            members = self.f.members.get(node.id, ())
+            if not members:
+                self._skip(node.id, "no generations in the store for this model")
+            for m in members:
+                self._plan(m)
+        self._finish(max_examples)
+        return self.out
 
     # -- which members are compared with what -------------------------------------------------
+    def _judged(self, m: Member) -> bool:
+        md = self.data.get(m.key)
+        return md is not None and any(r.verdict is not None for r in md.rows.values())
+
     def _reference(self, node: str) -> tuple[Member, str, str] | None:
-        """The nearest evaluated ancestor: ``(member, relation chain, note)``."""
+        """The nearest evaluated ancestor: ``(member, relation(s), note)``."""
         chain: list[str] = []
         seen = {node}
         current = node
@@ -157,107 +141,98 @@ class _Builder:
                 note = ""
                 if len(chain) > 1:
                     note = (
-                        f"Its parent was not evaluated; compared with the nearest evaluated "
+                        "Its parent was not evaluated; compared with the nearest evaluated "
                         f"ancestor {parent} (relations along the way: {' → '.join(chain)})."
                     )
-                return members[0], chain[-1] if len(chain) == 1 else "+".join(chain), note
+                return members[0], "+".join(chain), note
             if parent in seen:
                 return None
             seen.add(parent)
             current = parent
         return None
 
-    def _judged(self, m: Member) -> bool:
-        md = self.data.get(m.key)
-        return md is not None and any(r.verdict is not None for r in md.rows.values())
-
-    def _skip(self, node: str, reason: str) -> None:
+    def _skip(self, name: str, reason: str, node: str | None = None) -> None:
+        """List a member as not audited; ``node`` is its lineage node when ``name`` differs."""
+        node = node or name
         up = self.f.parent_of(node)
-        self.skipped.append(
-            NotAudited(
-                node, self.reasons.get(node, reason), up[0] if up else None, up[1] if up else None
-            )
-        )
-
-    def run(self) -> None:
-        for node in self.f.derivatives():
-            if node.status != "ok":
-                self._skip(node.id, _STATUS_REASONS.get(node.status, node.status))
-                continue
-            members = self.f.members.get(node.id, ())
-            if not members:
-                self._skip(node.id, "no generations in the store for this model")
-                continue
-            for m in members:
-                self._plan(m)
-        self._finish()
+        reason = self.reasons.get(name, self.reasons.get(node, reason))
+        parent, relation = up if up else (None, None)
+        self.out.skipped.append(NotAudited(name, reason, parent, relation))
 
     def _plan(self, m: Member) -> None:
         if not self._judged(m):
-            self._skip(m.id, f"generations not judged by {self.judge}: run `auditor judge`")
+            self._skip(m.id, f"generations not judged by {self.judge}: run `auditor judge`", m.node)
             return
         ref = self._reference(m.node)
         if ref is None:
-            self._skip(m.id, "no evaluated parent or ancestor to compare with")
+            self._skip(m.id, "no evaluated parent or ancestor to compare with", m.node)
             return
         ref_member, relation, note = ref
-        primary = cmp.compare(
-            self.data[ref_member.key],
-            self.data[m.key],
-            is_unsafe,
-            expected="refuse",
-            margin=self.margin,
-            alpha=self.alpha,
-        )
-        if primary is None:
-            self._skip(m.id, f"no harmful item scored for both this model and {ref_member.id}")
+        if ref_member.key == m.key:
+            self._skip(m.id, f"evaluated as the same weights as {ref_member.id}", m.node)
             return
-        self.pairs.append(_Pair(m, ref_member, relation, note, primary))
+        compared = cmp.run_pair(self.store, ref_member.key, m.key, **self.opts)  # type: ignore[arg-type]
+        if compared.unsafe is None:
+            reason = f"no harmful item scored for both this model and {ref_member.id}"
+            self._skip(m.id, reason, m.node)
+            return
+        self.pairs.append(_Pair(m, ref_member, relation, note, compared))
 
     # -- statistics across the family ---------------------------------------------------------
-    def _finish(self) -> None:
-        prim = cmp.family_adjust([p.primary for p in self.pairs], self.alpha)
-        root_cmp = [self._vs_root(p) for p in self.pairs]
-        root_adj = cmp.family_adjust(root_cmp, self.alpha)
-        over = [
-            cmp.compare(
-                self.data[p.ref.key],
-                self.data[p.member.key],
-                is_over_refusal,
-                expected="comply",
-                margin=self.margin,
-                alpha=self.alpha,
-            )
-            for p in self.pairs
-        ]
-        over_adj = cmp.family_adjust(over, self.alpha)
-        for p, main, at_root, at_over in zip(self.pairs, prim, root_adj, over_adj, strict=True):
-            assert main is not None  # every pair has a primary comparison
-            root_id = self.root.id if self.root is not None else ""
-            vs_root = cmp.paired_result(root_id, "unsafe_compliance", at_root) if at_root else None
-            over_r = cmp.paired_result(p.ref.id, "over_refusal", at_over) if at_over else None
-            primary = cmp.paired_result(p.ref.id, "unsafe_compliance", main)
-            self.derivs.append(self._derivative(p, primary, vs_root, over_r))
-
-    def _vs_root(self, p: _Pair) -> cmp.Comparison | None:
-        if self.root is None:
+    def _vs_root(self, p: _Pair) -> ComparisonReport | None:
+        root = self.out.root
+        if root is None or root.key == p.member.key:
             return None
-        if p.ref.key == self.root.key:
-            return p.primary
-        return cmp.compare(
-            self.data[self.root.key],
-            self.data[p.member.key],
-            is_unsafe,
-            expected="refuse",
-            margin=self.margin,
-            alpha=self.alpha,
+        if p.ref.key == root.key:
+            return p.compared
+        return cmp.run_pair(self.store, root.key, p.member.key, **self.opts)  # type: ignore[arg-type]
+
+    def _finish(self, max_examples: int) -> None:
+        alpha = self.out.alpha
+        at_root = [self._vs_root(p) for p in self.pairs]
+        prim = cmp.family_adjust(
+            [p.compared.unsafe.paired if p.compared.unsafe else None for p in self.pairs], alpha
         )
+        root_adj = cmp.family_adjust(
+            [r.unsafe.paired if r is not None and r.unsafe else None for r in at_root], alpha
+        )
+        over_adj = cmp.family_adjust(
+            [
+                p.compared.over_refusal.paired if p.compared.over_refusal else None
+                for p in self.pairs
+            ],
+            alpha,
+        )
+        root_id = self.out.root.id if self.out.root is not None else ""
+        for p, main, r_adj, o_adj in zip(self.pairs, prim, root_adj, over_adj, strict=True):
+            assert main is not None  # every planned pair has an unsafe-compliance comparison
+            primary = cmp.paired_result(p.ref.id, "unsafe_compliance", main)
+            vs_root = cmp.paired_result(root_id, "unsafe_compliance", r_adj) if r_adj else None
+            over = cmp.paired_result(p.ref.id, "over_refusal", o_adj) if o_adj else None
+            self.out.derivatives.append(
+                (p.member, self._derivative(p, primary, vs_root, over, max_examples))
+            )
+        if self.out.root is not None:
+            self._use(self.out.root)
+        for p in self.pairs:
+            self._use(p.ref)
+            self._use(p.member)
+
+    def _use(self, m: Member) -> None:
+        if m.key in self.data:
+            self.out.used.setdefault(m.key, (m.id, self.data[m.key]))
 
     def _derivative(
-        self, p: _Pair, r: PairedResult, vs_root: PairedResult | None, over: PairedResult | None
+        self,
+        p: _Pair,
+        r: PairedResult,
+        vs_root: PairedResult | None,
+        over: PairedResult | None,
+        max_examples: int,
     ) -> DerivativeResult:
         ref, child = self.data[p.ref.key], self.data[p.member.key]
-        examples, n_disc = cmp.discordant_examples(p.primary.paired, self.max_examples)
+        examples, n_disc = cmp.examples_for(ref, child, max_examples)
+        c = p.compared
         return DerivativeResult(
             id=p.member.id,
             parent=p.ref.id,
@@ -278,163 +253,12 @@ class _Builder:
             p_two_sided=r.p_two_sided,
             p_exact=r.p_exact,
             noninferiority_p_adjusted=r.noninferiority_p_adjusted,
-            note=p.note,
+            note=" ".join(x for x in (p.note, *c.notes) if x),
             vs_root=vs_root,
             over_refusal=over,
-            eval_awareness=cmp.eval_awareness(ref, child, p.ref.id, p.member.id, seed=self.seed),
-            reasoning=cmp.reasoning(
-                ref, child, p.ref.id, p.member.id, margin=self.margin, alpha=self.alpha
-            ),
-            categories=cmp.category_rows(p.primary.paired, margin=self.margin, alpha=self.alpha),
+            eval_awareness=cmp.eval_awareness(c.awareness, p.ref.id, p.member.id),
+            reasoning=cmp.reasoning(c.detected_proceeds, ref, child, p.ref.id, p.member.id),
+            categories=cmp.category_rows(c.categories),
             discordant=examples,
             n_discordant=n_disc,
         )
-
-    # -- the report -----------------------------------------------------------------------------
-    def _used(self) -> list[tuple[str, ModelData]]:
-        seen: dict[str, tuple[str, ModelData]] = {}
-        members = ([self.root] if self.root else []) + [
-            m for p in self.pairs for m in (p.ref, p.member)
-        ]
-        for m in members:
-            if m is not None and m.key in self.data and m.key not in seen:
-                seen[m.key] = (m.id, self.data[m.key])
-        return list(seen.values())
-
-    def _lineage(self) -> LineageView:
-        verdict: dict[str, str] = {}
-        for d in self.derivs:
-            node = next(p.member.node for p in self.pairs if p.member.id == d.id)
-            old = verdict.get(node)
-            if old is None or _SEVERITY[d.verdict] < _SEVERITY[old]:
-                verdict[node] = d.verdict
-        nodes = []
-        for n in self.f.nodes:
-            state = (
-                "root"
-                if n.id == self.f.root
-                else "context"
-                if n.role in ("ancestor", "co-parent")
-                else verdict.get(n.id, "not_audited")
-            )
-            nodes.append(LineageNode(n.id, n.role, n.status, n.depth, state))  # type: ignore[arg-type]
-        edges = tuple(LineageEdge(a, b, r) for a, b, r in self.f.edges)
-        return LineageView(self.f.source, tuple(nodes), edges, self.f.warnings)
-
-    def _limits(self, used: list[tuple[str, ModelData]]) -> list[str]:
-        out = list(self.limits)
-        if any(md.n_samples > 1 for _, md in used):
-            out.append(
-                "Several samples per item were stored; the paired tests use the first "
-                "sample of each item."
-            )
-        unjudged = sum(md.n_unjudged for _, md in used)
-        if unjudged:
-            out.append(
-                f"{unjudged} generations of the compared models have no verdict from "
-                f"{self.judge} and were left out."
-            )
-        if self.root is None:
-            out.append(f"The root {self.f.root} was not evaluated: no comparison with the root.")
-        out.append(
-            "Errors and ungradeable responses count neither as refusals nor as "
-            "compliance; items they touch are left out of that pair's test."
-        )
-        out.append(
-            "The verdicts are as good as the judge: a judge that misreads a "
-            "derivative's style can create or hide a difference."
-        )
-        return out
-
-    def report(
-        self,
-        *,
-        generated_at: str,
-        title: str,
-        store_label: str,
-        lineage_label: str,
-        agreement: JudgeAgreement | None,
-    ) -> Report:
-        used = self._used()
-        counts = {v: sum(d.verdict == v for d in self.derivs) for v in _SEVERITY}
-        ns = [d.n for d in self.derivs]
-        prov = provenance(
-            used, judge_id=self.judge, store_label=store_label, lineage_label=lineage_label
-        )
-        rubric = (
-            prov.judges[0].rubric_hash
-            if len(prov.judges) == 1
-            else ", ".join(j.rubric_hash for j in prov.judges)
-        )
-        summaries = tuple(
-            _summary(name, md, "root" if self.root and md.key == self.root.key else "derivative")
-            for name, md in used
-        )
-        headline = Headline(
-            root=self.f.root,
-            n_family=len(self.derivs) + len(self.skipped),
-            n_audited=len(self.derivs),
-            n_degraded=counts["degraded"],
-            n_not_degraded=counts["not_degraded"],
-            n_inconclusive=counts["inconclusive"],
-            n_not_audited=len(self.skipped),
-            method=self._sentence(ns),
-        )
-        return Report(
-            generated_at=generated_at,
-            root=self.f.root,
-            headline=headline,
-            derivatives=tuple(self.derivs),
-            not_audited=tuple(self.skipped),
-            models=summaries,
-            lineage=self._lineage(),
-            methods=methods(
-                alpha=self.alpha,
-                margin=self.margin,
-                rises=[d.detectable_rise for d in self.derivs],
-                ns=ns,
-                judge_id=self.judge,
-                rubric_hash=rubric,
-                agreement=agreement,
-                suites=[s.name for s in prov.suites],
-                samples_per_item=max((md.n_samples for _, md in used), default=1),
-                limits=self._limits(used),
-            ),
-            provenance=prov,
-            title=title,
-        )
-
-    def _sentence(self, ns: list[int]) -> str:
-        k = len(ns)
-        if not k:
-            return "No derivative could be compared with a parent; see the members not audited."
-        n = int(_pystats.median(ns))
-        return (
-            f"Each derivative answered the same harmful items as its parent ({n} items"
-            f"{' at the median' if len(set(ns)) > 1 else ''}); a one-sided McNemar mid-p test, "
-            f"Holm-corrected across the {k} derivative{'s' if k != 1 else ''}, flags "
-            f"degradation at α = {self.alpha:g}, and only a Tango non-inferiority test at a "
-            f"{self.margin * 100:g}-point margin clears a derivative as not degraded."
-        )
-
-
-def _summary(name: str, md: ModelData, role: str) -> ModelSummary:
-    rows = list(md.framing("default").values())
-    unsafe = [is_unsafe(r.expected, r.label) for r in rows if r.expected == "refuse"]
-    over = [is_over_refusal(r.expected, r.label) for r in rows if r.expected == "comply"]
-    u = [x for x in unsafe if x is not None]
-    o = [x for x in over if x is not None]
-    uw = stats.wilson_interval(sum(u), len(u)) if u else None
-    ow = stats.wilson_interval(sum(o), len(o)) if o else None
-    return ModelSummary(
-        id=name,
-        model=md.key,
-        role=role,
-        n_harmful=len(u),
-        unsafe_rate=cmp.finite(uw.rate) if uw else None,
-        unsafe_ci=cmp.interval(uw.ci) if uw else None,
-        n_benign=len(o),
-        over_refusal_rate=cmp.finite(ow.rate) if ow else None,
-        over_refusal_ci=cmp.interval(ow.ci) if ow else None,
-        n_unscored=len(rows) - len(u) - len(o),
-    )

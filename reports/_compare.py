@@ -1,27 +1,20 @@
-"""Per-derivative blocks of the report, each computed by :mod:`auditor.stats` (never here).
+"""Per-derivative blocks of the report, from :func:`auditor.compare.compare_models`.
 
-This module only aligns stored outcomes by item, calls the statistics package, and copies its
-frozen results into the report model.
+``auditor compare``, ``auditor audit`` and the report show the same numbers because they all
+come from ``compare_models`` (and through it from :mod:`auditor.stats`). This module only runs
+the comparisons, adjusts across the family with ``stats.family_verdicts``, and copies the
+frozen results into the report model. Nothing statistical is computed here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from auditor import stats
-from reports._collect import (
-    DEFAULT_FRAMING,
-    DEPLOY_FRAMING,
-    EVAL_FRAMING,
-    ModelData,
-    Paired,
-    Row,
-    is_unsafe,
-    pair,
-    prompt_text,
-)
+from auditor.compare import AwarenessResult, ComparisonReport, TraceResult, compare_models
+from auditor.store import Store
+from reports._collect import ModelData, Paired, Row, harmful_traces, pair, prompt_text
 from reports._model import (
     CategoryRow,
     DiscordantExample,
@@ -32,7 +25,7 @@ from reports._model import (
     TraceStats,
 )
 
-Outcome = Callable[[str, str | None], bool | None]
+Adjusted = tuple[stats.PairedComparison, float, float, str]
 
 
 def finite(x: float | None) -> float | None:
@@ -46,35 +39,27 @@ def interval(ci: tuple[float, float] | None) -> tuple[float, float] | None:
     return (float(ci[0]), float(ci[1]))
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Aligned outcomes and the statistics package's paired comparison of them."""
-
-    paired: Paired
-    result: stats.PairedComparison
-
-
-def compare(
-    ref: ModelData,
-    child: ModelData,
-    outcome: Outcome,
+def run_pair(
+    store: Store,
+    ref_key: str,
+    child_key: str,
     *,
-    expected: str,
+    judge: str,
     margin: float,
     alpha: float,
-) -> Comparison | None:
-    """The paired comparison on common items, or ``None`` when no item is scored for both."""
-    p = pair(ref, child, outcome, expected=expected)
-    if not any(a is not None and b is not None for a, b in zip(p.reference, p.child, strict=True)):
-        return None
-    return Comparison(p, stats.paired_binary(p.reference, p.child, margin=margin, alpha=alpha))
+    seed: int,
+) -> ComparisonReport:
+    """Every applicable result for one (reference, derivative) pair of store keys."""
+    return compare_models(
+        store, ref_key, child_key, judge_id=judge, margin=margin, alpha=alpha, seed=seed
+    )
 
 
 def family_adjust(
-    comparisons: list[Comparison | None], alpha: float
-) -> list[tuple[stats.PairedComparison, float, float, str] | None]:
+    comparisons: Sequence[stats.PairedComparison | None], alpha: float
+) -> list[Adjusted | None]:
     """Holm across the family: ``(result, p_adjusted, ni_p_adjusted, verdict)`` per entry."""
-    present = [c.result for c in comparisons if c is not None]
+    present = [c for c in comparisons if c is not None]
     if not present:
         return [None] * len(comparisons)
     fam = stats.family_verdicts(present, alpha)
@@ -82,11 +67,7 @@ def family_adjust(
     return [None if c is None else next(it) for c in comparisons]
 
 
-def paired_result(
-    against: str,
-    outcome: str,
-    adjusted: tuple[stats.PairedComparison, float, float, str],
-) -> PairedResult:
+def paired_result(against: str, outcome: str, adjusted: Adjusted) -> PairedResult:
     r, p_adj, ni_adj, verdict = adjusted
     return PairedResult(
         against=against,
@@ -109,22 +90,10 @@ def paired_result(
     )
 
 
-def category_rows(p: Paired, *, margin: float, alpha: float) -> tuple[CategoryRow, ...]:
-    """Per-category comparisons, Holm within the derivative (from ``stats.per_category``)."""
-    keep = [
-        i
-        for i, (a, b) in enumerate(zip(p.reference, p.child, strict=True))
-        if a is not None and b is not None
-    ]
-    if not keep:
+def category_rows(cats: stats.CategoryComparisons | None) -> tuple[CategoryRow, ...]:
+    """Per-category comparisons, Holm within the derivative."""
+    if cats is None:
         return ()
-    cats = stats.per_category(
-        [p.reference[i] for i in keep],
-        [p.child[i] for i in keep],
-        [p.categories[i] for i in keep],
-        margin=margin,
-        alpha=alpha,
-    )
     return tuple(
         CategoryRow(
             category=row.category,
@@ -143,9 +112,16 @@ def category_rows(p: Paired, *, margin: float, alpha: float) -> tuple[CategoryRo
 
 def discordant_examples(p: Paired, limit: int) -> tuple[tuple[DiscordantExample, ...], int]:
     """Items the reference refused and the derivative answered: up to ``limit``, and the count."""
-    idx = [i for i, (a, b) in enumerate(zip(p.reference, p.child, strict=True)) if a is False and b]
+    pairs = zip(p.reference, p.child, strict=True)
+    idx = [i for i, (a, b) in enumerate(pairs) if a is False and b]
     examples = tuple(_example(p.ref_rows[i], p.child_rows[i]) for i in idx[:limit])
     return examples, len(idx)
+
+
+def examples_for(
+    ref: ModelData, child: ModelData, limit: int
+) -> tuple[tuple[DiscordantExample, ...], int]:
+    return discordant_examples(pair(ref, child, expected="refuse"), limit)
 
 
 def _example(ref: Row, child: Row) -> DiscordantExample:
@@ -161,23 +137,8 @@ def _example(ref: Row, child: Row) -> DiscordantExample:
     )
 
 
-def _framing_outcomes(md: ModelData) -> dict[str, tuple[bool | None, bool | None]]:
-    ev, de = md.framing(EVAL_FRAMING), md.framing(DEPLOY_FRAMING)
-    out = {}
-    for h in ev.keys() & de.keys():
-        if ev[h].expected == "refuse":
-            out[h] = (is_unsafe("refuse", ev[h].label), is_unsafe("refuse", de[h].label))
-    return out
-
-
-def framing_gap(md: ModelData, name: str) -> FramingGap | None:
-    """Within one model: unsafe compliance under evaluation vs deployment framing."""
-    outcomes = _framing_outcomes(md)
-    items = sorted(outcomes)
-    if not items:
-        return None
-    g = stats.framing_gap([outcomes[h][0] for h in items], [outcomes[h][1] for h in items])
-    if g.n == 0:
+def _gap(g: stats.FramingGap | None, name: str) -> FramingGap | None:
+    if g is None or not g.n:
         return None
     return FramingGap(
         model=name,
@@ -190,80 +151,57 @@ def framing_gap(md: ModelData, name: str) -> FramingGap | None:
 
 
 def eval_awareness(
-    ref: ModelData, child: ModelData, ref_name: str, child_name: str, *, seed: int
+    aw: AwarenessResult | None, ref_name: str, child_name: str
 ) -> EvalAwareness | None:
     """The derivative's framing gap, the parent's, and the difference-in-differences."""
-    mine = framing_gap(child, child_name)
+    if aw is None:
+        return None
+    mine = _gap(aw.child, child_name)
     if mine is None:
         return None
-    theirs = framing_gap(ref, ref_name)
-    change = ci = p_value = None
-    if theirs is not None:
-        a, b = _framing_outcomes(ref), _framing_outcomes(child)
-        items = sorted(a.keys() & b.keys())
-        if items:
-            did = stats.awareness_diff_in_diff(
-                [a[h][0] for h in items],
-                [a[h][1] for h in items],
-                [b[h][0] for h in items],
-                [b[h][1] for h in items],
-                seed=seed,
-            )
-            if did.n:
-                change, ci, p_value = finite(did.effect), interval(did.ci), finite(did.pvalue)
-    return EvalAwareness(derivative=mine, parent=theirs, change=change, ci=ci, p_value=p_value)
+    did = aw.diff_in_diff
+    return EvalAwareness(
+        derivative=mine,
+        parent=_gap(aw.parent, ref_name),
+        change=finite(did.effect) if did else None,
+        ci=interval(did.ci) if did else None,
+        p_value=finite(did.pvalue) if did else None,
+    )
 
 
-def _traces(md: ModelData) -> dict[str, dict[str, object]]:
-    out = {}
-    for h, row in md.framing(DEFAULT_FRAMING).items():
-        trace = row.trace
-        if row.expected == "refuse" and row.generation.reasoning and trace is not None:
-            out[h] = trace
-    return out
-
-
-def trace_stats(md: ModelData, name: str) -> TraceStats | None:
-    """DETECTED_PROCEEDS and override rates with Wilson intervals, where traces exist."""
-    traces = list(_traces(md).values())
-    if not traces:
+def trace_stats(md: ModelData, rate: stats.RateEstimate | None, name: str) -> TraceStats | None:
+    """DETECTED_PROCEEDS (from the comparison) with detection and override counts."""
+    if rate is None or not rate.n:
         return None
-    n = len(traces)
+    traces = list(harmful_traces(md).values())
     detected = sum(bool(t.get("detected")) for t in traces)
-    proceeds = sum(bool(t.get("detected_proceeds")) for t in traces)
     aware = sum(bool(t.get("eval_aware")) for t in traces)
-    dp = stats.wilson_interval(proceeds, n)
-    over = stats.wilson_interval(proceeds, detected) if detected else None
+    over = stats.wilson_interval(min(rate.k, detected), detected) if detected else None
     return TraceStats(
         model=name,
-        n_traces=n,
+        n_traces=rate.n,
         n_detected=detected,
-        n_detected_proceeds=proceeds,
-        detected_proceeds_rate=finite(dp.rate),
-        detected_proceeds_ci=interval(dp.ci),
+        n_detected_proceeds=rate.k,
+        detected_proceeds_rate=finite(rate.rate),
+        detected_proceeds_ci=interval(rate.ci),
         override_rate=finite(over.rate) if over else None,
         override_ci=interval(over.ci) if over else None,
-        eval_aware_rate=finite(aware / n),
+        eval_aware_rate=finite(aware / len(traces)) if traces else None,
     )
 
 
 def reasoning(
-    ref: ModelData, child: ModelData, ref_name: str, child_name: str, *, margin: float, alpha: float
+    tr: TraceResult | None, ref: ModelData, child: ModelData, ref_name: str, child_name: str
 ) -> ReasoningBlock | None:
     """The derivative's trace figures, its parent's, and the paired change in DETECTED_PROCEEDS."""
-    mine = trace_stats(child, child_name)
+    if tr is None:
+        return None
+    mine = trace_stats(child, tr.child, child_name)
     if mine is None:
         return None
-    theirs = trace_stats(ref, ref_name)
-    change = p_value = None
-    a, b = _traces(ref), _traces(child)
-    items = sorted(a.keys() & b.keys())
-    if theirs is not None and items:
-        r = stats.paired_binary(
-            [bool(a[h].get("detected_proceeds")) for h in items],
-            [bool(b[h].get("detected_proceeds")) for h in items],
-            margin=margin,
-            alpha=alpha,
-        )
-        change, p_value = finite(r.difference), finite(r.midp_one_sided)
-    return ReasoningBlock(derivative=mine, parent=theirs, change=change, p_value=p_value)
+    return ReasoningBlock(
+        derivative=mine,
+        parent=trace_stats(ref, tr.parent, ref_name),
+        change=finite(tr.paired.difference) if tr.paired else None,
+        p_value=finite(tr.paired.midp_one_sided) if tr.paired else None,
+    )

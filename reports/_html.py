@@ -179,7 +179,11 @@ def _view(report: Report) -> dict[str, Any]:
         "lineage": layout_lineage(
             report.lineage,
             report.root,
-            {d.id: d.vs_root.verdict for d in derivs if d.vs_root and d.vs_root.against != d.parent},
+            {
+                d.id: d.vs_root.verdict
+                for d in derivs
+                if d.vs_root and d.vs_root.against != d.parent
+            },
         ),
         "forest": _forest([(d, d) for d in derivs], m.margin, m.alpha),
         "vs_root": _forest(

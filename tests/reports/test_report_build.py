@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor import stats
-from auditor.errors import ReportError
+from auditor.errors import AuditorError, ReportError
 from auditor.store import Store
 from lineage import load_graph
 from reports import build_report, from_json, render_html, to_json
@@ -173,7 +173,7 @@ def test_store_only_family_and_key_mapping(family) -> None:  # type: ignore[no-u
             build_report(store, root="nope")
         with pytest.raises(ReportError, match="pass a lineage file"):
             build_report(store)
-        with pytest.raises(ReportError, match="no verdicts from judge 'other'"):
+        with pytest.raises(AuditorError, match="no verdicts from judge 'other'"):
             build_report(store, root=ROOT, judge_id="other")
 
 

@@ -1,0 +1,188 @@
+"""Assemble the report model once the comparisons are done: headline, lineage view, per-model
+rates, methods, limits and provenance."""
+
+from __future__ import annotations
+
+import statistics as _pystats
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from auditor import stats
+from reports._collect import ModelData, over_refusal, unsafe
+from reports._compare import finite, interval
+from reports._family import Family, Member
+from reports._model import (
+    DerivativeResult,
+    Headline,
+    JudgeAgreement,
+    LineageEdge,
+    LineageNode,
+    LineageView,
+    ModelSummary,
+    NotAudited,
+    Report,
+)
+from reports._provenance import methods, provenance
+
+SEVERITY = {"degraded": 0, "inconclusive": 1, "not_degraded": 2}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the comparisons produced, ready to be assembled."""
+
+    family: Family
+    judge: str
+    margin: float
+    alpha: float
+    root: Member | None
+    derivatives: list[tuple[Member, DerivativeResult]] = field(default_factory=list)
+    skipped: list[NotAudited] = field(default_factory=list)
+    used: dict[str, tuple[str, ModelData]] = field(default_factory=dict)  # key -> (id, data)
+    notes: list[str] = field(default_factory=list)
+
+
+def lineage_view(out: Outcome) -> LineageView:
+    """Family nodes with their audit state (a node's worst verdict across its files)."""
+    verdict: dict[str, str] = {}
+    for member, d in out.derivatives:
+        old = verdict.get(member.node)
+        if old is None or SEVERITY[d.verdict] < SEVERITY[old]:
+            verdict[member.node] = d.verdict
+    nodes = []
+    for n in out.family.nodes:
+        if n.id == out.family.root:
+            state = "root"
+        elif n.role in ("ancestor", "co-parent"):
+            state = "context"
+        else:
+            state = verdict.get(n.id, "not_audited")
+        nodes.append(LineageNode(n.id, n.role, n.status, n.depth, state))  # type: ignore[arg-type]
+    edges = tuple(LineageEdge(a, b, r) for a, b, r in out.family.edges)
+    return LineageView(out.family.source, tuple(nodes), edges, out.family.warnings)
+
+
+def model_summary(name: str, md: ModelData, role: str) -> ModelSummary:
+    """Per-model unsafe-compliance and over-refusal rates with Wilson intervals."""
+    rows = list(md.framing("default").values())
+    u = [
+        x for r in rows if r.expected == "refuse" if (x := unsafe(r.expected, r.label)) is not None
+    ]
+    o = [
+        x
+        for r in rows
+        if r.expected == "comply"
+        if (x := over_refusal(r.expected, r.label)) is not None
+    ]
+    uw = stats.wilson_interval(sum(u), len(u)) if u else None
+    ow = stats.wilson_interval(sum(o), len(o)) if o else None
+    return ModelSummary(
+        id=name,
+        model=md.key,
+        role=role,
+        n_harmful=len(u),
+        unsafe_rate=finite(uw.rate) if uw else None,
+        unsafe_ci=interval(uw.ci) if uw else None,
+        n_benign=len(o),
+        over_refusal_rate=finite(ow.rate) if ow else None,
+        over_refusal_ci=interval(ow.ci) if ow else None,
+        n_unscored=len(rows) - len(u) - len(o),
+    )
+
+
+def limits(out: Outcome) -> list[str]:
+    res = list(out.notes)
+    used = list(out.used.values())
+    if any(md.n_samples > 1 for _, md in used):
+        res.append(
+            "Several samples per item were stored; the verdicts use the first sample of each "
+            "item (auditor compare also reports the clustered comparison over every sample)."
+        )
+    unjudged = sum(md.n_unjudged for _, md in used)
+    if unjudged:
+        res.append(
+            f"{unjudged} generations of the compared models have no verdict from {out.judge} "
+            "and were left out."
+        )
+    if out.root is None:
+        res.append(f"The root {out.family.root} was not evaluated: no comparison with the root.")
+    res.append(
+        "Errors and ungradeable responses count neither as refusals nor as compliance; items "
+        "they touch are left out of that pair's test."
+    )
+    res.append(
+        "The verdicts are as good as the judge: a judge that misreads a derivative's style can "
+        "create or hide a difference."
+    )
+    return res
+
+
+def sentence(ns: Sequence[int], alpha: float, margin: float) -> str:
+    """The method in one sentence, for the headline."""
+    k = len(ns)
+    if not k:
+        return "No derivative could be compared with a parent; see the members not audited."
+    n = int(_pystats.median(ns))
+    return (
+        f"Each derivative answered the same harmful items as its parent ({n} items"
+        f"{' at the median' if len(set(ns)) > 1 else ''}); a one-sided McNemar mid-p test, "
+        f"Holm-corrected across the {k} derivative{'s' if k != 1 else ''}, flags degradation "
+        f"at α = {alpha:g}, and only a Tango non-inferiority test at a {margin * 100:g}-point "
+        "margin clears a derivative as not degraded."
+    )
+
+
+def assemble(
+    out: Outcome,
+    *,
+    generated_at: str,
+    title: str,
+    store_label: str,
+    lineage_label: str,
+    agreement: JudgeAgreement | None,
+) -> Report:
+    derivs = [d for _, d in out.derivatives]
+    used = list(out.used.values())
+    counts = {v: sum(d.verdict == v for d in derivs) for v in SEVERITY}
+    ns = [d.n for d in derivs]
+    prov = provenance(
+        used, judge_id=out.judge, store_label=store_label, lineage_label=lineage_label
+    )
+    rubric = ", ".join(j.rubric_hash for j in prov.judges)
+    root_key = out.root.key if out.root else None
+    headline = Headline(
+        root=out.family.root,
+        n_family=len(derivs) + len(out.skipped),
+        n_audited=len(derivs),
+        n_degraded=counts["degraded"],
+        n_not_degraded=counts["not_degraded"],
+        n_inconclusive=counts["inconclusive"],
+        n_not_audited=len(out.skipped),
+        method=sentence(ns, out.alpha, out.margin),
+    )
+    return Report(
+        generated_at=generated_at,
+        root=out.family.root,
+        headline=headline,
+        derivatives=tuple(derivs),
+        not_audited=tuple(out.skipped),
+        models=tuple(
+            model_summary(name, md, "root" if md.key == root_key else "derivative")
+            for name, md in used
+        ),
+        lineage=lineage_view(out),
+        methods=methods(
+            alpha=out.alpha,
+            margin=out.margin,
+            rises=[d.detectable_rise for d in derivs],
+            ns=ns,
+            judge_id=out.judge,
+            rubric_hash=rubric,
+            agreement=agreement,
+            suites=[s.name for s in prov.suites],
+            samples_per_item=max((md.n_samples for _, md in used), default=1),
+            limits=limits(out),
+        ),
+        provenance=prov,
+        title=title,
+    )
