@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from auditor.store import Store
+from tests.judges.test_model_judge import _grader, _JudgeServer
 from tests.judges.test_store import _fill
 
 
@@ -114,3 +115,25 @@ def test_judge_store_mode(tmp_path: Path) -> None:
     assert "0 new verdicts" in again.stdout
     with Store(path) as store:
         assert len(store.verdicts()) == 4
+    # The verdicts travel with the generations in the export.
+    export = _auditor("results", "--store", str(path))
+    assert export.returncode == 0, export.stderr
+    rows = [json.loads(line) for line in export.stdout.splitlines()]
+    assert sorted(r["verdict"] for r in rows) == ["compliance", "error", "refusal", "refusal"]
+    traced = next(r for r in rows if r["trace"])
+    assert json.loads(traced["trace"])["detected_proceeds"] is True
+
+
+def test_judge_eval_with_a_model_judge(tmp_path: Path) -> None:
+    server = _JudgeServer(_grader)
+    try:
+        src = tmp_path / "in.csv"
+        _write_csv(src, ROWS)
+        proc = _auditor("judge-eval", str(src), "--prompt-col", "q", "--response-col", "a",
+                        "--label-col", "gold", "--label-map", "C=compliance,R=refusal",
+                        "--judge", f"openai:{server.url}#grader")
+    finally:
+        server.close()
+    assert proc.returncode == 0, proc.stderr
+    assert "judge model:openai:" in proc.stdout and "@rubric-v1" in proc.stdout
+    assert "accuracy (3-way)      1.000" in proc.stdout
