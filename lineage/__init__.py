@@ -7,6 +7,7 @@
         print(edge.parent, "->", edge.child, edge.relation)
 """
 
+from lineage._cache import default_cache_dir
 from lineage._crawl_hub import crawl_hub
 from lineage._crawl_local import crawl_local
 from lineage._graph import LineageGraph, load_graph
@@ -23,6 +24,7 @@ from lineage._records import (
     LineageNode,
     LineageWarning,
 )
+from lineage._relation import gguf_quant_from_name
 from lineage._render import render_tree, to_graphml, to_mermaid
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
     "LineageWarning",
     "crawl_hub",
     "crawl_local",
+    "default_cache_dir",
+    "gguf_quant_from_name",
     "load_graph",
     "render_tree",
     "to_graphml",

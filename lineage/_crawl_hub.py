@@ -61,6 +61,7 @@ class _HubCrawl:
         self.hosts = [urlparse(client.endpoint).netloc]
         self.cut: dict[str, int] = {}
         self.skipped = 0
+        self.prefetched: dict[str, HubModel | HubError] = {}
 
     def run(self, root_ref: str) -> LineageGraph:
         root = self._fetch_node(root_ref, role="root", depth=0, child=None)
@@ -85,7 +86,7 @@ class _HubCrawl:
     def _fetch_node(self, repo_id: str, role: str, depth: int, child: str | None) -> str:
         """Fetch ``repo_id`` with model_info and add it; returns its canonical id."""
         try:
-            model = self.client.model(repo_id)
+            model = self._model(repo_id)
         except GatedRepoError:
             self.graph.put(LineageNode(repo_id, "gated", role, depth, gated=True))
             self._warn_gated(repo_id)
@@ -264,7 +265,25 @@ class _HubCrawl:
         entry = self.co_parents.setdefault(ref.repo_id.lower(), (ref, []))
         entry[1].append(child.id)
 
+    def _model(self, repo_id: str) -> HubModel:
+        found = self.prefetched.pop(repo_id.lower(), None)
+        if isinstance(found, HubError):
+            raise found
+        return found if found is not None else self.client.model(repo_id)
+
+    def _try_model(self, repo_id: str) -> tuple[str, HubModel | HubError]:
+        """Runs in a worker thread: fetch only."""
+        try:
+            return repo_id.lower(), self.client.model(repo_id)
+        except HubError as exc:
+            return repo_id.lower(), exc
+
     def _resolve_co_parents(self) -> None:
+        wanted = [ref.repo_id for ref, _ in self.co_parents.values() if ref.repo_id]
+        if self.graph.full:
+            wanted = []
+        with ThreadPoolExecutor(max_workers=self.options.concurrency) as pool:
+            self.prefetched.update(pool.map(self._try_model, sorted(wanted)))
         for key in sorted(self.co_parents):
             ref, children = self.co_parents[key]
             for child_id in children:
