@@ -20,9 +20,12 @@ _COLOURS = {"degraded": "bold red", "not_degraded": "bold green", "inconclusive"
 
 @app.command("compare")
 def compare_command(
-    parent_ref: Annotated[str, typer.Argument(help="Parent: a model reference or a stored key.")],
+    parent_ref: Annotated[
+        str, typer.Argument(metavar="PARENT_REF", help="Parent: a model reference or a stored key.")
+    ],
     child_ref: Annotated[
-        str, typer.Argument(help="Derivative: a model reference or a stored key.")
+        str,
+        typer.Argument(metavar="CHILD_REF", help="Derivative: a model reference or a stored key."),
     ],
     store: Annotated[Path, typer.Option("--store", help="Results store (SQLite).")] = Path(
         "audit.db"
