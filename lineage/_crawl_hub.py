@@ -279,7 +279,8 @@ class _HubCrawl:
             return repo_id.lower(), exc
 
     def _resolve_co_parents(self) -> None:
-        wanted = [ref.repo_id for ref, _ in self.co_parents.values() if ref.repo_id]
+        wanted = [ref.repo_id for ref, _ in self.co_parents.values()
+                  if ref.repo_id and self.graph.find(ref.repo_id) is None]
         if self.graph.full:
             wanted = []
         with ThreadPoolExecutor(max_workers=self.options.concurrency) as pool:

@@ -144,3 +144,16 @@ def test_missing_root_is_a_node_not_a_crash(hub, options) -> None:
     graph = crawl_hub("nobody/nothing", options())
     assert [(n.id, n.status) for n in graph.nodes] == [("nobody/nothing", "missing")]
     assert kinds(graph) == {"error": [("nobody/nothing",)]}
+
+
+def test_merge_of_two_family_members_links_both_without_extra_calls(hub, options) -> None:
+    hub.add_model("org/root")
+    hub.add_model("org/a", base_model="org/root")
+    hub.add_model("org/a-ft", base_model="org/a")
+    hub.add_model("org/merge", base_model=["org/root", "org/a-ft"], files=["mergekit_config.yml"])
+    graph = crawl_hub("org/root", options())
+    assert graph.node("org/a-ft").role == "descendant"  # a family member, not a co-parent
+    assert {p.id for p in graph.parents_of("org/merge")} == {"org/root", "org/a-ft"}
+    assert {e.relation for e in graph.edges_to("org/merge")} == {"merge"}
+    assert hub.count("/api/models/org/a-ft") == 0  # known from a listing: no model_info
+    assert not graph.nodes_by_role("co-parent")
