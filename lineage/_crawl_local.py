@@ -202,7 +202,8 @@ class _Declared:
         candidates = [text, text.lower(), str(Path(text).expanduser().resolve())]
         ref = normalize_ref(text)
         if ref.repo_id:
-            candidates += [ref.repo_id, ref.repo_id.lower()]
+            key = ref.repo_id.lower()
+            candidates += [ref.repo_id, key, key.rsplit("/", 1)[-1]]
         for c in candidates:
             if c in self.nodes:
                 return c

@@ -102,6 +102,8 @@ def test_explicit_root_depth_and_ancestors(family: dict[str, Path]) -> None:
     assert graph.node("gemma-3-270m").role == "ancestor"
     no_up = crawl_local(dirs, root=str(family["chat"]), options=CrawlOptions(ancestors=False))
     assert not no_up.nodes_by_role("ancestor")
+    by_hub_id = crawl_local(dirs, root="google/gemma-3-270m")  # matches folder gemma-3-270m
+    assert by_hub_id.root == "gemma-3-270m"
     with pytest.raises(UsageError, match="not among the local models"):
         crawl_local(dirs, root="nobody/else")
 
