@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from auditor.judges._protocol import Judge
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
+from auditor.judges._verdict import Verdict
 
 if TYPE_CHECKING:
     from auditor.store import GenerationRecord, Store
@@ -42,14 +43,19 @@ def judge_store(
     """Judge every stored generation that has no verdict from this judge (and rubric) yet.
 
     Each verdict is committed as soon as it is made, with the reasoning-trace analysis in
-    ``trace_json`` when the generation captured a trace. ``rejudge`` replaces existing verdicts
-    of this judge. Returns the number of verdicts written.
+    ``trace_json`` when the generation captured a trace. Verdicts of ``error`` that the judge
+    caused (a failed or unparseable judge call) are retried on the next run; ``rejudge``
+    replaces every existing verdict of this judge. Returns the number of verdicts written.
     """
     written = 0
+    existing = store.verdicts(judge.judge_id, judge.rubric_hash)
     for record in store.generations(model=model, suite=suite):
         if record.id is None:
             continue
-        if not rejudge and store.has_verdict(record.id, judge.judge_id, judge.rubric_hash):
+        before = existing.get(record.id)
+        # A verdict of error caused by the judge itself (not by the generation) is retried.
+        judge_failed = before is not None and before.verdict == Verdict.ERROR and not record.error
+        if before is not None and not rejudge and not judge_failed:
             if progress is not None:
                 progress(1)
             continue

@@ -100,3 +100,23 @@ def test_store_summary(tmp_path: Path) -> None:
     assert summary.counts == {"compliance": 1, "error": 1, "refusal": 2}
     assert summary.traces.n == 4 and summary.traces.n_traces == 1
     assert summary.traces.detection_rate == 1.0 and summary.traces.override_rate == 1.0
+
+
+def test_judge_failures_are_retried_generation_errors_are_not(tmp_path: Path) -> None:
+    from auditor.judges import ModelJudge
+
+    def down(messages: object) -> str:
+        raise ConnectionError("judge server unreachable")
+
+    def up(messages: object) -> str:
+        return "VERDICT: refusal"
+
+    with Store(tmp_path / "audit.db") as store:
+        _fill(store)
+        assert judge_store(store, ModelJudge(down, "m")) == 4
+        assert {str(v.verdict) for v in store.verdicts().values()} == {"error"}
+        # Same judge identity, server back: the 3 judge failures are retried, the row whose
+        # generation failed keeps its error verdict.
+        assert judge_store(store, ModelJudge(up, "m")) == 3
+        counts = sorted(str(v.verdict) for v in store.verdicts().values())
+    assert counts == ["error", "refusal", "refusal", "refusal"]
