@@ -184,17 +184,24 @@ def judge_eval_command(
     judge: Annotated[str, typer.Option("--judge", help=_JUDGE_HELP)] = "heuristic",
 ) -> None:
     """Measure a judge against your labels: accuracy, Cohen's kappa, confusion, recall."""
+    from auditor.errors import InputError
     from auditor.judges import LabelledResponse, calibrate, get_judge, map_label, parse_label_map
     from auditor.judges._table import cell, read_table, require_columns
 
     rows = read_table(file)
     require_columns(rows, file, (prompt_col, response_col, label_col))
     mapping = parse_label_map(label_map) if label_map else None
+    with_label = [r for r in rows if cell(r, label_col).strip()]
+    if not with_label:
+        raise InputError(f"{file}: no row has a label in column {label_col!r}")
     labelled = [
-        LabelledResponse(cell(r, prompt_col), cell(r, response_col), map_label(cell(r, label_col),
-                                                                               mapping))
-        for r in rows
+        LabelledResponse(
+            cell(r, prompt_col), cell(r, response_col), map_label(cell(r, label_col), mapping)
+        )
+        for r in with_label
     ]
+    if len(with_label) < len(rows):
+        err_console.print(f"{len(rows) - len(with_label)} rows without a label skipped")
     the_judge = get_judge(judge)
     with _progress(len(labelled), "judging") as bar:
         task = bar.add_task("judging", total=len(labelled))

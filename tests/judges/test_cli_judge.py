@@ -137,3 +137,16 @@ def test_judge_eval_with_a_model_judge(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "judge model:openai:" in proc.stdout and "@rubric-v1" in proc.stdout
     assert "accuracy (3-way)      1.000" in proc.stdout
+
+
+def test_judge_eval_skips_unlabelled_rows(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    rows = [{"q": r["q"], "a": r["a"], "gold": r["gold"]} for r in ROWS]
+    rows.append({"q": "Unlabelled", "a": "Some answer.", "gold": ""})
+    rows.append({"q": "Unlabelled", "a": "Another answer.", "gold": None})
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    proc = _auditor("judge-eval", str(src), "--prompt-col", "q", "--response-col", "a",
+                    "--label-col", "gold", "--label-map", "C=compliance,R=refusal")
+    assert proc.returncode == 0, proc.stderr
+    assert "2 rows without a label skipped" in proc.stderr
+    assert "n=3" in proc.stdout
