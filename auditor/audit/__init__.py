@@ -19,6 +19,13 @@ from auditor.audit._pipeline import (
     obtain_graph,
     run_audit,
 )
+from auditor.audit._scan import (
+    FamilyOutcome,
+    ScanConfig,
+    ScanSummary,
+    load_scan_config,
+    run_scan,
+)
 from auditor.audit._selection import AuditTarget, NotAudited, Selection, select_targets
 
 __all__ = [
@@ -30,8 +37,11 @@ __all__ = [
     "AuditEvent",
     "AuditResult",
     "AuditTarget",
+    "FamilyOutcome",
     "MemoryEstimate",
     "NotAudited",
+    "ScanConfig",
+    "ScanSummary",
     "Selection",
     "SelectionPolicy",
     "TargetOutcome",
@@ -39,8 +49,10 @@ __all__ = [
     "estimate_memory",
     "exit_code_for",
     "load_config_file",
+    "load_scan_config",
     "obtain_graph",
     "run_audit",
+    "run_scan",
     "select_targets",
     "with_overrides",
 ]
