@@ -224,6 +224,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
+        if parts.path == "/api/agent-harnesses":  # the client's own start-up lookup, not ours
+            self._send(200, {"standardEnvVars": [], "harnesses": {}})
+            return
         record = Request("GET", parts.path, query, dict(self.headers.items()), time.time())
         with self.hub._lock:
             self.hub.requests.append(record)
