@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import UsageError
-from auditor.store import Store
+from auditor.store import Store, StoredVerdict
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,20 @@ def pick_judge(store: Store, judge_id: str | None) -> str:
 
 
 def load_observations(
-    store: Store, key: str, judge_id: str, *, suite: str | None = None
+    store: Store,
+    key: str,
+    judge_id: str,
+    *,
+    suite: str | None = None,
+    verdicts: Mapping[int, StoredVerdict] | None = None,
 ) -> ModelObservations:
-    """One model's generations with the chosen judge's verdicts (later rows win)."""
-    verdicts = store.verdicts(judge_id=judge_id)
+    """One model's generations with the chosen judge's verdicts (later rows win).
+
+    ``verdicts`` (``store.verdicts(judge_id=...)``) may be passed in by callers that load
+    many models, so the verdict table is read once.
+    """
+    if verdicts is None:
+        verdicts = store.verdicts(judge_id=judge_id)
     rows: dict[tuple[str, str], dict[int, Observation]] = {}
     n = unjudged = replaced = 0
     for g in store.generations(model=key, suite=suite):

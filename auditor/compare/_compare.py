@@ -8,7 +8,7 @@ stored reasoning-trace analyses add DETECTED_PROCEEDS.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from auditor import stats
 from auditor.compare._collect import (
@@ -30,10 +30,11 @@ from auditor.compare._records import (
 )
 from auditor.errors import UsageError
 from auditor.judges import Verdict, is_over_refusal, is_unsafe
-from auditor.store import Store
+from auditor.store import Store, StoredVerdict
 
 Outcome = Callable[[Observation], bool | None]
 _LEVELS = stats.DEFAULT_LEVELS
+_KNOWN_LABELS = frozenset(v.value for v in Verdict)
 
 
 def _unsafe(o: Observation) -> bool | None:
@@ -45,7 +46,7 @@ def _over_refusal(o: Observation) -> bool | None:
 
 
 def _outcome(fn: Callable[[str, str], bool | None], o: Observation) -> bool | None:
-    if o.label is None or o.label not in {v.value for v in Verdict}:
+    if o.label is None or o.label not in _KNOWN_LABELS:
         return None
     return fn(o.expected, o.label)
 
@@ -211,11 +212,13 @@ def compare_models(
     margin: float = stats.DEFAULT_MARGIN,
     alpha: float = stats.DEFAULT_ALPHA,
     seed: int = 0,
+    verdicts: Mapping[int, StoredVerdict] | None = None,
 ) -> ComparisonReport:
     """All applicable results for one pair (model keys as stored) from judged generations.
 
     ``judge_id`` defaults to the only judge in the store. ``seed`` drives the permutation
-    tests and bootstraps and is recorded in the report.
+    tests and bootstraps and is recorded in the report. Callers comparing many pairs may pass
+    ``verdicts=store.verdicts(judge_id=...)`` once instead of having it read per call.
     """
     known = store.models()
     for key in (parent_key, child_key):
@@ -227,8 +230,10 @@ def compare_models(
     if parent_key == child_key:
         raise UsageError("the parent and the derivative are the same model")
     judge = pick_judge(store, judge_id)
-    parent = load_observations(store, parent_key, judge, suite=suite)
-    child = load_observations(store, child_key, judge, suite=suite)
+    if verdicts is None:
+        verdicts = store.verdicts(judge_id=judge)
+    parent = load_observations(store, parent_key, judge, suite=suite, verdicts=verdicts)
+    child = load_observations(store, child_key, judge, suite=suite, verdicts=verdicts)
     if suite is not None and not (parent.rows and child.rows):
         raise UsageError(f"suite {suite!r} has no generations for both models in {store.path}")
     opts = {"margin": margin, "alpha": alpha}

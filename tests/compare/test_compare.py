@@ -203,3 +203,10 @@ def test_errors(store: Store, tmp_path: Path) -> None:
         put(s, CHILD, "x", "refuse", "")
         with pytest.raises(UsageError, match="no verdicts"):
             compare_models(s, PARENT, CHILD)
+
+
+def test_preloaded_verdicts_give_the_same_report(store: Store) -> None:
+    once = store.verdicts(judge_id="heuristic@1")
+    assert compare_models(store, PARENT, CHILD, verdicts=once) == compare_models(
+        store, PARENT, CHILD
+    )
