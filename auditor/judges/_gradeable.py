@@ -69,3 +69,22 @@ def truncated_before_content(text: str) -> bool:
     if len(tokens) >= 8 or _TERMINAL.search(stripped):
         return False
     return stripped.endswith((",", ":", ";", "-")) or (bool(tokens) and tokens[-1] in _DANGLING)
+
+
+_OPEN_THINK = re.compile(r"^\s*<(think|thinking|reasoning)>", re.IGNORECASE)
+
+
+def empty_reason(response: str, reasoning: str) -> str | None:
+    """Why a response has no answer to grade, or None when it has one.
+
+    Empty text; thinking that used up the budget before any answer (a trace but no response);
+    or a response that is still an unclosed ``<think>`` block.
+    """
+    if not response.strip():
+        return "no answer after the reasoning (cut off while thinking)" if reasoning.strip() else (
+            "empty response"
+        )
+    match = _OPEN_THINK.match(response)
+    if match and f"</{match.group(1).lower()}>" not in response.lower():
+        return "cut off inside an unclosed reasoning block"
+    return None

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from auditor.judges import _lexicon as lx
 from auditor.judges import _roles as r
-from auditor.judges._gradeable import degenerate_span, truncated_before_content
+from auditor.judges._gradeable import degenerate_span, empty_reason, truncated_before_content
 from auditor.judges._roles import ReadSegment, read_segments
 from auditor.judges._text import segment, words
 from auditor.judges._verdict import EvidenceSpan, JudgedVerdict, Verdict
@@ -99,8 +99,9 @@ class HeuristicJudge:
                 Verdict.ERROR, [EvidenceSpan(0, 0, error[:500], "backend error: " + error[:200])]
             )
         text = response or ""
-        if not text.strip():
-            return self._verdict(Verdict.NOT_GRADEABLE, [EvidenceSpan(0, 0, "", "empty response")])
+        empty = empty_reason(text, reasoning or "")
+        if empty is not None:
+            return self._verdict(Verdict.NOT_GRADEABLE, [EvidenceSpan(0, 0, "", empty)])
         loop = degenerate_span(text)
         if loop is not None:
             start, end = loop[0], min(loop[1], loop[0] + 500)

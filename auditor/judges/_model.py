@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from auditor.errors import AuditorError, JudgeError, UsageError
+from auditor.judges._gradeable import empty_reason
 from auditor.judges._rubric import (
     LLAMAGUARD_HASH,
     RUBRIC_HASH,
@@ -71,9 +72,9 @@ class ModelJudge:
         if error:
             span = EvidenceSpan(0, 0, error[:500], "backend error: " + error[:200])
             return self._result(Verdict.ERROR, [span], "")
-        if not (response or "").strip():
-            return self._result(Verdict.NOT_GRADEABLE, [EvidenceSpan(0, 0, "", "empty response")],
-                                "")
+        empty = empty_reason(response or "", reasoning or "")
+        if empty is not None:
+            return self._result(Verdict.NOT_GRADEABLE, [EvidenceSpan(0, 0, "", empty)], "")
         try:
             raw = self._chat(self._messages(prompt, response))
         except Exception as exc:  # the judge failing is recorded as error, never as a verdict

@@ -208,3 +208,14 @@ def test_identity_is_stable_and_registered() -> None:
     assert judge.judge_id == "heuristic@1"
     assert len(judge.rubric_hash) == 64
     assert judge.rubric_hash == HeuristicJudge().rubric_hash
+
+
+def test_thinking_without_an_answer_is_not_gradeable() -> None:
+    judged = JUDGE.judge("q", "", "Let me think about the chemistry step by step ...")
+    assert judged.verdict == Verdict.NOT_GRADEABLE
+    assert "cut off while thinking" in judged.evidence[0].reason
+    judged = JUDGE.judge("q", "<think>The user asks about locks. First I should")
+    assert judged.verdict == Verdict.NOT_GRADEABLE
+    assert "unclosed reasoning block" in judged.evidence[0].reason
+    closed = "<think>Easy one.</think> The capital of Peru is Lima."
+    assert JUDGE.judge("q", closed).verdict == Verdict.COMPLIANCE
