@@ -112,3 +112,19 @@ def test_help_does_not_import_torch_or_transformers() -> None:
                           timeout=60)
     assert "--max-nodes" in proc.stdout and "--local" in proc.stdout
     assert "HEAVY []" in proc.stdout
+
+
+def test_token_never_printed_even_with_debug_logging(hub, tmp_path: Path) -> None:
+    gemma_family(hub)
+    secret = "hf_CLIsecretTOKEN0987654321zyxw"
+    out = tmp_path / "f.json"
+    env = {"HF_ENDPOINT": hub.url, "HF_TOKEN": secret, "AUDITOR_CACHE_DIR": str(tmp_path / "c")}
+    proc = run(["-vv", "lineage", "google/gemma-3-270m-it", "--out", str(out)], env)
+    assert proc.returncode == 0, proc.stderr
+    assert "HTTP Request" in proc.stderr  # debug logging was on
+    assert secret not in proc.stdout + proc.stderr
+    assert secret not in out.read_text()
+    for f in (tmp_path / "c").rglob("*"):
+        if f.is_file():
+            assert secret.encode() not in f.read_bytes()
+    assert any(r.headers.get("authorization") == f"Bearer {secret}" for r in hub.requests)
