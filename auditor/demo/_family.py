@@ -88,6 +88,11 @@ class DemoFamily:
         return tuple(m.path for m in self.members)
 
     @property
+    def root_f32_gguf(self) -> Path:
+        """The root's weights as an F32 GGUF (the quantizations' source; not a member)."""
+        return self.cache_dir / "work" / f"{self.root}-F32.gguf"
+
+    @property
     def runnable(self) -> tuple[DemoMember, ...]:
         """Members a backend can run, root first."""
         return tuple(m for m in self.members if m.backend)
