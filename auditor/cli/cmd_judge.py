@@ -76,6 +76,13 @@ def judge_command(
             "usage: auditor judge FILE --prompt-col C --response-col C [--reasoning-col C] "
             "[--judge heuristic|MODEL_REF] --out OUT.jsonl   (or: auditor judge --store PATH)"
         )
+    _judge_file(file, prompt_col, response_col, reasoning_col, judge, out)
+
+
+def _judge_file(
+    file: Path, prompt_col: str, response_col: str, reasoning_col: str | None, judge: str,
+    out: Path,
+) -> None:
     from collections import Counter
 
     from auditor.judges import ModelVerdicts, TraceAnalysis, get_judge, summarize_traces
