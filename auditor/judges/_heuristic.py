@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import os
 import sys
 from dataclasses import dataclass
 
@@ -69,8 +70,11 @@ def _rules_hash() -> str:
         try:
             digest.update(inspect.getsource(module).encode())
         except (OSError, TypeError):  # installed without sources: hash the compiled code
-            digest.update(repr(module.__dict__.get("__cached__")).encode())
-            digest.update(str(HEURISTIC_VERSION).encode())
+            cached = getattr(module, "__cached__", None)
+            if cached and os.path.exists(cached):
+                with open(cached, "rb") as fh:
+                    digest.update(fh.read())
+            digest.update(f"{module.__name__}@{HEURISTIC_VERSION}".encode())
     return digest.hexdigest()
 
 
