@@ -89,3 +89,11 @@ def test_one_sided_direction() -> None:
 def test_negative_counts_rejected() -> None:
     with pytest.raises(UsageError, match="non-negative"):
         mcnemar_pvalues(-1, 3)
+
+
+def test_agresti_presidential_approval() -> None:
+    # Agresti (2002, Table 10.1): 1600 people asked twice; 150 approve -> disapprove, 86 back.
+    # McNemar z = (86 - 150) / sqrt(236) = -4.17, chi-square 17.36 on 1 df.
+    p = mcnemar_pvalues(150, 86)
+    assert_allclose(p.statistic, 17.356, atol=5e-4)
+    assert_allclose(p.asymptotic_two_sided, 3.1e-5, rtol=0.02)

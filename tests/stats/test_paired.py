@@ -138,3 +138,10 @@ def test_holm_keeps_the_familywise_rate() -> None:
     fwer = float(np.mean(any_flag))
     assert fwer <= 0.05 + 0.012  # SE ~0.005 at 2,000 families
     assert unadjusted > 0.5  # without Holm most families would raise a false flag
+
+
+def test_numpy_inputs() -> None:
+    parent = np.array([True, False, False, True])
+    child = np.array([True, True, False, False])
+    r = paired_binary(parent, child)  # type: ignore[arg-type]
+    assert (r.a, r.b, r.c, r.d) == (1, 1, 1, 1)
