@@ -17,8 +17,7 @@ from pathlib import Path
 from auditor.audit._config import SelectionPolicy
 from auditor.errors import UsageError
 from auditor.refs import ModelIdentity
-from lineage import LineageGraph, LineageNode
-from lineage._relation import gguf_quant_from_name
+from lineage import LineageGraph, LineageNode, gguf_quant_from_name
 
 log = logging.getLogger(__name__)
 
