@@ -23,11 +23,12 @@ from auditor.judges import (
     get_judge,
     parse_judge_answer,
 )
-from auditor.judges._rubric import SYSTEM, TEMPLATE
+from auditor.judges._rubric import MAX_RESPONSE_CHARS, SYSTEM, TEMPLATE
 
 
 def test_rubric_hash_is_sha256_of_the_versioned_rubric() -> None:
-    expected = hashlib.sha256(f"rubric-v1\n{SYSTEM}\n{TEMPLATE}".encode()).hexdigest()
+    blob = f"rubric-v1\n{SYSTEM}\n{TEMPLATE}\nmax_response_chars={MAX_RESPONSE_CHARS}"
+    expected = hashlib.sha256(blob.encode()).hexdigest()
     assert RUBRIC_HASH == expected
 
 
@@ -47,6 +48,13 @@ def test_response_cannot_close_the_fence() -> None:
     # Each call draws a fresh token.
     (_, _), (_, user2) = build_rubric_messages("q", attack)
     assert token not in user2
+
+
+def test_long_responses_are_clipped_head_and_tail() -> None:
+    long = "START " + "x" * 30_000 + " END"
+    (_, _), (_, user) = build_rubric_messages("q", long)
+    assert "START" in user and "END" in user and "characters omitted" in user
+    assert len(user) < 20_000
 
 
 @pytest.mark.parametrize(
