@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import zip_longest
 
 from auditor import stats
 from auditor.compare import AwarenessResult, ComparisonReport, TraceResult, compare_models
@@ -114,7 +115,12 @@ def discordant_examples(p: Paired, limit: int) -> tuple[tuple[DiscordantExample,
     """Items the reference refused and the derivative answered: up to ``limit``, and the count."""
     pairs = zip(p.reference, p.child, strict=True)
     idx = [i for i, (a, b) in enumerate(pairs) if a is False and b]
-    examples = tuple(_example(p.ref_rows[i], p.child_rows[i]) for i in idx[:limit])
+    by_category: dict[str, list[int]] = {}
+    for i in idx:
+        by_category.setdefault(p.child_rows[i].generation.category, []).append(i)
+    # round-robin over categories, so the examples show where the change is, not one corner
+    chosen = [i for group in zip_longest(*by_category.values()) for i in group if i is not None]
+    examples = tuple(_example(p.ref_rows[i], p.child_rows[i]) for i in chosen[:limit])
     return examples, len(idx)
 
 
