@@ -107,3 +107,32 @@ def test_write_report_writes_both_files(tmp_path) -> None:
     assert html_path.read_text(encoding="utf-8") == render_html(report)
     assert html_path.stat().st_mode & 0o044  # readable by others, like any written file
     assert not list((tmp_path / "out").glob(".*tmp"))
+
+
+def test_sparse_reports_render_with_plain_explanations() -> None:
+    import dataclasses
+
+    full = sample_report()
+    bare = tuple(
+        dataclasses.replace(
+            d,
+            vs_root=None,
+            over_refusal=None,
+            eval_awareness=None,
+            reasoning=None,
+            categories=(),
+            discordant=(),
+            n_discordant=0,
+            ci=None,
+            difference=None,
+        )
+        for d in full.derivatives
+    )
+    html = render_html(dataclasses.replace(full, derivatives=bare))
+    assert "over-refusal was not measured" in html
+    assert "no items in both evaluation and deployment framing" in html
+    assert "No reasoning traces were captured" in html
+    assert "No item was refused by the parent and answered by this derivative" in html
+    none = dataclasses.replace(full, derivatives=())
+    html = render_html(none)
+    assert "No derivative could be audited" in html and "evil/gated-model" in html

@@ -80,3 +80,14 @@ def test_non_finite_numbers_are_refused() -> None:
     report = dataclasses.replace(report, derivatives=(bad,))
     with pytest.raises(ReportError, match="non-finite"):
         to_json(report)
+
+
+def test_a_committed_v1_file_still_loads_and_renders() -> None:
+    """Guards the on-disk format: a schema change must bump the version, not break this."""
+    from pathlib import Path
+
+    from reports import render_html
+
+    report = load_report(Path(__file__).parent / "data" / "report-v1.json")
+    assert report.schema_version == 1 and len(report.derivatives) == 5
+    assert "&lt;b&gt;x&lt;/b&gt;" in render_html(report)
