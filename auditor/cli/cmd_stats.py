@@ -47,3 +47,28 @@ def paired(
     payload = to_jsonable(result)
     payload["verdict_rule"] = VERDICT_RULE
     typer.echo(json.dumps(payload, indent=2))
+
+
+@stats_app.command("sequential")
+def sequential(
+    b: Annotated[int, typer.Option("--b", help="Derivative-only outcomes so far.")],
+    c: Annotated[int, typer.Option("--c", help="Parent-only outcomes so far.")],
+    n: Annotated[int, typer.Option("--n", help="Items evaluated so far.")],
+    margin: Annotated[float, typer.Option("--margin", help="Non-inferiority margin.")] = 0.03,
+    alpha: Annotated[float, typer.Option("--alpha", help="Error rate of each claim.")] = 0.05,
+) -> None:
+    """Anytime-valid e-values after the items seen so far, and whether evaluation may stop.
+
+    status: "degraded" or "not_degraded" once the matching e-value reaches 1/alpha, else
+    "continue". Valid at any stopping time when items are evaluated in random order.
+    """
+    import json
+
+    from auditor.errors import UsageError
+    from auditor.stats import sequential_decision, to_jsonable
+
+    if b < 0 or c < 0 or b + c > n:
+        raise UsageError(f"need non-negative b and c with b + c <= n, got b={b}, c={c}, n={n}")
+    typer.echo(
+        json.dumps(to_jsonable(sequential_decision(b, c, n, alpha=alpha, margin=margin)), indent=2)
+    )

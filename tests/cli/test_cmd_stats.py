@@ -83,3 +83,30 @@ def test_invalid_input_exits_2_with_a_message(args: tuple[str, ...]) -> None:
     result = _run(*args)
     assert result.returncode == 2
     assert "error:" in result.stderr and result.stdout == ""
+
+
+def _run_sequential(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from auditor.cli import main; main()",
+            "stats",
+            "sequential",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_sequential_command() -> None:
+    result = _run_sequential("--b", "20", "--c", "5", "--n", "100")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "degraded" and payload["threshold"] == 20.0
+    assert payload["e_degraded"] > 24.3  # the one-sided mixture exceeds the two-sided 24.3
+    assert _run_sequential("--b", "3", "--c", "1", "--n", "20").stdout.count("continue") == 1
+    bad = _run_sequential("--b", "30", "--c", "1", "--n", "20")
+    assert bad.returncode == 2 and "b + c <= n" in bad.stderr
