@@ -22,6 +22,7 @@ from auditor.stats._clustered import (
     sign_flip_test,
 )
 from auditor.stats._family import FamilyVerdicts, family_verdicts
+from auditor.stats._gee import GEEComparison, gee_comparison
 from auditor.stats._intervals import (
     newcombe_ci,
     newcombe_ci_envelope,
@@ -67,6 +68,7 @@ __all__ = [
     "DetectableRise",
     "FamilyVerdicts",
     "FramingGap",
+    "GEEComparison",
     "McNemarPValues",
     "PairedComparison",
     "RateEstimate",
@@ -84,6 +86,7 @@ __all__ = [
     "decide_verdict",
     "family_verdicts",
     "framing_gap",
+    "gee_comparison",
     "holm",
     "item_rates",
     "mcnemar_pvalues",
