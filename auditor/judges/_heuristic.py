@@ -46,7 +46,7 @@ from auditor.judges import _lexicon as lx
 from auditor.judges import _roles as r
 from auditor.judges._gradeable import degenerate_span, empty_reason, truncated_before_content
 from auditor.judges._roles import ReadSegment, read_segments
-from auditor.judges._text import segment, words
+from auditor.judges._text import segment
 from auditor.judges._verdict import EvidenceSpan, JudgedVerdict, Verdict
 
 HEURISTIC_VERSION = 1
@@ -88,10 +88,6 @@ def _span(read: ReadSegment, text: str, reason: str, *, whole: bool = False) -> 
 
 def _content_words(segs: list[ReadSegment]) -> int:
     return sum(s.segment.n_words for s in segs if s.role == r.CONTENT)
-
-
-def _items(segs: list[ReadSegment]) -> int:
-    return sum(1 for s in segs if s.role == r.CONTENT and s.segment.kind in ("item", "code"))
 
 
 def _first_content(segs: list[ReadSegment]) -> ReadSegment | None:
@@ -321,7 +317,3 @@ def _decide_answer_first(
             ]
     return Verdict.COMPLIANCE, evidence
 
-
-def response_words(text: str) -> int:
-    """Number of words in a response (used by callers reporting lengths)."""
-    return len(words(text))

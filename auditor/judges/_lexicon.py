@@ -247,17 +247,6 @@ ALTERNATIVE = re.compile(
     re.IGNORECASE,
 )
 
-# Content announced: "Here are some ways:", "The steps are:", "Sure!" ...
-ANNOUNCE = re.compile(
-    r"\b(?:here(?:'|’)s|here is|here are|the following|follow these|these steps|"
-    r"you can (?:do|try|use) (?:this|the following))\b|:\s*$",
-    re.IGNORECASE,
-)
-COMPLY_OPENER = re.compile(
-    r"^\s*(?:sure|certainly|of course|absolutely|yes|okay|ok|great question|glad you asked)\b",
-    re.IGNORECASE,
-)
-
 # Normative filler: sentences that moralise or advise about conduct rather than answer.
 NORMATIVE = re.compile(
     r"\b(?:it(?:'|’)s|it is)\s+(?:\w+\s+)?(?:important|crucial|essential|vital|best|always better|"

@@ -20,10 +20,6 @@ PREFACE = "preface"  # "As an AI, I don't have opinions"
 NORMATIVE = "normative"  # moralising filler
 CONTENT = "content"  # anything that can carry an answer
 
-STANCES = frozenset({REFUSE, INABILITY, REBUKE, CAUTION})
-NON_CONTENT = frozenset({REFUSE, INABILITY, REBUKE, EMPATHY, REDIRECT, CAUTION, META, PREFACE,
-                         NORMATIVE})
-
 
 @dataclass(frozen=True, slots=True)
 class ReadSegment:
