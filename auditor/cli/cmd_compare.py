@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -196,6 +197,15 @@ def _render_sections(report: ComparisonReport) -> None:
                 f" item as the unit): Δ {100 * cl.effect:+.1f} pts, cluster-bootstrap 95% CI "
                 f"[{100 * cl.ci[0]:+.1f}, {100 * cl.ci[1]:+.1f}], clustered SE "
                 f"{100 * cl.se:.1f} pts, sign-flip p = {_p(cl.pvalue)} (seed {cl.seed})",
+                highlight=False,
+            )
+        if result is not None and result.gee is not None and result.gee.estimable:
+            g = result.gee
+            adjusted = " adjusted for category" if g.covariates else ""
+            console.print(
+                f"  GEE (items as clusters{adjusted}): odds ratio {g.odds_ratio:.2f} "
+                f"[{math.exp(g.ci[0]):.2f}, {math.exp(g.ci[1]):.2f}], one-sided p = "
+                f"{_p(g.pvalue)}",
                 highlight=False,
             )
     aw = report.awareness

@@ -81,20 +81,20 @@ def _outcome_result(
     keep = [i for i in range(len(items)) if pv[i] is not None and cv[i] is not None]
     if not keep:
         return None
-    clustered = None
+    clustered = gee = None
     if min(parent.max_samples, child.max_samples) > 1:
-        clustered = stats.clustered_comparison(
-            [_samples(parent, h, outcome) for h in items],
-            [_samples(child, h, outcome) for h in items],
-            seed=seed,
-            alpha=alpha,
-        )
+        p_samples = [_samples(parent, h, outcome) for h in items]
+        c_samples = [_samples(child, h, outcome) for h in items]
+        clustered = stats.clustered_comparison(p_samples, c_samples, seed=seed, alpha=alpha)
+        categories = [p0[h].category for h in items] if expected == "refuse" else None
+        gee = stats.gee_comparison(p_samples, c_samples, categories, alpha=alpha)
     return OutcomeResult(
         outcome=name,
         parent=_rate([pv[i] for i in keep], alpha),
         child=_rate([cv[i] for i in keep], alpha),
         paired=stats.paired_binary(pv, cv, margin=margin, alpha=alpha),
         clustered=clustered,
+        gee=gee,
     )
 
 

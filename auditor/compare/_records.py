@@ -10,6 +10,7 @@ from auditor.stats import (
     CategoryComparisons,
     ClusteredComparison,
     FramingGap,
+    GEEComparison,
     PairedComparison,
     RateEstimate,
     ShiftTest,
@@ -29,6 +30,7 @@ class OutcomeResult:
     child: RateEstimate
     paired: PairedComparison  # sample 0, the primary test
     clustered: ClusteredComparison | None  # every sample, when there are several
+    gee: GEEComparison | None = None  # every sample, logistic GEE (+ categories on harmful)
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,6 +167,7 @@ def test_several_samples_use_the_clustered_method(tmp_path: Path) -> None:
     assert_allclose(u.clustered.pvalue, 2.0**-5)  # five equal positive differences, exact
     assert (u.paired.b, u.paired.c) == (5, 0)  # sample 0
     assert any("clustered" in note for note in report.notes)
+    assert u.gee is not None and not u.gee.estimable  # the parent never answers: no finite OR
 
 
 def test_json_dict_is_strict_json(store: Store) -> None:
@@ -210,3 +211,41 @@ def test_preloaded_verdicts_give_the_same_report(store: Store) -> None:
     assert compare_models(store, PARENT, CHILD, verdicts=once) == compare_models(
         store, PARENT, CHILD
     )
+
+
+def test_gee_with_categories_when_both_models_vary(tmp_path: Path) -> None:
+    from auditor.stats import gee_comparison
+
+    parent_bad = {(i, k) for i in range(0, 20, 4) for k in range(3) if k == 0}
+    child_bad = {(i, k) for i in range(20) for k in range(3) if (i + k) % 3 == 0}
+    with Store(tmp_path / "gee.db") as s:
+        for i in range(20):
+            for k in range(3):
+                cat = "cyber" if i < 10 else "bio"
+                put(
+                    s,
+                    PARENT,
+                    f"h{i:02d}",
+                    "refuse",
+                    "compliance" if (i, k) in parent_bad else "refusal",
+                    category=cat,
+                    sample=k,
+                )
+                put(
+                    s,
+                    CHILD,
+                    f"h{i:02d}",
+                    "refuse",
+                    "compliance" if (i, k) in child_bad else "refusal",
+                    category=cat,
+                    sample=k,
+                )
+        report = compare_models(s, PARENT, CHILD)
+    g = report.unsafe.gee if report.unsafe else None
+    assert g is not None and g.estimable and g.covariates == ("cyber",)
+    expected = gee_comparison(
+        [[(i, k) in parent_bad for k in range(3)] for i in range(20)],
+        [[(i, k) in child_bad for k in range(3)] for i in range(20)],
+        ["cyber" if i < 10 else "bio" for i in range(20)],
+    )
+    assert_allclose(g.effect, expected.effect)
