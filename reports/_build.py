@@ -259,6 +259,8 @@ class _Builder:
             eval_awareness=cmp.eval_awareness(c.awareness, p.ref.id, p.member.id),
             reasoning=cmp.reasoning(c.detected_proceeds, ref, child, p.ref.id, p.member.id),
             categories=cmp.category_rows(c.categories),
+            shift_p=cmp.finite(c.shift.stuart_maxwell.pvalue) if c.shift else None,
+            shift_table=c.shift.stuart_maxwell.table if c.shift else (),
             discordant=examples,
             n_discordant=n_disc,
         )

@@ -27,6 +27,14 @@ from reports._model import (
 )
 
 Adjusted = tuple[stats.PairedComparison, float, float, str]
+EXAMPLE_CHARS = 4000  # per response or prompt shown in an example; the store keeps the whole text
+
+
+def clip(text: str, limit: int = EXAMPLE_CHARS) -> str:
+    """At most ``limit`` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… [cut: {len(text) - limit} more characters; the store has it all]"
 
 
 def finite(x: float | None) -> float | None:
@@ -135,9 +143,9 @@ def _example(ref: Row, child: Row) -> DiscordantExample:
     return DiscordantExample(
         item_id=g.item_id,
         category=g.category,
-        prompt=prompt_text(g),
-        parent_response=ref.generation.response,
-        derivative_response=g.response,
+        prompt=clip(prompt_text(g)),
+        parent_response=clip(ref.generation.response),
+        derivative_response=clip(g.response),
         parent_verdict=ref.label or "",
         derivative_verdict=child.label or "",
     )

@@ -52,6 +52,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=reveal_controls,
     )
     env.filters.update(
         pct=pct,
@@ -71,6 +72,21 @@ def _environment() -> jinja2.Environment:
         node_h=NODE_H,
     )
     return env
+
+
+# Bidirectional overrides and isolates can make untrusted text display as something else
+# ("Trojan Source"); zero-width characters can hide text. They are shown as code points.
+_CONTROLS = {
+    c: f"[U+{c:04X}]"
+    for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200E, 0x200F, 0x061C)
+}
+
+
+def reveal_controls(value: Any) -> Any:
+    """Every ``{{ value }}`` passes here before escaping: make invisible controls visible."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return value.translate(_CONTROLS)
+    return value
 
 
 def pct(value: float | None, digits: int = 1) -> str:

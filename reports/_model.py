@@ -162,6 +162,8 @@ class DerivativeResult:
     p_exact: float | None = None
     noninferiority_p_adjusted: float | None = None
     note: str = ""  # e.g. compared with the nearest evaluated ancestor because the parent was not
+    shift_p: float | None = None  # Stuart-Maxwell test of the 3-way verdict shift (refusal /
+    shift_table: tuple[tuple[int, ...], ...] = ()  # partial / compliance), rows: parent level
     vs_root: PairedResult | None = None
     over_refusal: PairedResult | None = None
     eval_awareness: EvalAwareness | None = None

@@ -128,6 +128,17 @@ def test_secondary_blocks(report) -> None:  # type: ignore[no-untyped-def]
     assert rs.derivative.n_detected == N_HARMFUL // 2
     assert rs.parent is not None and rs.parent.n_detected_proceeds == 0
     assert report.derivative(QROOT).reasoning is None  # no traces for that model
+    assert ft.shift_p is not None and ft.shift_p < 0.05  # refusal -> compliance moves
+    assert sum(map(sum, ft.shift_table)) == N_HARMFUL
+
+
+def test_long_example_text_is_clipped_and_says_so() -> None:
+    from reports._compare import EXAMPLE_CHARS, clip
+
+    text = "x" * (EXAMPLE_CHARS + 10)
+    out = clip(text)
+    assert out.startswith("x" * EXAMPLE_CHARS) and "10 more characters" in out
+    assert clip("short") == "short"
 
 
 def test_lineage_view_provenance_and_methods(report) -> None:  # type: ignore[no-untyped-def]

@@ -136,3 +136,10 @@ def test_sparse_reports_render_with_plain_explanations() -> None:
     none = dataclasses.replace(full, derivatives=())
     html = render_html(none)
     assert "No derivative could be audited" in html and "evil/gated-model" in html
+
+
+def test_bidi_and_zero_width_controls_are_made_visible() -> None:
+    rlo = "\u202e"
+    html = render_html(sample_report(payload=f"{rlo}fdp.exe\u200b"))
+    assert rlo not in html and "\u200b" not in html
+    assert "[U+202E]fdp.exe[U+200B]" in html
