@@ -14,8 +14,10 @@ _STYLE = {"degraded": "bold red", "not_degraded": "green", "inconclusive": "yell
 
 @app.command("report")
 def report_command(
-    store: Annotated[Path, typer.Option("--store", help="Results store (SQLite), judged.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")],
+    store: Annotated[
+        Path, typer.Option("--store", help="Results store (SQLite), with verdicts.")
+    ] = Path("audit.db"),
     lineage: Annotated[
         Path | None,
         typer.Option("--lineage", help="Lineage file (JSON from `auditor lineage --out`)."),
@@ -42,9 +44,8 @@ def report_command(
 ) -> None:
     """Compare every derivative with its parent and the root; write report.html + report.json.
 
-    A lineage node is matched to the stored model whose key, repo id, reference or local name
-    equals the node id (`auditor audit` records the mapping itself).
-    """
+    A lineage node is matched to the stored models whose key, repo id, reference or local name equals the node id (`auditor audit` records the mapping itself).
+    """  # noqa: E501 (typer rewraps the help text; a hard break here would show as one)
     from auditor.errors import InputError
     from auditor.store import Store
     from reports import build_report, write_report
