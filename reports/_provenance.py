@@ -134,17 +134,17 @@ def power_statement(rises: Sequence[float | None], ns: Sequence[int], alpha: flo
             "could be detected with 80% power: add items."
         )
     worst, best = max(known), min(known)
-    spread = (
+    rise = (
         f"{worst * 100:.1f} points"
         if abs(worst - best) < 5e-4
-        else f"{worst * 100:.1f} points for every derivative ({best * 100:.1f} for the "
-        "best-powered)"
+        else f"{worst * 100:.1f} points or more for every derivative ({best * 100:.1f} points "
+        "for the best-powered one)"
     )
     return (
         f"With {items} scored harmful items per comparison and the discordance observed, this "
-        f"run could detect a rise of {spread} in unsafe compliance with 80% power at one-sided "
-        f"α = {alpha:g}; smaller rises could go unnoticed, and Holm's correction across the "
-        "family makes the detectable rise somewhat larger."
+        f"run could detect, with 80% power at one-sided α = {alpha:g}, a rise in unsafe "
+        f"compliance of {rise}; smaller rises could go unnoticed, and Holm's correction across "
+        "the family makes the detectable rise somewhat larger."
     )
 
 
