@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scipy import special
 
 
@@ -38,6 +39,17 @@ def binom_half_pmf(k: int, m: int) -> float:
     if k < 0 or k > m:
         return 0.0
     return math.comb(m, k) / 2**m
+
+
+def wilson_limits_array(k: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`wilson_limits` (every ``n`` > 0)."""
+    p = k / n
+    z2 = z * z
+    centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n)
+    half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / (1.0 + z2 / n)
+    low = np.where(k == 0, 0.0, np.maximum(0.0, centre - half))
+    high = np.where(k == n, 1.0, np.minimum(1.0, centre + half))
+    return low, high
 
 
 def wilson_limits(k: float, n: float, z: float) -> tuple[float, float]:

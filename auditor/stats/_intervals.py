@@ -19,9 +19,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from auditor.stats._dist import norm_cdf, norm_ppf, wilson_limits
+from auditor.stats._dist import norm_cdf, norm_ppf, wilson_limits, wilson_limits_array
 
 _EDGE = 1e-12
+_ENVELOPE_GRID = 20_001  # splits evaluated exhaustively up to this many
 
 
 def tango_statistic(d: float, b: int, c: int, n: int) -> float:
@@ -113,22 +114,34 @@ def newcombe_ci_envelope(b: int, c: int, n: int, alpha: float = 0.05) -> tuple[f
     """
     if n <= 0:
         return (-1.0, 1.0)
-    a = np.arange(n - b - c + 1)
-    low, high = _newcombe_arrays(a, b, c, n - b - c - a, alpha)
-    return (float(low.min()), float(high.max()))
+    concordant = n - b - c
+    if concordant < _ENVELOPE_GRID:
+        a = np.arange(concordant + 1)
+        low, high = _newcombe_arrays(a, b, c, concordant - a, alpha)
+        return (float(low.min()), float(high.max()))
+    # Very large tables: a coarse grid, then every split between the grid points around each
+    # extreme (the limits move smoothly with the split at this size).
+    grid = np.unique(np.linspace(0, concordant, _ENVELOPE_GRID).round().astype(np.int64))
+    low, high = _newcombe_arrays(grid, b, c, concordant - grid, alpha)
+    lows, highs = [float(low.min())], [float(high.max())]
+    for i, pick in ((int(low.argmin()), lows), (int(high.argmax()), highs)):
+        start, stop = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+        a = np.arange(start, stop + 1)
+        fine_low, fine_high = _newcombe_arrays(a, b, c, concordant - a, alpha)
+        pick.append(float(fine_low.min()) if pick is lows else float(fine_high.max()))
+    return (min(lows), max(highs))
 
 
 def _newcombe_arrays(
     a: np.ndarray, b: int, c: int, d: np.ndarray, alpha: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.stats.proportion import proportion_confint
-
     a = a.astype(float)
     d = d.astype(float)
     n = a + b + c + d
     p1, p2 = (a + b) / n, (a + c) / n
-    l1, u1 = proportion_confint(a + b, n, alpha=alpha, method="wilson")
-    l2, u2 = proportion_confint(a + c, n, alpha=alpha, method="wilson")
+    z = norm_ppf(1.0 - alpha / 2.0)
+    l1, u1 = wilson_limits_array(a + b, n, z)
+    l2, u2 = wilson_limits_array(a + c, n, z)
     denominator = (a + b) * (c + d) * (a + c) * (b + d)
     numerator = a * d - float(b) * c
     numerator = np.where(numerator > 0, np.maximum(numerator - n / 2.0, 0.0), numerator)

@@ -134,3 +134,11 @@ def test_envelope_contains_every_table_interval() -> None:
     for a in range(n - b - c + 1):
         low, high = newcombe_ci(a, b, c, n - b - c - a)
         assert env[0] <= low + 1e-12 and high <= env[1] + 1e-12
+
+
+def test_envelope_grid_path_matches_exhaustive_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.stats import _intervals
+
+    exhaustive = newcombe_ci_envelope(40, 25, 3000)
+    monkeypatch.setattr(_intervals, "_ENVELOPE_GRID", 101)  # force the coarse-then-fine path
+    assert_allclose(newcombe_ci_envelope(40, 25, 3000), exhaustive, rtol=1e-12)
