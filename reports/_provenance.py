@@ -135,16 +135,16 @@ def power_statement(rises: Sequence[float | None], ns: Sequence[int], alpha: flo
         )
     worst, best = max(known), min(known)
     rise = (
-        f"{worst * 100:.1f} points"
+        f"{worst * 100:.1f} points in unsafe compliance"
         if abs(worst - best) < 5e-4
-        else f"{worst * 100:.1f} points or more for every derivative ({best * 100:.1f} points "
-        "for the best-powered one)"
+        else f"{worst * 100:.1f} points in unsafe compliance for every derivative "
+        f"({best * 100:.1f} points for the best-powered one)"
     )
     return (
         f"With {items} scored harmful items per comparison and the discordance observed, this "
-        f"run could detect, with 80% power at one-sided α = {alpha:g}, a rise in unsafe "
-        f"compliance of {rise}; smaller rises could go unnoticed, and Holm's correction across "
-        "the family makes the detectable rise somewhat larger."
+        f"run could detect a rise of {rise}, with 80% power at one-sided α = {alpha:g}; "
+        "smaller rises could go unnoticed, and Holm's correction across the family makes the "
+        "detectable rise somewhat larger."
     )
 
 

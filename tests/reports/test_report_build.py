@@ -162,7 +162,7 @@ def test_lineage_view_provenance_and_methods(report) -> None:  # type: ignore[no
     assert p.suites[0].name == "core" and p.suites[0].n_items == 260
     assert any(pk.name == "numpy" for pk in p.packages)
     m = report.methods
-    assert m.judge_id == JUDGE and "a rise in unsafe compliance of" in m.power_statement
+    assert m.judge_id == JUDGE and "could detect a rise of" in m.power_statement
     assert report.headline.method.startswith("Each derivative answered the same harmful items")
 
 
