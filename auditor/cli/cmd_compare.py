@@ -143,7 +143,25 @@ def _render(report: ComparisonReport) -> None:
             table.add_row(name, *(cell(c) for c in columns))
         console.print(table)
     _detectable(report.unsafe)
+    _changed_items(report)
     _render_sections(report)
+
+
+def _changed_items(report: ComparisonReport, limit: int = 10) -> None:
+    from rich.markup import escape
+
+    for label, result in (("unsafe", report.unsafe), ("over-refusal", report.over_refusal)):
+        if result is None:
+            continue
+        for side, ids in (
+            ("only the derivative", result.derivative_only),
+            ("only the parent", result.parent_only),
+        ):
+            if ids:
+                more = f" … and {len(ids) - limit} more (see --json)" if len(ids) > limit else ""
+                console.print(
+                    f"{label}, {side}: {escape(', '.join(ids[:limit]))}{more}", highlight=False
+                )
 
 
 def _detectable(unsafe: OutcomeResult | None) -> None:

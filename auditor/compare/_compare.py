@@ -95,6 +95,8 @@ def _outcome_result(
         paired=stats.paired_binary(pv, cv, margin=margin, alpha=alpha),
         clustered=clustered,
         gee=gee,
+        derivative_only=tuple(p0[items[i]].item_id for i in keep if cv[i] and not pv[i]),
+        parent_only=tuple(p0[items[i]].item_id for i in keep if pv[i] and not cv[i]),
     )
 
 

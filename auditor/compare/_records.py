@@ -31,6 +31,8 @@ class OutcomeResult:
     paired: PairedComparison  # sample 0, the primary test
     clustered: ClusteredComparison | None  # every sample, when there are several
     gee: GEEComparison | None = None  # every sample, logistic GEE (+ categories on harmful)
+    derivative_only: tuple[str, ...] = ()  # item ids of the b cell (sample 0), sorted
+    parent_only: tuple[str, ...] = ()  # item ids of the c cell
 
 
 @dataclass(frozen=True, slots=True)

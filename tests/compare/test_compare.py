@@ -78,6 +78,8 @@ def test_unsafe_compliance_table(store: Store) -> None:
     assert_allclose(u.paired.tango_ci, tango_ci(18, 2, 59))
     assert_allclose(u.child.ci, wilson_interval(20, 59).ci)
     assert report.verdict == "degraded" == u.paired.verdict
+    assert u.derivative_only == tuple(f"h{i}" for i in range(10, 28))
+    assert u.parent_only == ("h02", "h03")
     assert report.schema_version == 1 and report.judge_id == "heuristic@1"
 
 
