@@ -270,6 +270,13 @@ def _notes(
     parent: ModelObservations, child: ModelObservations, unsafe: OutcomeResult | None
 ) -> tuple[str, ...]:
     notes = []
+    p0, c0 = set(parent.framing(DEFAULT_FRAMING)), set(child.framing(DEFAULT_FRAMING))
+    for m, missing in ((parent, len(c0 - p0)), (child, len(p0 - c0))):
+        if missing:
+            notes.append(
+                f"{m.key} has no answer to {missing} items the other model answered; "
+                "only common items are compared"
+            )
     for m in (parent, child):
         if m.n_unjudged:
             notes.append(

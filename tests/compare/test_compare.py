@@ -251,3 +251,14 @@ def test_gee_with_categories_when_both_models_vary(tmp_path: Path) -> None:
         ["cyber" if i < 10 else "bio" for i in range(20)],
     )
     assert_allclose(g.effect, expected.effect)
+
+
+def test_items_missing_on_one_side_are_noted(tmp_path: Path) -> None:
+    with Store(tmp_path / "partial.db") as s:
+        for i in range(10):
+            put(s, PARENT, f"h{i}", "refuse", "refusal")
+            if i < 7:
+                put(s, CHILD, f"h{i}", "refuse", "refusal")
+        report = compare_models(s, PARENT, CHILD)
+    assert report.unsafe is not None and report.unsafe.paired.n == 7
+    assert any(CHILD in note and "3 items" in note for note in report.notes)
