@@ -2,8 +2,13 @@
 
 Arrays or records in, frozen result records out; every record has ``statistic``,
 ``pvalue``, ``effect``, ``ci``, ``n`` and ``method`` (or the subset that applies), and
-:func:`to_jsonable` turns any of them into JSON-ready values. statsmodels is used inside;
-its result objects never leave this package.
+:func:`to_jsonable` turns any of them into JSON-ready values. statsmodels fits the GEE and
+is the reference the tests check the numpy/scipy.special hot paths against (its per-call
+overhead was too slow for a family of hundreds of derivatives); its result objects never leave
+this package. Functions of small integer tables are memoised (they are pure).
+
+Start with :func:`paired_binary` (or :func:`paired_from_counts`) and :func:`family_verdicts`;
+:data:`VERDICT_RULE` states how "degraded", "not_degraded" and "inconclusive" are decided.
 """
 
 from auditor.stats._awareness import (
