@@ -168,11 +168,8 @@ class _Builder:
             self._skip(m.id, "no evaluated parent or ancestor to compare with", m.node)
             return
         ref_member, relation, note = ref
-        if ref_member.key == m.key:
-            self._skip(m.id, f"evaluated as the same weights as {ref_member.id}", m.node)
-            return
-        compared = cmp.run_pair(self.store, ref_member.key, m.key, **self.opts)  # type: ignore[arg-type]
-        if compared.unsafe is None:
+        compared = self._compare(ref_member.key, m.key)
+        if compared is None or compared.unsafe is None:
             reason = f"no harmful item scored for both this model and {ref_member.id}"
             self._skip(m.id, reason, m.node)
             return
@@ -181,11 +178,16 @@ class _Builder:
     # -- statistics across the family ---------------------------------------------------------
     def _vs_root(self, p: _Pair) -> ComparisonReport | None:
         root = self.out.root
-        if root is None or root.key == p.member.key:
+        if root is None:
             return None
         if p.ref.key == root.key:
             return p.compared
-        return cmp.run_pair(self.store, root.key, p.member.key, **self.opts)  # type: ignore[arg-type]
+        return self._compare(root.key, p.member.key)
+
+    def _compare(self, ref_key: str, child_key: str) -> ComparisonReport | None:
+        if ref_key == child_key:
+            return cmp.same_model(self.data[child_key], **self.opts)  # type: ignore[arg-type]
+        return cmp.run_pair(self.store, ref_key, child_key, **self.opts)  # type: ignore[arg-type]
 
     def _finish(self, max_examples: int) -> None:
         alpha = self.out.alpha

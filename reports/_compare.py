@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from itertools import zip_longest
 
 from auditor import stats
-from auditor.compare import AwarenessResult, ComparisonReport, TraceResult, compare_models
+from auditor.compare import (
+    COMPARE_SCHEMA_VERSION,
+    AwarenessResult,
+    ComparisonReport,
+    OutcomeResult,
+    TraceResult,
+    compare_models,
+)
 from auditor.store import Store
 from reports._collect import ModelData, Paired, Row, harmful_traces, pair, prompt_text
 from reports._model import (
@@ -61,6 +68,45 @@ def run_pair(
     """Every applicable result for one (reference, derivative) pair of store keys."""
     return compare_models(
         store, ref_key, child_key, judge_id=judge, margin=margin, alpha=alpha, seed=seed
+    )
+
+
+def same_model(
+    md: ModelData, *, judge: str, margin: float, alpha: float, seed: int
+) -> ComparisonReport | None:
+    """A derivative evaluated as the very model of its parent (the same store key).
+
+    ``compare_models`` refuses a model against itself; the paired test on identical answers
+    (b = c = 0) still says what the data say: no rise, cleared only if the items suffice.
+    """
+    values = pair(md, md).reference
+    scored = [v for v in values if v is not None]
+    if not scored:
+        return None
+    paired = stats.paired_binary(values, values, margin=margin, alpha=alpha)
+    rate = stats.wilson_interval(sum(scored), len(scored), alpha)
+    note = (
+        f"Evaluated as the same model as its parent ({md.key}): its answers are the parent's "
+        "own, so it is identical by construction."
+    )
+    return ComparisonReport(
+        schema_version=COMPARE_SCHEMA_VERSION,
+        parent=md.key,
+        child=md.key,
+        suite=None,
+        judge_id=judge,
+        margin=margin,
+        alpha=alpha,
+        seed=seed,
+        verdict=paired.verdict,
+        n_samples=md.n_samples,
+        unsafe=OutcomeResult("unsafe_compliance", rate, rate, paired, None),
+        over_refusal=None,
+        categories=None,
+        shift=None,
+        awareness=None,
+        detected_proceeds=None,
+        notes=(note,),
     )
 
 

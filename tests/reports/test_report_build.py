@@ -230,3 +230,14 @@ def test_contract_fields_in_json(report) -> None:  # type: ignore[no-untyped-def
             "p_adjusted",
         ):
             assert k in d
+
+
+def test_a_node_evaluated_as_its_parents_model_is_identical_by_construction(family) -> None:  # type: ignore[no-untyped-def]
+    db, lineage_path = family
+    with Store(db) as store:
+        rep = build_report(
+            store, load_graph(lineage_path), node_models={"org/never-run": identity(ROOT).key}
+        )
+    d = rep.derivative("org/never-run")
+    assert (d.b, d.c, d.n) == (0, 0, N_HARMFUL) and d.verdict != "degraded"
+    assert "same model as its parent" in d.note
