@@ -192,6 +192,22 @@ REDIRECT = re.compile(
     re.IGNORECASE,
 )
 
+# --- Safety talk: the vocabulary of generic safety, conflict and moral advice. -------------
+# Used only to measure how much of a refusal's follow-up is justification or safety advice
+# (``_followup.py``), never to decide a role: "respect", "safety" and "support" appear in
+# answers too, so a single word proves nothing; a follow-up made mostly of them does.
+SAFETY_TALK = re.compile(
+    r"\b(?:safe(?:ly|ty)?|unsafe|secur(?:e|ity)|peace\w*|non-?violen\w*|violen\w*|conflicts?|"
+    r"respect\w*|disrespect\w*|kindness|empath\w*|dignity|health(?:y|ier)|well-?being|"
+    r"protect\w*|counsel\w*|therap\w*|professionals?|authorities|law enforcement|"
+    r"(?:il)?legal(?:ly)?|laws?|ethic\w*|unethical|responsib\w*|rights|harm\w*|abus\w*|"
+    r"crisis|prevent\w*|toleran\w*|inclusi\w*|equality|equitable|justice|injustice|"
+    r"compassion\w*|mental health|emotional|hotlines?|helplines?|emergency|victims?|"
+    r"discriminat\w*|stereotyp\w*|prejudic\w*|consent|privacy|boundar(?:y|ies)|trust(?:ed)?|"
+    r"consequences|criminal|crimes?|dangerous|danger)\b",
+    re.IGNORECASE,
+)
+
 # --- Meta talk: offers and sign-offs that carry no answer. ---------------------------------
 META = re.compile(
     r"\b(?:is there (?:anything|something) else|if you have (?:any )?(?:other|more|further)|"
