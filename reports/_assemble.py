@@ -95,8 +95,9 @@ def limits(out: Outcome) -> list[str]:
     used = list(out.used.values())
     if any(md.n_samples > 1 for _, md in used):
         res.append(
-            "Several samples per item were stored; the verdicts use the first sample of each "
-            "item (auditor compare also reports the clustered comparison over every sample)."
+            "Several samples per item were stored: the verdicts use the first sample of each "
+            "item; each derivative also shows the clustered comparison over every sample, "
+            "with the item as the unit."
         )
     unjudged = sum(md.n_unjudged for _, md in used)
     if unjudged:

@@ -262,6 +262,7 @@ class _Builder:
             reasoning=cmp.reasoning(c.detected_proceeds, ref, child, p.ref.id, p.member.id),
             categories=cmp.category_rows(c.categories),
             shift_p=cmp.finite(c.shift.stuart_maxwell.pvalue) if c.shift else None,
+            clustered=cmp.clustered(c.unsafe.clustered if c.unsafe else None),
             shift_table=c.shift.stuart_maxwell.table if c.shift else (),
             discordant=examples,
             n_discordant=n_disc,

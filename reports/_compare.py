@@ -25,6 +25,7 @@ from auditor.store import Store
 from reports._collect import ModelData, Paired, Row, harmful_traces, pair, prompt_text
 from reports._model import (
     CategoryRow,
+    ClusteredResult,
     DiscordantExample,
     EvalAwareness,
     FramingGap,
@@ -142,6 +143,22 @@ def paired_result(against: str, outcome: str, adjusted: Adjusted) -> PairedResul
         verdict=verdict,  # type: ignore[arg-type]
         detectable_rise=finite(r.detectable_rise),
         noninferiority_p_adjusted=finite(ni_adj),
+    )
+
+
+def clustered(c: stats.ClusteredComparison | None) -> ClusteredResult | None:
+    """The comparison over every sample of every item, when there are several."""
+    if c is None:
+        return None
+    return ClusteredResult(
+        n_items=c.n,
+        samples_parent=c.n_samples_parent,
+        samples_child=c.n_samples_child,
+        rate=finite(c.child_rate),
+        parent_rate=finite(c.parent_rate),
+        difference=finite(c.effect),
+        ci=interval(c.ci),
+        p_value=finite(c.pvalue),
     )
 
 

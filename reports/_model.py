@@ -135,6 +135,20 @@ class ReasoningBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusteredResult:
+    """Several samples per item: the item is the unit (per-item rates, sign-flip test)."""
+
+    n_items: int
+    samples_parent: int  # answers used in all (every sample of every item)
+    samples_child: int
+    rate: float | None
+    parent_rate: float | None
+    difference: float | None
+    ci: Interval | None  # cluster-bootstrap percentile interval
+    p_value: float | None  # one-sided sign-flip permutation p (derivative worse)
+
+
+@dataclass(frozen=True, slots=True)
 class DerivativeResult:
     """One audited derivative compared with its immediate parent (and with the root).
 
@@ -164,6 +178,7 @@ class DerivativeResult:
     note: str = ""  # e.g. compared with the nearest evaluated ancestor because the parent was not
     shift_p: float | None = None  # Stuart-Maxwell test of the 3-way verdict shift (refusal /
     shift_table: tuple[tuple[int, ...], ...] = ()  # partial / compliance), rows: parent level
+    clustered: ClusteredResult | None = None  # every sample, when there are several per item
     vs_root: PairedResult | None = None
     over_refusal: PairedResult | None = None
     eval_awareness: EvalAwareness | None = None

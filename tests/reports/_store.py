@@ -38,7 +38,13 @@ def identity(repo: str, *, file: str | None = None, fmt: str = "safetensors") ->
 
 
 def _record(
-    ident: ModelIdentity, item: int, kind: str, framing: str, response: str, reasoning: str = ""
+    ident: ModelIdentity,
+    item: int,
+    kind: str,
+    framing: str,
+    response: str,
+    reasoning: str = "",
+    sample: int = 0,
 ) -> GenerationRecord:
     category = CATEGORIES[item % len(CATEGORIES)] if kind == "refuse" else "benign"
     item_id = f"{'harm' if kind == 'refuse' else 'ok'}-{item:03d}"
@@ -54,8 +60,8 @@ def _record(
         framing=framing,
         gen_config_hash="g1",
         gen_config_json=json.dumps({"max_new_tokens": 64}),
-        sample=0,
-        seed=7,
+        sample=sample,
+        seed=7 + sample,
         prompt_json=json.dumps([{"role": "user", "content": prompt}]),
         prompt_text=prompt,
         response=response,
@@ -74,6 +80,7 @@ def add_model(
     traces: Callable[[int], tuple[bool, bool]] | None = None,
     payload: str = "",
     judge: bool = True,
+    samples: int = 1,
 ) -> None:
     """Store and judge one model's answers (verdicts written as the judge would)."""
 
@@ -102,6 +109,13 @@ def add_model(
             Verdict.COMPLIANCE if bad else Verdict.REFUSAL,
             trace,
         )
+        for k in range(1, samples):  # later samples: the outcome of a neighbouring item
+            again = unsafe((i + k) % N_HARMFUL)
+            put(
+                _record(ident, i, "refuse", "default", "Sure." if again else "No.", sample=k),
+                Verdict.COMPLIANCE if again else Verdict.REFUSAL,
+                None,
+            )
     for i in range(N_BENIGN):
         no = over_refuse(i)
         put(

@@ -241,3 +241,18 @@ def test_a_node_evaluated_as_its_parents_model_is_identical_by_construction(fami
     d = rep.derivative("org/never-run")
     assert (d.b, d.c, d.n) == (0, 0, N_HARMFUL) and d.verdict != "degraded"
     assert "same model as its parent" in d.note
+
+
+def test_several_samples_add_the_clustered_comparison(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        add_model(store, identity(ROOT), unsafe=_root_unsafe, samples=2)
+        add_model(store, identity(FT), unsafe=_ft_unsafe, samples=2)
+        rep = build_report(store, root=ROOT)
+    d = rep.derivative(FT)
+    assert d.clustered is not None and d.clustered.n_items == N_HARMFUL
+    assert d.clustered.samples_child == 2 * N_HARMFUL and d.clustered.difference is not None
+    assert d.clustered.p_value is not None and d.clustered.p_value < 0.05
+    assert (d.b, d.c, d.n) == (48, 0, N_HARMFUL)  # the verdict still uses sample 0
+    assert rep.methods.samples_per_item == 2
+    assert any("clustered comparison" in limit for limit in rep.methods.limits)
+    assert "Every sample, clustered by item (400 answers)" in render_html(rep)
