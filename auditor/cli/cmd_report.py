@@ -41,15 +41,31 @@ def report_command(
         int, typer.Option("--examples", help="Discordant examples shown per derivative.")
     ] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Seed for permutation tests.")] = 0,
+    from_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-json",
+            help="Re-render an existing report.json (e.g. one attached to a filing) instead of "
+            "building from a store.",
+        ),
+    ] = None,
 ) -> None:
     """Compare every derivative with its parent and the root; write report.html + report.json.
 
     A lineage node is matched to the stored models whose key, repo id, reference or local name equals the node id (`auditor audit` records the mapping itself).
     """  # noqa: E501 (typer rewraps the help text; a hard break here would show as one)
-    from auditor.errors import InputError
+    from auditor.errors import InputError, UsageError
     from auditor.store import Store
-    from reports import build_report, write_report
+    from reports import build_report, load_report, write_report
 
+    if from_json is not None:
+        if lineage is not None or root is not None:
+            raise UsageError("--from-json re-renders a finished report: drop --lineage/--root")
+        report = load_report(from_json)
+        html_path, json_path = write_report(report, out)
+        _print_summary(report)
+        console.print(f"report: {html_path}\njson:   {json_path}", highlight=False)
+        return
     graph = None
     if lineage is not None:
         from lineage import load_graph

@@ -85,3 +85,24 @@ def test_errors_are_clear_and_exit_2(store_and_lineage, tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "does not match the lineage file's root" in result.stderr
     assert not (tmp_path / "report.json").exists()
+
+
+def test_from_json_re_renders_a_finished_report(store_and_lineage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, lineage_path = store_and_lineage
+    assert (
+        _run(
+            "--store", str(db), "--lineage", str(lineage_path), "--out", str(tmp_path / "a")
+        ).returncode
+        == 0
+    )
+    first = (tmp_path / "a" / "report.json").read_text()
+    result = _run("--from-json", str(tmp_path / "a" / "report.json"), "--out", str(tmp_path / "b"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "b" / "report.json").read_text() == first
+    assert (tmp_path / "b" / "report.html").read_text() == (
+        tmp_path / "a" / "report.html"
+    ).read_text()
+    bad = tmp_path / "bad.json"
+    bad.write_text(first.replace('"schema_version": 1', '"schema_version": 7'))
+    result = _run("--from-json", str(bad), "--out", str(tmp_path / "c"))
+    assert result.returncode == 2 and "schema_version 7 is not supported" in result.stderr
