@@ -142,15 +142,15 @@ def describe_hf_config(config: dict[str, Any], weight_names: list[str]) -> Weigh
     arch = (config.get("architectures") or [None])[0] or config.get("model_type")
     if method in ("gptq", "awq"):
         bits = quant_cfg.get("bits") or quant_cfg.get("w_bit")
-        quant = f"{method}-{bits}bit" if bits else method
-        return WeightsInfo(method, quant, str(dtype) if dtype else None, architecture=arch)
+        label = f"{method}-{bits}bit" if bits else method
+        return WeightsInfo(method, label, str(dtype) if dtype else None, architecture=arch)
     if any(n.endswith(".safetensors") for n in weight_names):
         fmt = "safetensors"
     elif any(n.endswith(PICKLE_SUFFIXES) for n in weight_names):
         fmt = "pytorch"
     else:
         fmt = "safetensors"
-    quant = method or (str(dtype) if dtype else None)
+    quant: str | None = method or (str(dtype) if dtype else None)
     return WeightsInfo(fmt, quant, str(dtype) if dtype else None, architecture=arch)
 
 

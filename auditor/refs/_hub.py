@@ -117,20 +117,15 @@ def resolve_hub(
     side = [n for n in names if n in _SIDE_FILES or fnmatch.fnmatch(n, "tokenizer*")]
     if ggufs and parsed.selector is not None:
         side = [n for n in side if n != "config.json"]  # a GGUF carries its own config
+    repo_id = parsed.repo_id
     local: dict[str, Path] = {}
     for name in sorted(set(wanted) | set(side)):
-        local[name] = Path(
-            _hub_call(
-                lambda name=name: hf_hub_download(
-                    parsed.repo_id or "",
-                    name,
-                    revision=sha,
-                    endpoint=endpoint,
-                    cache_dir=cache_dir,
-                ),
-                f"{parsed.repo_id}/{name}@{sha[:12]}",
-            )
-        )
+
+        def fetch(name: str = name) -> str:
+            return str(hf_hub_download(repo_id, name, revision=sha, endpoint=endpoint,
+                                       cache_dir=cache_dir))
+
+        local[name] = Path(_hub_call(fetch, f"{repo_id}/{name}@{sha[:12]}"))
     folder = _snapshot_folder(local[wanted[0]], wanted[0])
     return _describe(parsed, sha, folder, wanted, names)
 

@@ -121,3 +121,12 @@ def test_a_second_connection_sees_committed_rows(tmp_path: Path) -> None:
     with Store(path, readonly=True) as reader:
         assert reader.count_generations() == 1
     writer.close()
+
+
+def test_replacing_a_failed_generation_drops_its_verdicts(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        failed = store.put_generation(record(response="", error="timeout"))
+        store.put_verdict(failed, JudgedVerdict(Verdict.ERROR, "heuristic@1", "r"))
+        fresh = store.put_generation(record())
+        assert fresh != failed
+        assert store.verdicts() == {}
