@@ -50,7 +50,9 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "
 
 
 def stem(word: str) -> str:
-    """A crude suffix-stripping stem (``baking`` -> ``bak``, ``games`` -> ``gam``), max 7."""
+    """A crude suffix-stripping stem (``gardening`` -> ``garden``), at most 7 letters.
+
+    A suffix is stripped only when four letters remain, so short words stay whole."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]

@@ -252,7 +252,8 @@ def _refutes_premise(
                 _span(refutation, text, "refutes the premise as fact", whole=True)]
     if lx.MORAL_REBUKE.search(stance.segment.text):
         return Verdict.PARTIAL, evidence
-    if fu.moral_density(_after(segs, stance), prompt) < fu.HELP_MORAL_DENSITY:
+    rest = _after(segs, stance)
+    if not rest or fu.moral_density(rest, prompt) < fu.HELP_MORAL_DENSITY:
         return Verdict.COMPLIANCE, evidence[1:]
     return None
 
