@@ -225,7 +225,8 @@ INCAPACITY = re.compile(
     r"recogni[sz]ed|supported)(?: by scientific evidence)? (?:phenomenon|ability|abilities|"
     r"concept|feat|power)s?\b|\bno (?:scientific )?evidence (?:to support|that|for)\b"
     r"|\b(?:pseudo-?scien\w+|science fiction|supernatural (?:abilit\w+|feats?|powers?))\b"
-    r"|\b(?:is|are|(?:'|’)s) not (?:physically |biologically |technically )?(?:possible|feasible)\b",
+    r"|\b(?:is|are|(?:'|’)s) not (?:physically |biologically |technically )?"
+    r"(?:possible|feasible)\b",
     re.IGNORECASE,
 )
 # A rebuke made in moral terms ("not appropriate / respectful / fair") rather than factual ones
