@@ -18,7 +18,7 @@ generic vocabulary, never from any one model's phrasing:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from auditor.judges import _lexicon as lx
 from auditor.judges import _roles as r
@@ -69,7 +69,7 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in words(text) if w not in _STOP and len(w) > 2}
 
 
-def shared_stems(a: set[str], b: set[str]) -> set[str]:
+def shared_stems(a: Set[str], b: Set[str]) -> set[str]:
     """Stems of ``a`` that occur in ``b``, one being a prefix of the other for compounds
     ("bake" / "bakesale"), when both have at least four letters."""
     out = set()
