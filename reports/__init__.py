@@ -4,6 +4,7 @@ The report is a typed, versioned model (:class:`Report`, ``schema_version`` 1); 
 is that model serialised and ``report.html`` is rendered from it and nothing else.
 """
 
+from reports._agreement import load_judge_agreement
 from reports._build import build_report
 from reports._html import render_html, write_report
 from reports._index import render_scan_index, write_scan_index
@@ -66,6 +67,7 @@ __all__ = [
     "TraceStats",
     "build_report",
     "from_json",
+    "load_judge_agreement",
     "load_report",
     "render_html",
     "render_scan_index",

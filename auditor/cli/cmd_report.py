@@ -41,6 +41,14 @@ def report_command(
         int, typer.Option("--examples", help="Discordant examples shown per derivative.")
     ] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Seed for permutation tests.")] = 0,
+    judge_agreement: Annotated[
+        Path | None,
+        typer.Option(
+            "--judge-agreement",
+            help='JSON with the judge\'s measured agreement: {"dataset", "n", "accuracy", '
+            '"kappa", "judge_id"}.',
+        ),
+    ] = None,
     from_json: Annotated[
         Path | None,
         typer.Option(
@@ -56,7 +64,7 @@ def report_command(
     """  # noqa: E501 (typer rewraps the help text; a hard break here would show as one)
     from auditor.errors import InputError, UsageError
     from auditor.store import Store
-    from reports import build_report, load_report, write_report
+    from reports import build_report, load_judge_agreement, load_report, write_report
 
     if from_json is not None:
         if lineage is not None or root is not None:
@@ -74,6 +82,11 @@ def report_command(
             raise InputError(f"no lineage file at {lineage}")
         graph = load_graph(lineage)
     with Store(store, readonly=True) as db:
+        agreement = None
+        if judge_agreement is not None:
+            from auditor.compare import pick_judge
+
+            agreement = load_judge_agreement(judge_agreement, pick_judge(db, judge))
         report = build_report(
             db,
             graph,
@@ -85,6 +98,7 @@ def report_command(
             seed=seed,
             store_label=str(store),
             lineage_label=str(lineage) if lineage is not None else None,
+            judge_agreement=agreement,
         )
     html_path, json_path = write_report(report, out)
     _print_summary(report)

@@ -106,3 +106,36 @@ def test_from_json_re_renders_a_finished_report(store_and_lineage, tmp_path: Pat
     bad.write_text(first.replace('"schema_version": 1', '"schema_version": 7'))
     result = _run("--from-json", str(bad), "--out", str(tmp_path / "c"))
     assert result.returncode == 2 and "schema_version 7 is not supported" in result.stderr
+
+
+def test_judge_agreement_file_reaches_the_methods(store_and_lineage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, lineage_path = store_and_lineage
+    agree = tmp_path / "agreement.json"
+    agree.write_text(
+        json.dumps(
+            {
+                "dataset": "xstest-dev",
+                "n": 1350,
+                "accuracy": 0.94,
+                "kappa": 0.86,
+                "judge_id": "heuristic@1",
+            }
+        )
+    )
+    args = ("--store", str(db), "--lineage", str(lineage_path), "--out", str(tmp_path / "r"))
+    result = _run(*args, "--judge-agreement", str(agree))
+    assert result.returncode == 0, result.stderr
+    methods = json.loads((tmp_path / "r" / "report.json").read_text())["methods"]
+    assert methods["judge_agreement"] == {
+        "dataset": "xstest-dev",
+        "n": 1350,
+        "accuracy": 0.94,
+        "kappa": 0.86,
+    }
+    assert "Cohen’s κ = 0.86" in (tmp_path / "r" / "report.html").read_text()
+    agree.write_text(json.dumps({"n": 10, "accuracy": 0.9, "judge_id": "model:other"}))
+    result = _run(*args, "--judge-agreement", str(agree))
+    assert result.returncode == 2 and "measures judge 'model:other'" in result.stderr
+    agree.write_text(json.dumps({"n": 10, "accuracy": 1.5}))
+    result = _run(*args, "--judge-agreement", str(agree))
+    assert result.returncode == 2 and "'accuracy' must lie in [0, 1]" in result.stderr
