@@ -33,6 +33,9 @@ from auditor.refs._identity import ResolvedModel
 log = logging.getLogger(__name__)
 
 
+_LOG_CALLBACK: Any = None
+
+
 def _import_llama() -> Any:
     try:
         import llama_cpp
@@ -41,7 +44,24 @@ def _import_llama() -> Any:
             "the llamacpp backend needs llama-cpp-python: pip install "
             "'supply-chain-auditor[gguf]' (or use --backend transformers)"
         ) from exc
+    _route_native_logs(llama_cpp)
     return llama_cpp
+
+
+def _route_native_logs(llama_cpp: Any) -> None:
+    """Send llama.cpp's own log lines to ``logging`` (debug) instead of raw stderr."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+    import ctypes
+
+    native = logging.getLogger("auditor.backends.llama_cpp_native")
+
+    def forward(level: int, text: bytes, user_data: Any) -> None:
+        native.debug("%s", text.decode("utf-8", errors="replace").rstrip())
+
+    _LOG_CALLBACK = llama_cpp.llama_log_callback(forward)
+    llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
 
 
 class LlamaCppBackend:
