@@ -1,12 +1,13 @@
 """Benchmark: how fast the heuristic judge and the trace analysis are.
 
 Judges a set of synthetic responses (refusals, answers with lists and code, partials, long
-multi-paragraph texts) built here, plus any CSV given on the command line (e.g. the XSTest
-completion files, read by path), and prints milliseconds per response and responses per second.
+multi-paragraph texts) built here, plus any CSVs given on the command line (e.g. the XSTest
+completion files, read by path; timed each and all together), and prints milliseconds per
+response and responses per second.
 An audit of a 500-derivative family on 300 items judges 150,000 responses: the figure says
 whether judging is negligible next to generation.
 
-Run: .venv/bin/python bench/judges_speed.py [FILE.csv --prompt-col C --response-col C]
+Run: .venv/bin/python bench/judges_speed.py [FILE.csv ...] [--prompt-col C --response-col C]
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _time(label: str, pairs: list[tuple[str, str]], repeat: int = 3) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?")
+    parser.add_argument("files", nargs="*")
     parser.add_argument("--prompt-col", default="prompt")
     parser.add_argument("--response-col", default="completion")
     args = parser.parse_args()
@@ -74,10 +75,14 @@ def main() -> None:
         analyze_trace(TRACE * 4, "compliance")
     took = time.perf_counter() - start
     print(f"trace analysis: {1000 * took / 2000:.3f} ms/trace ({len(TRACE) * 4} chars)")
-    if args.file:
-        with open(args.file, newline="", encoding="utf-8") as fh:
+    everything: list[tuple[str, str]] = []
+    for path in args.files:
+        with open(path, newline="", encoding="utf-8") as fh:
             rows = [(r[args.prompt_col], r[args.response_col]) for r in csv.DictReader(fh)]
-        _time(args.file, rows)
+        _time(path, rows)
+        everything.extend(rows)
+    if len(args.files) > 1:
+        _time(f"all {len(args.files)} files", everything)
 
 
 if __name__ == "__main__":
