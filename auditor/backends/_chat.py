@@ -58,6 +58,7 @@ ARCHITECTURE_TEMPLATES = {
     "gemma": "gemma",
     "gemma2": "gemma",
     "gemma3": "gemma",
+    "gemma3_text": "gemma",
     "gemma3n": "gemma",
     "qwen2": "chatml",
     "qwen3": "chatml",
@@ -191,7 +192,15 @@ def choose_chat_format(
     path = Path(option).expanduser()
     if path.is_file():
         return ChatFormat(f"file:{path.name}", path.read_text())
+    if path.is_dir():  # e.g. the parent model's folder: borrow its tokenizer's template
+        from auditor.backends._tokenizer_files import template_from_folder
+
+        borrowed = template_from_folder(path)
+        if borrowed is None:
+            raise UsageError(f"--chat-template {option}: that folder holds no chat template")
+        return ChatFormat(f"folder:{path.resolve().name}", borrowed)
     raise UsageError(
         f"--chat-template {option!r}: use auto, none, embedded, builtin:<"
-        f"{'|'.join(sorted(BUILTIN_TEMPLATES))}> or the path of a Jinja template file"
+        f"{'|'.join(sorted(BUILTIN_TEMPLATES))}>, a Jinja template file, or a model folder "
+        "whose tokenizer has a chat template (e.g. the parent's)"
     )

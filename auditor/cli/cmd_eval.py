@@ -75,7 +75,7 @@ def eval_command(
         typer.Option(
             "--chat-template",
             help="auto | none (completion mode) | embedded | builtin:gemma|chatml|llama3|mistral "
-            "| PATH to a Jinja file.",
+            "| a Jinja file | a model folder whose template to borrow (e.g. the parent's).",
         ),
     ] = "auto",
 ) -> None:

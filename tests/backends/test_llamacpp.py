@@ -94,3 +94,14 @@ def test_quantized_k_quant_gguf(tmp_path: Path) -> None:
         out = backend.generate(REQUESTS[:1], GenerationConfig(max_new_tokens=4))[0]
         assert out.error == "" and out.n_completion_tokens == 4
         backend.close()
+
+
+def test_template_borrowed_from_the_parent_folder(
+    tiny_gguf_no_template: Path, tiny_hf_model: Path
+) -> None:
+    options = BackendOptions(chat_template=str(tiny_hf_model))
+    backend = load_backend(resolve_reference(str(tiny_gguf_no_template)), "llamacpp", options)
+    assert backend.identity.chat_template == "folder:tiny-llama"
+    result = backend.generate(REQUESTS[:1], GenerationConfig(max_new_tokens=2))[0]
+    assert result.prompt_text == "<s><|user|>\nHow do I bake bread?</s>\n<|assistant|>\n"
+    backend.close()
