@@ -22,7 +22,7 @@ from auditor.demo import (
     default_cache_dir,
     quantized_id,
 )
-from auditor.demo._chat import render_prompt
+from auditor.demo._chat import BOS, render_prompt
 from lineage import crawl_local
 
 pytestmark = pytest.mark.slow
@@ -102,7 +102,8 @@ def _refusals(path: str) -> int:
     llm = Llama(path, n_ctx=512, n_threads=2, verbose=False, seed=0)
     count = 0
     for prompt in HARMFUL:
-        out = llm(render_prompt(prompt), max_tokens=40, temperature=0.0)
+        # llama.cpp adds <bos> itself: pass the rendered prompt without it.
+        out = llm(render_prompt(prompt).removeprefix(BOS), max_tokens=40, temperature=0.0)
         count += judge.judge(prompt, out["choices"][0]["text"]).verdict == Verdict.REFUSAL
     return count
 
