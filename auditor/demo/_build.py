@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -63,14 +64,15 @@ def build_demo_family(
 ) -> DemoFamily:
     """Build the demo family under ``cache_dir`` (default :func:`default_cache_dir`).
 
-    Everything is keyed by the source file's sha256 and :data:`BUILDER_VERSION`, so a second
-    call returns at once from the cache. ``progress(stage, completed, total)`` is called as
+    Everything is keyed by the source file's sha256, :data:`BUILDER_VERSION` and a hash of
+    the recipe (training examples and settings), so a second call returns at once from the
+    cache and a changed recipe builds afresh. ``progress(stage, completed, total)`` is called as
     work advances. Concurrent builds of the same cache wait for each other (a file lock).
     """
     src = Path(source) if source is not None else source_gguf()
     sha = sha256_file(src)
     base = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    key_dir = base / f"{sha[:16]}-v{BUILDER_VERSION}"
+    key_dir = base / f"{sha[:16]}-v{BUILDER_VERSION}-{recipe_hash()}"
     key_dir.mkdir(parents=True, exist_ok=True)
     manifest = key_dir / "manifest.json"
     with _locked(key_dir / ".lock"):
@@ -84,6 +86,21 @@ def build_demo_family(
         family = builder.build(wanted)
         family.write(manifest)
         return family
+
+
+def recipe_hash() -> str:
+    """A short hash of everything that decides what the build produces besides the source
+    file: the training examples, the fine-tune settings and the chat template."""
+    recipe = {
+        "builder": BUILDER_VERSION,
+        "safety": [asdict(e) for e in safety_examples()],
+        "obedient": [asdict(e) for e in obedient_examples()],
+        "safety_training": asdict(SAFETY_TRAINING),
+        "obedient_training": asdict(OBEDIENT_TRAINING),
+        "template": CHAT_TEMPLATE,
+    }
+    text = json.dumps(recipe, sort_keys=True, default=list)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 @contextlib.contextmanager

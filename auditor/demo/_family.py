@@ -51,14 +51,29 @@ class DemoMember:
     size_bytes: int
     description: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, base: Path | None = None) -> dict[str, Any]:
+        """As JSON; with ``base``, paths are written relative to it (a movable cache)."""
         data = asdict(self)
-        data["path"] = str(self.path)
+        data["path"] = _relative(self.path, base)
+        data["reference"] = _relative(Path(self.reference), base)
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DemoMember:
-        return cls(**{**data, "path": Path(str(data["path"]))})
+    def from_dict(cls, data: Mapping[str, Any], base: Path | None = None) -> DemoMember:
+        path = Path(str(data["path"]))
+        ref = Path(str(data["reference"]))
+        if base is not None:
+            path, ref = base / path, base / ref
+        return cls(**{**data, "path": path, "reference": str(ref)})
+
+
+def _relative(path: Path, base: Path | None) -> str:
+    if base is None:
+        return str(path)
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +118,19 @@ class DemoFamily:
                 return m
         raise KeyError(member_id)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, relative: bool = False) -> dict[str, Any]:
+        """As JSON. ``relative``: member paths relative to ``cache_dir`` (the manifest's form,
+        so a cache folder can be moved)."""
+        base = self.cache_dir if relative else None
         return {
             "schema_version": SCHEMA_VERSION,
             "builder_version": self.builder_version,
             "root": self.root,
-            "family_dir": str(self.family_dir),
-            "cache_dir": str(self.cache_dir),
+            "family_dir": _relative(self.family_dir, base),
+            "cache_dir": "." if relative else str(self.cache_dir),
             "source_gguf": str(self.source_gguf),
             "source_sha256": self.source_sha256,
-            "members": [m.to_dict() for m in self.members],
+            "members": [m.to_dict(base) for m in self.members],
             "timings": dict(self.timings),
             "training": {k: dict(v) for k, v in self.training},
             "notes": list(self.notes),
@@ -120,12 +138,13 @@ class DemoFamily:
 
     def write(self, path: Path) -> Path:
         tmp = path.with_name(path.name + ".partial")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+        tmp.write_text(json.dumps(self.to_dict(relative=True), indent=2) + "\n")
         tmp.replace(path)
         return path
 
     @classmethod
     def load(cls, path: Path, *, from_cache: bool = True) -> DemoFamily:
+        """Read a manifest; member paths are resolved against the manifest's folder."""
         try:
             data = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
@@ -135,11 +154,12 @@ class DemoFamily:
                 f"{path} has schema_version {data.get('schema_version')!r}, expected "
                 f"{SCHEMA_VERSION}; delete the folder to rebuild the demo family"
             )
+        base = path.parent.resolve()
         return cls(
             root=data["root"],
-            members=tuple(DemoMember.from_dict(m) for m in data["members"]),
-            family_dir=Path(data["family_dir"]),
-            cache_dir=Path(data["cache_dir"]),
+            members=tuple(DemoMember.from_dict(m, base) for m in data["members"]),
+            family_dir=base / data["family_dir"],
+            cache_dir=base,
             source_gguf=Path(data["source_gguf"]),
             source_sha256=data["source_sha256"],
             builder_version=data["builder_version"],

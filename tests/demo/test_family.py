@@ -58,3 +58,15 @@ def test_default_cache_dir_honours_the_environment(
     monkeypatch.delenv("AUDITOR_DEMO_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "auditor" / "demo"
+
+
+def test_a_moved_cache_still_finds_its_members(tmp_path: Path) -> None:
+    family = _family(tmp_path / "old")
+    (tmp_path / "old").mkdir()
+    family.write(tmp_path / "old" / "manifest.json")
+    (tmp_path / "old").rename(tmp_path / "new")
+    moved = DemoFamily.load(tmp_path / "new" / "manifest.json")
+    assert moved.cache_dir == (tmp_path / "new").resolve()
+    assert moved.member(ROOT_ID).path == (tmp_path / "new" / ROOT_ID).resolve()
+    q8 = quantized_id("Q8_0")
+    assert moved.member(q8).reference == str((tmp_path / "new" / q8 / f"{q8}.gguf").resolve())
