@@ -5,6 +5,8 @@
 - ``tiny_gguf``: the same weights as an F32 GGUF (llama architecture, ``gpt-2`` pre-tokenizer,
   Q/K permuted like llama.cpp's converter), with the chat template embedded.
 - ``tiny_gguf_no_template``: the same GGUF without a chat template (a "base model" file).
+- ``tiny_lora``: a random LoRA adapter for ``tiny_hf_model`` (peft ``save_pretrained``; its
+  ``base_model_name_or_path`` is that model's folder).
 - ``tiny_items``: a few suite items (refuse and comply, one with two framings).
 
 Builders live in ``tests/fixtures/tiny_models.py`` for tests that need other shapes.
@@ -35,6 +37,13 @@ def tiny_gguf(tiny_hf_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     from tests.fixtures.tiny_models import build_tiny_gguf
 
     return build_tiny_gguf(tiny_hf_model, tmp_path_factory.mktemp("tiny-gguf") / "tiny-F32.gguf")
+
+
+@pytest.fixture(scope="session")
+def tiny_lora(tiny_hf_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.fixtures.tiny_models import build_tiny_lora_adapter
+
+    return build_tiny_lora_adapter(tiny_hf_model, tmp_path_factory.mktemp("tiny-lora") / "lora")
 
 
 @pytest.fixture(scope="session")

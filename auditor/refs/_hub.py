@@ -111,6 +111,11 @@ def resolve_hub(
     if parsed.selector is not None or (ggufs and not has_config):
         wanted = choose_gguf(names, parsed.selector, where)
     else:
+        if not has_config and "adapter_config.json" in names:
+            raise ModelReferenceError(
+                f"{where} is a PEFT adapter repository; adapters are read from local folders: "
+                f"download it (hf download {parsed.repo_id} --local-dir DIR) and pass DIR"
+            )
         if not has_config:
             raise ModelReferenceError(f"{where} holds neither config.json nor GGUF files")
         wanted = _weight_files(names, allow_pickle, where)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-IDENTITY_SCHEMA_VERSION = 1
+# 2: base_key and base_reference (PEFT adapters); version 1 records load with both None.
+IDENTITY_SCHEMA_VERSION = 2
 
-FORMATS = ("safetensors", "gguf", "pytorch", "gptq", "awq", "remote")
+FORMATS = ("safetensors", "gguf", "pytorch", "gptq", "awq", "peft", "remote")
 BACKENDS = ("transformers", "llamacpp", "openai")
 
 
@@ -22,10 +24,14 @@ class ModelIdentity:
     ``local:<name>#sha256:<12hex>``, ``openai:<base_url>#<model>``). The key names the weights
     only: backend, dtype and chat template are recorded beside it but do not change it, so a
     parent run through transformers pairs with its GGUF child run through llama.cpp.
+
+    A PEFT adapter (format ``peft``) is ``local:<folder>#sha256:<12hex>`` too: ``file_sha256``
+    is the adapter folder's own hash, ``base_key`` the key of the base it is applied to, and
+    the key's digest covers both, so the same adapter on another base is another model.
     """
 
     reference: str
-    format: str  # "safetensors" | "gguf" | "pytorch" | "gptq" | "awq" | "remote"
+    format: str  # "safetensors" | "gguf" | "pytorch" | "gptq" | "awq" | "peft" | "remote"
     backend: str = ""  # "transformers" | "llamacpp" | "openai" ("" until a backend is chosen)
     repo_id: str | None = None
     revision: str | None = None  # full commit sha on the Hub
@@ -37,6 +43,8 @@ class ModelIdentity:
     local_name: str | None = None  # folder or file name for local references
     base_url: str | None = None  # openai references
     remote_model: str | None = None  # openai references
+    base_key: str | None = None  # adapters: the key of the base model they are applied to
+    base_reference: str | None = None  # adapters: the base's reference, as resolved
     extra: tuple[tuple[str, str], ...] = field(default=())  # e.g. (("architecture", "gemma3"),)
 
     @property
@@ -48,8 +56,10 @@ class ModelIdentity:
             rev = (self.revision or "unknown")[:12]
             base = f"{self.repo_id}@{rev}"
             return f"{base}:{self.file}" if self.file else base
-        digest = (self.file_sha256 or "unknown")[:12]
-        return f"local:{self.local_name}#sha256:{digest}"
+        digest = self.file_sha256 or "unknown"
+        if self.base_key:  # the adapter and the base it is applied to, together
+            digest = hashlib.sha256(f"{digest}\0{self.base_key}".encode()).hexdigest()
+        return f"local:{self.local_name}#sha256:{digest[:12]}"
 
     def with_runtime(self, *, backend: str, dtype: str | None, chat_template: str) -> ModelIdentity:
         """A copy with what the loaded backend decided (backend, dtype, chat template)."""
@@ -83,12 +93,15 @@ class ResolvedModel:
     ``hf_dir`` is the folder ``from_pretrained`` reads (for a GGUF inside a folder, the folder).
     ``tokenizer_dir`` points at a folder holding a tokenizer and chat template, when one is
     available next to a GGUF (used to pick a chat template for template-less GGUF files).
+    For a PEFT adapter, ``path`` and ``hf_dir`` are the adapter folder, ``base`` the resolved
+    base model, and ``tokenizer_dir`` the adapter's own tokenizer or else the base's.
     """
 
     identity: ModelIdentity
     path: Path | None = None
     hf_dir: Path | None = None
     tokenizer_dir: Path | None = None
+    base: ResolvedModel | None = None
 
     @property
     def key(self) -> str:
@@ -97,3 +110,7 @@ class ResolvedModel:
     @property
     def is_gguf(self) -> bool:
         return self.identity.format == "gguf"
+
+    @property
+    def is_adapter(self) -> bool:
+        return self.identity.format == "peft"

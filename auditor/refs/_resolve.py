@@ -6,6 +6,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from auditor.errors import ModelReferenceError
+from auditor.refs._adapter import is_adapter_folder, resolve_adapter
 from auditor.refs._formats import describe_folder, describe_gguf
 from auditor.refs._hashing import file_sha256, folder_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel
@@ -13,12 +14,21 @@ from auditor.refs._parse import ParsedReference, parse_reference
 
 
 def resolve_reference(
-    ref: str, *, allow_pickle: bool = False, cache_dir: Path | None = None
+    ref: str,
+    *,
+    allow_pickle: bool = False,
+    cache_dir: Path | None = None,
+    base: str | None = None,
 ) -> ResolvedModel:
-    """Resolve a reference (local folder or GGUF, Hub repo, Hub GGUF, OpenAI server).
+    """Resolve a reference (local folder or GGUF, PEFT adapter folder, Hub repo, Hub GGUF,
+    OpenAI server).
 
     Hub references download only the files the model needs (into the huggingface_hub cache,
     or ``cache_dir``), with the revision pinned to a commit sha. Local weights are hashed.
+    A PEFT adapter folder (``adapter_config.json``) resolves to format ``peft`` with its base
+    resolved too: ``base`` (a reference) when given, else the adapter's recorded
+    ``base_model_name_or_path`` (:class:`~auditor.errors.InputError` when that cannot be
+    followed, saying to pass ``base``). ``base`` is ignored for anything but an adapter.
     Raises :class:`~auditor.errors.ModelReferenceError` for a bad or missing reference,
     :class:`~auditor.errors.UnsafeCheckpointError` for a Hub repo with only pickle weights
     when ``allow_pickle`` is false, and :class:`~auditor.errors.HubError` subclasses when the
@@ -36,6 +46,19 @@ def resolve_reference(
         )
         return ResolvedModel(identity)
     if parsed.kind == "local":
+        assert parsed.path is not None
+        folder = parsed.path.resolve()
+        if parsed.selector is None and folder.is_dir() and is_adapter_folder(folder):
+
+            def resolve_base(text: str) -> ResolvedModel:
+                inner = parse_reference(text)
+                if inner.path is not None and inner.path.is_dir() and is_adapter_folder(
+                    inner.path.resolve()
+                ):  # stacked adapters are not supported (and this stops a cycle)
+                    raise ModelReferenceError(f"{text} is itself a PEFT adapter, not a model")
+                return resolve_reference(text, allow_pickle=allow_pickle, cache_dir=cache_dir)
+
+            return resolve_adapter(parsed, folder, base=base, resolve=resolve_base)
         return _resolve_local(parsed)
     from auditor.refs._hub import resolve_hub
 

@@ -73,7 +73,7 @@ def test_identity_json_round_trip(tiny_gguf: Path) -> None:
     ident = resolve_reference(str(tiny_gguf)).identity.with_runtime(
         backend="llamacpp", dtype="F32", chat_template="embedded")
     data = json.loads(ident.to_json())
-    assert data["key"] == ident.key and data["schema_version"] == 1
+    assert data["key"] == ident.key and data["schema_version"] == 2
     assert ModelIdentity.from_json(ident.to_json()) == ident
 
 

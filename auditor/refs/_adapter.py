@@ -1,0 +1,140 @@
+"""PEFT adapter folders: ``adapter_config.json`` + ``adapter_model.*`` applied to a base model.
+
+The base is the model the adapter names (``base_model_name_or_path``), resolved with the same
+reference syntax as any model (a local folder, or ``org/name[@rev]`` on the Hub), or the one
+given explicitly when the recorded one cannot be followed (a path on the trainer's machine).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.errors import HubError, InputError, ModelReferenceError
+from auditor.refs._hashing import folder_sha256
+from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs._parse import ParsedReference
+
+log = logging.getLogger(__name__)
+
+ADAPTER_CONFIG = "adapter_config.json"
+ADAPTER_SAFETENSORS = "adapter_model.safetensors"
+ADAPTER_PICKLE = "adapter_model.bin"
+# Formats a PEFT adapter can be applied to by the transformers backend.
+BASE_FORMATS = ("safetensors", "pytorch")
+BASE_HELP = (
+    "pass the base model explicitly with --base REF (in Python: resolve_reference(ref, "
+    "base=REF)): a local folder holding the base weights, or a Hub id org/name[@rev]"
+)
+
+Resolver = Callable[[str], ResolvedModel]
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterConfig:
+    """The fields of ``adapter_config.json`` this tool uses."""
+
+    base_model: str | None  # base_model_name_or_path, as recorded
+    peft_type: str | None  # "LORA", "IA3", ...
+
+
+def is_adapter_folder(folder: Path) -> bool:
+    """A PEFT adapter folder: ``adapter_config.json`` with adapter weights, or without the
+    ``config.json`` of a full checkpoint (a merged model that kept its adapter config is not)."""
+    if not (folder / ADAPTER_CONFIG).is_file():
+        return False
+    if (folder / ADAPTER_SAFETENSORS).is_file() or (folder / ADAPTER_PICKLE).is_file():
+        return True
+    return not (folder / "config.json").is_file()
+
+
+def read_adapter_config(folder: Path) -> AdapterConfig:
+    path = folder / ADAPTER_CONFIG
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path} cannot be read as JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path} is not a JSON object")
+    base = data.get("base_model_name_or_path")
+    peft_type = data.get("peft_type")
+    return AdapterConfig(
+        base_model=(base.strip() or None) if isinstance(base, str) else None,
+        peft_type=str(peft_type) if peft_type else None,
+    )
+
+
+def resolve_adapter(
+    parsed: ParsedReference, folder: Path, *, base: str | None, resolve: Resolver
+) -> ResolvedModel:
+    """The adapter in ``folder`` applied to its base (``base`` overrides the recorded one).
+
+    Its identity records the adapter's own content hash (``file_sha256``, over every file of
+    the folder) and the base's key; the key is ``local:<folder>#sha256:<12 hex>`` with the
+    digest covering both, so it differs from the base's and from the same adapter on another
+    base.
+    """
+    config = read_adapter_config(folder)
+    if not (folder / ADAPTER_SAFETENSORS).is_file() and not (folder / ADAPTER_PICKLE).is_file():
+        raise ModelReferenceError(
+            f"{folder} holds adapter_config.json but no adapter weights "
+            f"({ADAPTER_SAFETENSORS} or {ADAPTER_PICKLE})"
+        )
+    base_model = _resolve_base(folder, config.base_model, base, resolve)
+    base_id = base_model.identity
+    extra = dict(base_id.extra)
+    if config.peft_type:
+        extra["peft_type"] = config.peft_type
+    identity = ModelIdentity(
+        reference=parsed.text,
+        format="peft",
+        file_sha256=folder_sha256(folder),
+        quantization=base_id.quantization,
+        dtype=base_id.dtype,
+        local_name=folder.name,
+        base_key=base_id.key,
+        base_reference=base_id.reference,
+        extra=tuple(sorted(extra.items())),
+    )
+    own_tokenizer = any((folder / n).is_file() for n in ("tokenizer_config.json",
+                                                         "tokenizer.json"))
+    tokenizer_dir = folder if own_tokenizer else base_model.tokenizer_dir
+    log.info("adapter %s on base %s", folder, base_id.key)
+    return ResolvedModel(identity, folder, folder, tokenizer_dir, base=base_model)
+
+
+def _resolve_base(
+    folder: Path, recorded: str | None, explicit: str | None, resolve: Resolver
+) -> ResolvedModel:
+    if explicit is not None:
+        try:
+            base = resolve(explicit)
+        except (ModelReferenceError, HubError) as exc:
+            raise InputError(
+                f"the base model given for the adapter {folder} ({explicit}) cannot be "
+                f"resolved: {exc}"
+            ) from exc
+    elif recorded is None:
+        raise InputError(
+            f"the adapter {folder} does not name its base model (adapter_config.json has no "
+            f"base_model_name_or_path); {BASE_HELP}"
+        )
+    else:
+        try:
+            base = resolve(recorded)
+        except (ModelReferenceError, HubError) as exc:
+            raise InputError(
+                f"the adapter {folder} was trained on {recorded!r} (adapter_config.json "
+                f"base_model_name_or_path), which cannot be resolved here: {exc}; {BASE_HELP}"
+            ) from exc
+    fmt = base.identity.format
+    if fmt not in BASE_FORMATS:
+        raise InputError(
+            f"the base of the adapter {folder} ({base.identity.reference}) is {fmt}: an adapter "
+            "is applied to a transformers checkpoint (safetensors, or pickle with "
+            f"--allow-pickle); {BASE_HELP}"
+        )
+    return base
