@@ -1,5 +1,6 @@
 """The transformers backend: safetensors (or opted-in pickle) checkpoints, GGUF through
-transformers' dequantization, GPTQ/AWQ through gptqmodel; batched greedy generation with
+transformers' dequantization, GPTQ/AWQ through gptqmodel, PEFT adapters merged into their
+base; batched greedy generation with
 left padding; the tokenizer's chat template rendered in a sandbox."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from auditor.backends._chat import (
     supports_thinking,
 )
 from auditor.backends._hf_safety import check_remote_code, check_weights
+from auditor.backends._peft import apply_adapter, split_adapter
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
 from auditor.backends._types import (
     BackendOptions,
@@ -76,10 +78,12 @@ class TransformersBackend:
         torch, transformers = _import_hf()
         self._torch = torch
         identity = resolved.identity
-        folder = resolved.hf_dir
+        # A PEFT adapter: its base is loaded as any checkpoint, then the adapter merged in.
+        weights, adapter = split_adapter(resolved, options)
+        folder = weights.hf_dir
         if folder is None or not folder.is_dir():
             raise InputError(f"model folder not found: {folder}")
-        fmt = identity.format
+        fmt = weights.identity.format
         gguf_file = identity.file if fmt == "gguf" else None
         if fmt in ("gptq", "awq") and importlib.util.find_spec("gptqmodel") is None:
             raise BackendUnavailableError(f"{identity.reference} is a {fmt} checkpoint: "
@@ -93,9 +97,13 @@ class TransformersBackend:
         dtype = _pick_dtype(torch, options.dtype, self.device, fmt)
         if options.threads:
             torch.set_num_threads(options.threads)
-        self.tokenizer = self._load_tokenizer(transformers, folder, gguf_file, options)
-        self.model = self._load_model(transformers, folder, gguf_file, dtype, safetensors_only,
-                                      options)
+        tokenizer_folder = (resolved.tokenizer_dir or folder) if adapter else folder
+        self.tokenizer = self._load_tokenizer(transformers, tokenizer_folder, gguf_file, options)
+        model = self._load_model(transformers, folder, gguf_file, dtype, safetensors_only,
+                                 options)
+        self.model = apply_adapter(model, adapter) if adapter else model
+        self.model.to(self.device)
+        self.model.eval()
         self.chat = self._choose_format(resolved, options)
         default_batch = 8 if self.device != "cpu" else 4
         self.batch_size = max(1, options.batch_size or default_batch)
@@ -133,8 +141,6 @@ class TransformersBackend:
             raise BackendUnavailableError(f"cannot load {folder}: {exc}. {GPTQ_EXTRA}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise BackendError(f"transformers cannot load {folder}: {exc}") from exc
-        model.to(self.device)
-        model.eval()
         return model
 
     def _choose_format(self, resolved: ResolvedModel, options: BackendOptions) -> ChatFormat:

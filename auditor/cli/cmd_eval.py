@@ -18,11 +18,19 @@ def eval_command(
         str,
         typer.Argument(
             metavar="MODEL_REF",
-            help="Local HF folder, local .gguf, org/name[@rev], org/name-GGUF:Q4_K_M, or "
-            "openai:BASE_URL#model.",
+            help="Local HF folder, local PEFT adapter folder, local .gguf, org/name[@rev], "
+            "org/name-GGUF:Q4_K_M, or openai:BASE_URL#model.",
         ),
     ],
     suite: Annotated[str, typer.Option("--suite", help="Built-in suite name or suite file.")],
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="For a PEFT adapter folder: the base model to apply it to (a folder or "
+            "org/name[@rev]) instead of the one its adapter_config.json names.",
+        ),
+    ] = None,
     store: Annotated[Path, typer.Option("--store", help="Results store (SQLite).")] = Path(
         "audit.db"
     ),
@@ -100,7 +108,10 @@ def eval_command(
                              n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size,
                              concurrency=concurrency, chat_template=chat_template)
     loaded_suite = load_suite(suite, limit=limit)
-    resolved = resolve_reference(model_ref, allow_pickle=allow_pickle)
+    resolved = resolve_reference(model_ref, allow_pickle=allow_pickle, base=base)
+    if base is not None and not resolved.is_adapter:
+        raise UsageError(f"--base applies to PEFT adapter folders only; {model_ref} is "
+                         f"{resolved.identity.format}")
     with Store(store) as db, _progress_bar(resolved.key) as bar:
         summary = run_eval(resolved, loaded_suite.items, db, config, suite=loaded_suite.name,
                            backend=backend, options=options, progress=bar.update)

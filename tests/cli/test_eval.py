@@ -87,3 +87,20 @@ def test_pickle_refused_from_the_cli(tiny_hf_model: Path, tmp_path: Path) -> Non
                      str(tmp_path / "a.db"))
     assert result.returncode == 2 and "--allow-pickle" in result.stderr
     assert not (tmp_path / "a.db").exists() or _count(tmp_path / "a.db") == 0
+
+
+def test_adapter_with_base_given(tiny_lora: Path, tiny_hf_model: Path, tmp_path: Path) -> None:
+    import json
+
+    folder = Path(shutil.copytree(tiny_lora, tmp_path / "lora"))
+    config = json.loads((folder / "adapter_config.json").read_text())
+    config["base_model_name_or_path"] = "/home/trainer/base-final"
+    (folder / "adapter_config.json").write_text(json.dumps(config))
+    suite = write_suite(tmp_path / "mini.jsonl", 2)
+    store = ("--store", str(tmp_path / "a.db"), "--max-new-tokens", "2", "--threads", "1")
+    lost = auditor("eval", str(folder), "--suite", str(suite), *store)
+    assert lost.returncode == 2 and "--base" in lost.stderr and "Traceback" not in lost.stderr
+    found = auditor("eval", str(folder), "--base", str(tiny_hf_model), "--suite", str(suite),
+                    *store)
+    assert found.returncode == 0, found.stderr
+    assert "model     local:lora#sha256:" in found.stdout and "2 new" in found.stdout
