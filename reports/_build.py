@@ -17,7 +17,7 @@ from typing import Any
 from auditor import stats
 from auditor.compare import ComparisonReport, pick_judge
 from auditor.errors import ReportError
-from auditor.store import Store
+from auditor.store import Store, StoredVerdict
 from reports import _compare as cmp
 from reports._assemble import Outcome, assemble
 from reports._collect import ModelData, collect
@@ -70,7 +70,9 @@ def build_report(
     if not 0 < alpha < 1 or not 0 < margin < 1:
         raise ReportError(f"alpha and margin must be in (0, 1); got {alpha} and {margin}")
     judge = pick_judge(store, judge_id)
-    data = collect(store, store.models(), judge)
+    # Read the verdict table once for the whole family: per pair it took most of the build.
+    verdicts = store.verdicts(judge_id=judge)
+    data = collect(store, store.models(), judge, verdicts=verdicts)
     identities = {k: md.identity for k, md in data.items()}
     if lineage_graph is not None:
         family = family_from_lineage(lineage_graph, identities, root=root, mapping=node_models)
@@ -78,7 +80,9 @@ def build_report(
         family = family_from_store(identities, root, mapping=node_models)
     else:
         raise ReportError("name the family: pass a lineage file (--lineage) or a root (--root)")
-    builder = _Builder(store, family, data, judge, margin, alpha, seed, dict(not_audited or {}))
+    builder = _Builder(
+        store, family, data, verdicts, judge, margin, alpha, seed, dict(not_audited or {})
+    )
     outcome = builder.run(max_examples)
     return assemble(
         outcome,
@@ -97,6 +101,7 @@ class _Builder:
         store: Store,
         family: Family,
         data: dict[str, ModelData],
+        verdicts: Mapping[int, StoredVerdict],
         judge: str,
         margin: float,
         alpha: float,
@@ -104,6 +109,7 @@ class _Builder:
         reasons: dict[str, str],
     ) -> None:
         self.store, self.f, self.data, self.judge = store, family, data, judge
+        self.verdicts = verdicts
         self.opts = {"judge": judge, "margin": margin, "alpha": alpha, "seed": seed}
         self.reasons = reasons
         self.pairs: list[_Pair] = []
@@ -187,7 +193,13 @@ class _Builder:
     def _compare(self, ref_key: str, child_key: str) -> ComparisonReport | None:
         if ref_key == child_key:
             return cmp.same_model(self.data[child_key], **self.opts)  # type: ignore[arg-type]
-        return cmp.run_pair(self.store, ref_key, child_key, **self.opts)  # type: ignore[arg-type]
+        return cmp.run_pair(
+            self.store,
+            ref_key,
+            child_key,
+            verdicts=self.verdicts,
+            **self.opts,  # type: ignore[arg-type]
+        )
 
     def _finish(self, max_examples: int) -> None:
         alpha = self.out.alpha

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,10 +69,21 @@ class ModelData:
         return {h: r for (h, f), r in self.rows.items() if f == framing}
 
 
-def collect(store: Store, keys: Iterable[str], judge_id: str) -> dict[str, ModelData]:
-    """Per-model tables for ``keys`` (keys without generations are left out)."""
+def collect(
+    store: Store,
+    keys: Iterable[str],
+    judge_id: str,
+    *,
+    verdicts: Mapping[int, StoredVerdict] | None = None,
+) -> dict[str, ModelData]:
+    """Per-model tables for ``keys`` (keys without generations are left out).
+
+    ``verdicts`` (``store.verdicts(judge_id=...)``) may be passed in when the caller reads
+    the verdict table once for several uses.
+    """
     wanted = set(keys)
-    verdicts = {gid: v for gid, v in store.verdicts(judge_id=judge_id).items()}
+    if verdicts is None:
+        verdicts = store.verdicts(judge_id=judge_id)
     data: dict[str, ModelData] = {}
     for g in store.generations():
         if g.model not in wanted:

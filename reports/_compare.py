@@ -9,7 +9,7 @@ frozen results into the report model. Nothing statistical is computed here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import zip_longest
 
 from auditor import stats
@@ -21,7 +21,7 @@ from auditor.compare import (
     TraceResult,
     compare_models,
 )
-from auditor.store import Store
+from auditor.store import Store, StoredVerdict
 from reports._collect import ModelData, Paired, Row, harmful_traces, pair, prompt_text
 from reports._model import (
     CategoryRow,
@@ -65,10 +65,22 @@ def run_pair(
     margin: float,
     alpha: float,
     seed: int,
+    verdicts: Mapping[int, StoredVerdict] | None = None,
 ) -> ComparisonReport:
-    """Every applicable result for one (reference, derivative) pair of store keys."""
+    """Every applicable result for one (reference, derivative) pair of store keys.
+
+    ``verdicts`` is the judge's verdict table, read once by the caller for the whole family
+    (``compare_models`` reads it on every call otherwise).
+    """
     return compare_models(
-        store, ref_key, child_key, judge_id=judge, margin=margin, alpha=alpha, seed=seed
+        store,
+        ref_key,
+        child_key,
+        judge_id=judge,
+        margin=margin,
+        alpha=alpha,
+        seed=seed,
+        verdicts=verdicts,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor import stats
+from auditor.compare import compare_models
 from auditor.errors import AuditorError, ReportError
 from auditor.store import Store
 from lineage import load_graph
@@ -256,3 +257,30 @@ def test_several_samples_add_the_clustered_comparison(tmp_path: Path) -> None:
     assert rep.methods.samples_per_item == 2
     assert any("clustered comparison" in limit for limit in rep.methods.limits)
     assert "Every sample, clustered by item (400 answers)" in render_html(rep)
+
+
+def test_the_verdict_table_is_read_once_per_report(family) -> None:  # type: ignore[no-untyped-def]
+    """Read per pair, the verdict table was two thirds of a 20-derivative build: one read now.
+
+    The SQL that SQLite runs is traced on the store's own connection; the numbers are those
+    of ``compare_models`` called the old way (it reads the table itself).
+    """
+    db, lineage_path = family
+    reads: list[str] = []
+    with Store(db, readonly=True) as store:
+        store._conn.set_trace_callback(  # the real statements SQLite executes
+            lambda sql: reads.append(sql) if sql.startswith("SELECT * FROM verdicts") else None
+        )
+        rep = build_report(store, load_graph(lineage_path))
+        store._conn.set_trace_callback(None)
+        assert len(rep.derivatives) == 3 and rep.derivative(QFT).vs_root is not None
+        assert len(reads) == 1  # not 1 + one per comparison (4 here: 3 parents + QFT vs root)
+        keys = {i: identity(i).key for i in (ROOT, FT)}
+        keys[QROOT] = identity(QROOT, file="base.Q4_K_M.gguf", fmt="gguf").key
+        keys[QFT] = identity(QFT, file="ft.Q4_K_M.gguf", fmt="gguf").key
+        for d in rep.derivatives:
+            alone = compare_models(store, keys[d.parent], keys[d.id])
+            assert alone.unsafe is not None
+            paired = alone.unsafe.paired
+            assert (d.b, d.c, d.n) == (paired.b, paired.c, paired.n)
+            assert d.p_value == pytest.approx(paired.midp_one_sided)
