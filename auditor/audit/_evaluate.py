@@ -94,7 +94,8 @@ class Evaluator:
                                  target=target.id))
             return TargetOutcome(target, target.known_key, None, reused=True)
         try:
-            resolved = resolve_reference(target.reference, allow_pickle=self.config.allow_pickle)
+            resolved = resolve_reference(target.reference, allow_pickle=self.config.allow_pickle,
+                                         base=target.base_reference)
             backend = self._backend_name(resolved)
         except AuditorError as exc:
             return self._skip(target, f"cannot resolve {target.reference}: {exc}")

@@ -75,8 +75,9 @@ def estimate_memory(
     identity = resolved.identity
     if identity.format == "remote" or resolved.path is None:
         return MemoryEstimate(0, available, "served remotely")
-    weights_path = resolved.path
-    size = _weights_bytes(weights_path)
+    size = _weights_bytes(resolved.path)
+    if resolved.base is not None and resolved.base.path is not None:  # an adapter on its base
+        size += _weights_bytes(resolved.base.path)
     on_cpu = not device.startswith(("cuda", "mps"))
     if identity.format == "gguf":
         if backend == "transformers":
@@ -85,7 +86,7 @@ def estimate_memory(
             detail = f"GGUF dequantized to float32 from ~{bits:g} bits per weight"
         else:
             detail = "GGUF file mapped by llama.cpp"
-    elif on_cpu and identity.format in {"safetensors", "pytorch"}:
+    elif on_cpu and identity.format in {"safetensors", "pytorch", "peft"}:
         size *= 2  # 16-bit checkpoints widen to float32 on CPU (float32 ones are counted high)
         detail = "weights in float32 on CPU"
     else:

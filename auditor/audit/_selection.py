@@ -35,6 +35,9 @@ class AuditTarget:
     # The store key this target will have, when it is known without downloading anything
     # (a Hub node pinned to a revision sha): lets a re-run skip a model that is fully stored.
     known_key: str | None = None
+    # Adapters: the reference of the lineage parent they are applied to (resolve_reference's
+    # ``base``), so a base recorded as a path on the trainer's machine does not matter.
+    base_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,8 @@ def select_targets(
             if parent_target is not None:
                 evaluated.setdefault(node.id, parent_target)  # children compare further up
             continue
-        found = _targets_for(node, parent_target, edge.relation, policy, overrides)
+        found = _targets_for(node, parent_target, edge.relation, policy, overrides,
+                             _base_reference(graph, node.id, edge.relation))
         if not found:
             not_audited.append(NotAudited(node.id, "no loadable weights (format unknown)"))
             if parent_target is not None:
@@ -163,18 +167,30 @@ def _exclusion_reason(
     return ""
 
 
+def _base_reference(graph: LineageGraph, node_id: str, relation: str) -> str | None:
+    """For an adapter, the reference of the model it is applied to: its lineage parent."""
+    parent = graph.parent_of(node_id)
+    if relation != "adapter" or parent is None or parent.status != "ok":
+        return None
+    if parent.path is not None:
+        return parent.path
+    return f"{parent.id}@{parent.sha}" if parent.sha else parent.id
+
+
 def _targets_for(
     node: LineageNode,
     parent: str | None,
     relation: str,
     policy: SelectionPolicy,
     overrides: dict[str, str],
+    base: str | None = None,
 ) -> list[AuditTarget]:
     """The references to evaluate for one node (several for a multi-file GGUF repo)."""
 
     def make(target_id: str, reference: str, file: str | None = None) -> AuditTarget:
         known = _hub_key(node, file) if node.path is None and reference[:7] != "openai:" else None
-        return AuditTarget(target_id, node.id, reference, parent, relation, node.downloads, known)
+        return AuditTarget(target_id, node.id, reference, parent, relation, node.downloads, known,
+                           base)
 
     override = overrides.get(node.id.lower())
     if override:

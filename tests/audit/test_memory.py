@@ -34,3 +34,13 @@ def test_a_model_that_does_not_fit_says_what_to_do(tiny_hf_model: Path) -> None:
 
 def test_available_memory_is_read_from_the_machine() -> None:
     assert available_memory_bytes() > 0
+
+
+def test_an_adapter_counts_its_base(tiny_lora: Path, tiny_hf_model: Path) -> None:
+    base = estimate_memory(resolve_reference(str(tiny_hf_model)), "transformers",
+                           device="cpu", available_bytes=GIB)
+    adapter = estimate_memory(resolve_reference(str(tiny_lora)), "transformers",
+                              device="cpu", available_bytes=GIB)
+    lora_bytes = (tiny_lora / "adapter_model.safetensors").stat().st_size
+    assert adapter.needed_bytes > base.needed_bytes + lora_bytes  # base + adapter, widened
+    assert adapter.detail == "weights in float32 on CPU"

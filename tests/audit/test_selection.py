@@ -111,3 +111,26 @@ def test_unreachable_root_is_a_usage_error() -> None:
 
 def test_choose_gguf_files_falls_back_to_one_file() -> None:
     assert choose_gguf_files(("m-IQ3_XS.gguf",), SelectionPolicy()) == ["m-IQ3_XS.gguf"]
+
+
+def test_an_adapter_is_applied_to_its_lineage_parent() -> None:
+    graph = _graph(
+        [
+            LineageNode("org/base", role="root", sha="a" * 40, formats=("safetensors",)),
+            LineageNode("org/lora", depth=1, sha="c" * 40, formats=("safetensors",)),
+            LineageNode("local-ft", depth=1, path="/models/local-ft"),
+            LineageNode("local-lora", depth=2, path="/models/local-lora"),
+        ],
+        [
+            ("org/base", "org/lora", "adapter"),
+            ("org/base", "local-ft", "finetune"),
+            ("local-ft", "local-lora", "adapter"),
+        ],
+    )
+    selection = select_targets(graph, SelectionPolicy(relations=("adapter",)))
+    assert selection.target("org/lora").base_reference == f"org/base@{'a' * 40}"
+    assert selection.target("org/base").base_reference is None
+    # local-ft is filtered out: the adapter is still applied to it, and compared with the root
+    local = selection.target("local-lora")
+    assert (local.reference, local.base_reference) == ("/models/local-lora", "/models/local-ft")
+    assert local.parent == "org/base"
