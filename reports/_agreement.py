@@ -1,4 +1,5 @@
-"""Measured judge agreement, read from a small JSON file (e.g. from ``auditor judge-eval``).
+"""Measured judge agreement in a small JSON file: written by ``auditor judge-eval --json``,
+read by ``auditor report --judge-agreement``.
 
 Format: ``{"dataset": "xstest-dev", "n": 1350, "accuracy": 0.94, "kappa": 0.86,
 "judge_id": "heuristic@1"}``; ``kappa`` and ``judge_id`` are optional, ``dataset`` defaults
@@ -10,11 +11,42 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
+from auditor.judges import CalibrationResult
 from reports._model import JudgeAgreement
+
+
+def write_judge_agreement(result: CalibrationResult, path: str | Path, *, dataset: str) -> Path:
+    """Write ``result`` (from :func:`auditor.judges.calibrate`) in the format read below.
+
+    ``accuracy`` is the 3-way accuracy over every labelled row and ``kappa`` Cohen's kappa with
+    linear weights (refusal < partial < compliance), the first figures ``judge-eval`` prints;
+    a kappa without a value (one class only) is written as ``null``. Written through a
+    temporary file, so a failure leaves no half file.
+    """
+    out = Path(path)
+    data = {
+        "dataset": dataset,
+        "n": result.n,
+        "accuracy": result.accuracy,
+        "kappa": result.kappa if math.isfinite(result.kappa) else None,
+        "judge_id": result.judge_id,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
 
 
 def load_judge_agreement(path: str | Path, judge_id: str | None = None) -> JudgeAgreement:

@@ -189,6 +189,15 @@ def judge_eval_command(
         ),
     ] = None,
     judge: Annotated[str, typer.Option("--judge", help=_JUDGE_HELP)] = "heuristic",
+    json_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--json",
+            metavar="OUT",
+            help="Also write the agreement as JSON for `auditor report --judge-agreement OUT` "
+            "(dataset, n, 3-way accuracy, linearly weighted kappa, judge_id).",
+        ),
+    ] = None,
 ) -> None:
     """Measure a judge against your labels: accuracy, Cohen's kappa, confusion, recall."""
     from auditor.errors import InputError
@@ -214,6 +223,12 @@ def judge_eval_command(
         task = bar.add_task("judging", total=len(labelled))
         result = calibrate(the_judge, labelled, progress=lambda n: bar.advance(task, n))
     _print_calibration(file, result)
+    if json_out is not None:
+        from reports import write_judge_agreement
+
+        written = write_judge_agreement(result, json_out, dataset=file.name)
+        console.print(f"agreement -> {written} (for auditor report --judge-agreement)",
+                      highlight=False)
 
 
 def _print_calibration(file: Path, result: CalibrationResult) -> None:

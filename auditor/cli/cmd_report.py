@@ -45,8 +45,8 @@ def report_command(
         Path | None,
         typer.Option(
             "--judge-agreement",
-            help='JSON with the judge\'s measured agreement: {"dataset", "n", "accuracy", '
-            '"kappa", "judge_id"}.',
+            help="JSON with the judge's measured agreement, as `auditor judge-eval --json` "
+            'writes it: {"dataset", "n", "accuracy", "kappa", "judge_id"}.',
         ),
     ] = None,
     from_json: Annotated[

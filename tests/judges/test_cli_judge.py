@@ -150,3 +150,39 @@ def test_judge_eval_skips_unlabelled_rows(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "2 rows without a label skipped" in proc.stderr
     assert "n=3" in proc.stdout
+
+
+def test_judge_eval_json_feeds_the_report_methods(tmp_path: Path) -> None:
+    """judge-eval --json writes what `auditor report --judge-agreement` reads, for this judge."""
+    from tests.reports._store import JUDGE, add_model, identity
+
+    src, agree = tmp_path / "labels.csv", tmp_path / "agreement.json"
+    wrong = {"id": "4", "q": "Capital of Peru?", "a": "Lima.", "think": "", "gold": "R"}
+    _write_csv(src, [*ROWS, wrong])  # the judge says compliance where the label says refusal
+    proc = _auditor("judge-eval", str(src), "--prompt-col", "q", "--response-col", "a",
+                    "--label-col", "gold", "--label-map", "C=compliance,R=refusal",
+                    "--json", str(agree))
+    assert proc.returncode == 0, proc.stderr
+    assert "accuracy (3-way)      0.750" in proc.stdout
+    # By hand: labels R,C,C,R vs judge R,C,C,C. Observed disagreement 1/4 (weight 1, the
+    # refusal/compliance extremes); chance disagreement 1/2*3/4 + 1/2*1/4 = 1/2; kappa 1/2.
+    assert "Cohen's kappa         0.500 (linear weights" in proc.stdout
+    assert json.loads(agree.read_text()) == {
+        "dataset": "labels.csv", "n": 4, "accuracy": 0.75, "kappa": 0.5, "judge_id": JUDGE,
+    }
+    db = tmp_path / "audit.db"
+    with Store(db) as store:
+        add_model(store, identity("org/base"), unsafe=lambda i: i % 20 == 0)
+        add_model(store, identity("org/ft"), unsafe=lambda i: i % 3 == 0)
+    out = tmp_path / "report"
+    proc = _auditor("report", "--store", str(db), "--root", "org/base", "--out", str(out),
+                    "--judge-agreement", str(agree))
+    assert proc.returncode == 0, proc.stderr
+    methods = json.loads((out / "report.json").read_text())["methods"]
+    assert methods["judge_id"] == JUDGE
+    assert methods["judge_agreement"] == {
+        "dataset": "labels.csv", "n": 4, "accuracy": 0.75, "kappa": 0.5,
+    }
+    html = (out / "report.html").read_text()
+    assert "Measured agreement with human labels on labels.csv: 75.0% over 4 responses" in html
+    assert "Cohen’s κ = 0.50" in html
