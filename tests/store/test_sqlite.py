@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -92,6 +96,37 @@ def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_synchronous_normal_loses_nothing_when_the_process_is_killed(tmp_path: Path) -> None:
+    """WAL + synchronous=NORMAL: every committed row survives SIGKILL of the writer (no close,
+    no checkpoint), which is what resuming an interrupted run relies on."""
+    path = tmp_path / "a.db"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from auditor.judges._verdict import JudgedVerdict, Verdict
+        from tests.store.test_sqlite import record
+        from auditor.store import Store
+
+        store = Store({str(path)!r})
+        print(store._conn.execute("PRAGMA synchronous").fetchone()[0], flush=True)
+        for i in range(200):
+            gid = store.put_generation(record(item_id=f"i{{i}}", item_hash=f"h{{i}}"))
+            store.put_verdict(gid, JudgedVerdict(Verdict.REFUSAL, "heuristic@1", "r"))
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert proc.stdout.split() == ["1"]  # PRAGMA synchronous: 1 is NORMAL (2 is FULL)
+    assert (tmp_path / "a.db-wal").stat().st_size > 0  # the rows are in the WAL, uncheckpointed
+    with Store(path, readonly=True) as store:
+        assert store.count_generations() == 200
+        assert len(store.verdicts(judge_id="heuristic@1")) == 200
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
