@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 from auditor.audit import AuditConfig, run_audit
-from tests.fixtures.tiny_models import build_tiny_lora_adapter, quantize_gguf
+from auditor.demo._quantize import quantize_gguf
+from tests.fixtures.tiny_models import build_tiny_lora_adapter
 
 
 def _card(folder: Path, parent: str | None, relation: str | None) -> None:

@@ -81,13 +81,14 @@ def test_llamacpp_refuses_non_gguf(tiny_hf_model: Path) -> None:
 def test_quantized_k_quant_gguf(tmp_path: Path) -> None:
     """A 256-wide model (K-quant rows need multiples of 256) quantized to Q8_0 and Q4_K_M by
     llama.cpp itself loads, generates, and is identified by its quantization."""
-    from tests.fixtures.tiny_models import build_tiny_gguf, build_tiny_hf_model, quantize_gguf
+    from auditor.demo._quantize import quantize_gguf
+    from tests.fixtures.tiny_models import build_tiny_gguf, build_tiny_hf_model
 
     hf = build_tiny_hf_model(tmp_path / "wide", hidden=256, intermediate=512, heads=4,
                              kv_heads=2, layers=1)
     f16 = build_tiny_gguf(hf, tmp_path / "wide-F16.gguf", dtype="f16")
     for quant in ("Q8_0", "Q4_K_M"):
-        path = quantize_gguf(f16, tmp_path / f"wide-{quant.lower()[:2]}.gguf", quant)
+        path = quantize_gguf(f16, tmp_path / f"wide-{quant.lower()[:2]}.gguf", quant).path
         resolved = resolve_reference(str(path))
         assert resolved.identity.quantization == quant  # read from the GGUF header
         backend = load_backend(resolved, "llamacpp")
