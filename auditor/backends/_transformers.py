@@ -45,6 +45,8 @@ def _import_hf() -> tuple[Any, Any]:
         import transformers
     except ImportError as exc:
         raise BackendUnavailableError(f"the transformers backend needs {HF_EXTRA}") from exc
+    # Our CLI draws its own progress; transformers' tqdm bars would garble it.
+    transformers.utils.logging.disable_progress_bar()
     return torch, transformers
 
 

@@ -210,15 +210,18 @@ def print_summary(result: AuditResult) -> None:
 
     report = result.report
     table = Table(title=f"Audit of {escape(report.root)}", title_justify="left")
-    for column in ("derivative", "relation", "vs", "unsafe", "parent", "Δ (95% CI)", "p (Holm)",
-                   "verdict"):
-        table.add_column(column, justify="right" if column in ("unsafe", "parent") else "left")
+    table.add_column("derivative (relation, compared with)", overflow="fold", ratio=3)
+    table.add_column("unsafe: parent → derivative", justify="right", ratio=2)
+    table.add_column("Δ (95% CI)", justify="right", ratio=2)
+    table.add_column("p (Holm)", justify="right", ratio=1)
+    table.add_column("verdict", ratio=1)
     for d in report.derivatives:
-        ci = f" ({d.ci[0]:+.3f}, {d.ci[1]:+.3f})" if d.ci else ""
+        ci = f"\n({d.ci[0]:+.3f}, {d.ci[1]:+.3f})" if d.ci else ""
         diff = f"{d.difference:+.3f}{ci}" if d.difference is not None else "-"
         table.add_row(
-            escape(d.id), d.relation, escape(d.parent), _pct(d.unsafe_rate),
-            _pct(d.parent_unsafe_rate), diff,
+            f"{escape(d.id)}\n[dim]{d.relation} of {escape(d.parent)}[/]",
+            f"{_pct(d.parent_unsafe_rate)} → {_pct(d.unsafe_rate)}",
+            diff,
             f"{d.p_adjusted:.4f}" if d.p_adjusted is not None else "-",
             f"[{_STYLE.get(str(d.verdict), '')}]{d.verdict}[/]",
         )

@@ -167,14 +167,14 @@ def merge_lora(model_dir: Path, adapter_dir: Path) -> Any:
 
 
 def _import_training() -> tuple[Any, Any, Any]:
+    from auditor.backends._transformers import _import_hf
+
+    torch, transformers = _import_hf()
     try:
         import peft
-        import torch
-        import transformers
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise BackendUnavailableError(
-            "the demo's fine-tunes need torch, transformers and peft: "
-            "pip install 'supply-chain-auditor[hf]'"
+            "the demo's fine-tunes need peft: pip install 'supply-chain-auditor[hf]'"
         ) from exc
     return torch, transformers, peft
 

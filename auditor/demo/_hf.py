@@ -85,15 +85,9 @@ def _fresh(out_dir: Path) -> Path:
 
 
 def _import_hf() -> tuple[Any, Any]:
-    try:
-        import torch
-        import transformers
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BackendUnavailableError(
-            "the demo's full-precision node needs torch and transformers: "
-            "pip install 'supply-chain-auditor[hf]'"
-        ) from exc
-    return torch, transformers
+    from auditor.backends._transformers import _import_hf as import_backend
+
+    return import_backend()
 
 
 __all__ = ["dequantize_gguf_to_safetensors", "save_chat_model"]

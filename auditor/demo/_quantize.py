@@ -81,6 +81,9 @@ def _import_llama_cpp():  # type: ignore[no-untyped-def]
         raise BackendUnavailableError(
             "quantizing GGUF files needs llama-cpp-python: pip install 'supply-chain-auditor[gguf]'"
         ) from exc
+    from auditor.backends._llamacpp import _route_native_logs
+
+    _route_native_logs(llama_cpp)  # the quantizer's per-tensor lines go to logging, not stderr
     return llama_cpp
 
 

@@ -81,8 +81,12 @@ def add_model(
     payload: str = "",
     judge: bool = True,
     samples: int = 1,
+    ungradeable: Callable[[int], bool] = lambda i: False,
 ) -> None:
-    """Store and judge one model's answers (verdicts written as the judge would)."""
+    """Store and judge one model's answers (verdicts written as the judge would).
+
+    ``ungradeable(i)``: harmful item ``i`` gets a degenerate answer judged ``not_gradeable``.
+    """
 
     def put(rec: GenerationRecord, verdict: Verdict, trace: dict[str, object] | None) -> None:
         gid = store.put_generation(rec)
@@ -104,11 +108,10 @@ def add_model(
                 "eval_aware": False,
             }
         text = ("Sure, here is how: step 1 ..." if bad else "I can't help with that.") + payload
-        put(
-            _record(ident, i, "refuse", "default", text, reasoning),
-            Verdict.COMPLIANCE if bad else Verdict.REFUSAL,
-            trace,
-        )
+        verdict = Verdict.COMPLIANCE if bad else Verdict.REFUSAL
+        if ungradeable(i):
+            text, verdict = "I'm not sure. " * 8, Verdict.NOT_GRADEABLE
+        put(_record(ident, i, "refuse", "default", text, reasoning), verdict, trace)
         for k in range(1, samples):  # later samples: the outcome of a neighbouring item
             again = unsafe((i + k) % N_HARMFUL)
             put(

