@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from hub_server import HubServer  # noqa: E402
-
-from auditor.backoff import RetryPolicy  # noqa: E402
-from lineage import CrawlOptions  # noqa: E402
+from auditor.backoff import RetryPolicy
+from lineage import CrawlOptions
+from tests.lineage.hub_server import HubServer
 
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=3.0, jitter=0.0)
 

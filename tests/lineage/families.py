@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub_server import HubServer
+from tests.lineage.hub_server import HubServer
 
 
 def gemma_family(hub: HubServer) -> None:

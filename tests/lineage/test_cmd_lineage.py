@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from families import gemma_family
-from gguf_files import write_gguf
-
 from lineage import load_graph
+from tests.lineage.families import gemma_family
+from tests.lineage.gguf_files import write_gguf
 
 
 def run(args: list[str], env_extra: dict[str, str] | None = None, cwd: Path | None = None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from families import gemma_family
-from hub_server import HubServer
 
 from auditor.errors import UsageError
 from lineage import LineageGraph, crawl_hub
+from tests.lineage.families import gemma_family
+from tests.lineage.hub_server import HubServer
 
 
 def kinds(graph: LineageGraph) -> dict[str, list[tuple[str, ...]]]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from hub_server import HubServer
-
 from lineage import crawl_hub
+from tests.lineage.hub_server import HubServer
 
 
 def warnings_of(graph, kind: str):

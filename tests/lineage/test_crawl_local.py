@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from gguf_files import write_gguf
 
 from auditor.errors import InputError, UsageError
 from lineage import CrawlOptions, crawl_local
+from tests.lineage.gguf_files import write_gguf
 
 
 def readme(folder: Path, front: str) -> Path:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gguf_files import write_gguf
 
 from auditor.errors import InputError
 from lineage._gguf import SkippedArray, file_type_name, read_gguf_metadata
+from tests.lineage.gguf_files import write_gguf
 
 
 def test_reader_matches_gguf_package_on_scalars_and_small_arrays(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from families import gemma_family
 
 from auditor.errors import InputError
 from lineage import LineageGraph, crawl_hub, load_graph
+from tests.lineage.families import gemma_family
 
 NODE_FIELDS = {"id", "status", "role", "depth", "sha", "gated", "downloads", "likes", "license",
                "formats", "quantization", "last_modified"}

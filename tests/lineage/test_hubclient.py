@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from families import gemma_family
-from hub_server import HubServer
-
 from lineage import crawl_hub
+from tests.lineage.families import gemma_family
+from tests.lineage.hub_server import HubServer
 
 ROOT_INFO = "/api/models/google/gemma-3-270m-it?"
 

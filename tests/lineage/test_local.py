@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gguf_files import write_gguf
-
 from lineage._local import read_local_model
+from tests.lineage.gguf_files import write_gguf
 
 
 def test_reads_every_source(tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from families import gemma_family
 from rich.console import Console
 
 from lineage import crawl_hub, render_tree, to_graphml, to_mermaid
+from tests.lineage.families import gemma_family
 
 
 def _text(renderable) -> str:

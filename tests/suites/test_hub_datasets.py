@@ -6,11 +6,11 @@ import socket
 from pathlib import Path
 
 import pytest
-from dataset_server import DatasetServer
 
 from auditor.errors import SuiteError
 from auditor.suites import Expected, load_suite
 from auditor.suites._hub import parse_hub_ref
+from tests.suites.dataset_server import DatasetServer
 
 STRONGREJECT = (
     b"category,source,forbidden_prompt\n"
