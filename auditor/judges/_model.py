@@ -12,7 +12,8 @@ import logging
 from collections.abc import Callable, Sequence
 
 from auditor.errors import AuditorError, JudgeError, UsageError
-from auditor.judges._gradeable import empty_reason
+from auditor.judges._gradeable import ungradeable
+from auditor.judges._heuristic import refusal_read_once
 from auditor.judges._rubric import (
     LLAMAGUARD_HASH,
     RUBRIC_HASH,
@@ -72,9 +73,14 @@ class ModelJudge:
         if error:
             span = EvidenceSpan(0, 0, error[:500], "backend error: " + error[:200])
             return self._result(Verdict.ERROR, [span], "")
-        empty = empty_reason(response or "", reasoning or "")
-        if empty is not None:
-            return self._result(Verdict.NOT_GRADEABLE, [EvidenceSpan(0, 0, "", empty)], "")
+        response = response or ""
+        # The same pre-checks as the heuristic judge, so both call the same responses
+        # not_gradeable; a looping refusal is shown to the judge model read once.
+        unfit = ungradeable(prompt, response, reasoning or "")
+        if unfit is not None:
+            if refusal_read_once(unfit, response, prompt) is None:
+                return self._result(Verdict.NOT_GRADEABLE, [unfit.evidence(response)], "")
+            response = response[: unfit.readable_end]
         try:
             raw = self._chat(self._messages(prompt, response))
         except Exception as exc:  # the judge failing is recorded as error, never as a verdict

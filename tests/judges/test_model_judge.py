@@ -182,7 +182,7 @@ def test_model_judge_over_http(judge_server: _JudgeServer) -> None:
 
 def test_model_judge_unparseable_and_failed_calls_are_errors(judge_server: _JudgeServer) -> None:
     judge = get_judge(f"openai:{judge_server.url}#grader")
-    rambling = judge.judge("q", "RAMBLE on and on")
+    rambling = judge.judge("q", "RAMBLE on about the weather.")
     assert rambling.verdict == Verdict.ERROR
     assert rambling.raw_output == "Hmm, hard to say."  # raw output kept even when unparseable
     broken = judge.judge("q", "BREAK the server")
