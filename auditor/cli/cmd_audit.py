@@ -210,11 +210,11 @@ def print_summary(result: AuditResult) -> None:
 
     report = result.report
     table = Table(title=f"Audit of {escape(report.root)}", title_justify="left")
-    table.add_column("derivative (relation, compared with)", overflow="fold", ratio=3)
-    table.add_column("unsafe: parent → derivative", justify="right", ratio=2)
-    table.add_column("Δ (95% CI)", justify="right", ratio=2)
-    table.add_column("p (Holm)", justify="right", ratio=1)
-    table.add_column("verdict", ratio=1)
+    table.add_column("derivative (relation, compared with)", overflow="fold")
+    table.add_column("unsafe: parent → derivative", justify="right")
+    table.add_column("Δ (95% CI)", justify="right")
+    table.add_column("p (Holm)", justify="right")
+    table.add_column("verdict")
     for d in report.derivatives:
         ci = f"\n({d.ci[0]:+.3f}, {d.ci[1]:+.3f})" if d.ci else ""
         diff = f"{d.difference:+.3f}{ci}" if d.difference is not None else "-"
@@ -225,7 +225,12 @@ def print_summary(result: AuditResult) -> None:
             f"{d.p_adjusted:.4f}" if d.p_adjusted is not None else "-",
             f"[{_STYLE.get(str(d.verdict), '')}]{d.verdict}[/]",
         )
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+    else:  # a log or a pipe: no reason to squeeze model ids into 80 columns
+        from rich.console import Console
+
+        Console(width=max(console.width, 132)).print(table)
     for n in report.not_audited:
         console.print(f"[dim]not audited[/] {escape(n.id)}: {escape(n.reason)}", highlight=False)
     counts = result.counts
