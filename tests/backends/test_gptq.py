@@ -1,13 +1,17 @@
-"""GPTQ through transformers + gptqmodel (the ``[gptq]`` extra), where gptqmodel is installed.
+"""GPTQ and AWQ through transformers + gptqmodel (the ``[gptq]`` extra), where gptqmodel is
+installed.
 
-gptqmodel's install pulls a multi-GB CUDA torch, so it is not in the default test install; this
-test runs where it is (``pip install 'supply-chain-auditor[gptq]'``). It quantizes the tiny
-model on the CPU (``GPTQMODEL_CPU_WORKERS=2``) and evaluates the result.
+gptqmodel's install pulls a multi-GB CUDA torch, so it is not in the default test install; these
+tests run where it is (``pip install 'supply-chain-auditor[gptq]'``; the README says how to keep a
+CPU torch). They quantize the tiny model on the CPU (``GPTQMODEL_CPU_WORKERS=2``) and evaluate
+the result; transformers then picks gptqmodel's CPU kernels (``TorchAtenLinear``,
+``TorchAtenAwqLinear``) by itself.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,24 +21,48 @@ from auditor.suites import Message
 
 pytestmark = pytest.mark.gptq
 
+CALIBRATION = [f"Sentence number {i} about bread, bicycles and the sea." for i in range(32)]
 
-def test_tiny_gptq_checkpoint_loads_and_generates(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    gptqmodel = pytest.importorskip("gptqmodel")
-    pytest.importorskip("optimum")
+
+def _quantize(tmp_path: Path, config: Any, **quantize_kwargs: Any) -> Path:
+    """The tiny model quantized by gptqmodel with ``config``, saved under ``tmp_path``."""
+    import gptqmodel
+
     from tests.fixtures.tiny_models import build_tiny_hf_model
 
-    monkeypatch.setenv("GPTQMODEL_CPU_WORKERS", "2")
     hf = build_tiny_hf_model(tmp_path / "fp", hidden=128, intermediate=256)
-    calibration = [f"Sentence number {i} about bread, bicycles and the sea." for i in range(32)]
-    model = gptqmodel.GPTQModel.load(str(hf), gptqmodel.QuantizeConfig(bits=4, group_size=32))
-    model.quantize(calibration)
-    out = tmp_path / "gptq"
+    model = gptqmodel.GPTQModel.load(str(hf), config)
+    model.quantize(CALIBRATION, **quantize_kwargs)
+    out = tmp_path / "quantized"
     model.save(str(out))
-    resolved = resolve_reference(str(out))
-    assert resolved.identity.format == "gptq" and resolved.identity.quantization == "gptq-4bit"
+    return out
+
+
+def _generate_four_tokens(folder: Path, fmt: str) -> None:
+    resolved = resolve_reference(str(folder))
+    assert resolved.identity.format == fmt and resolved.identity.quantization == f"{fmt}-4bit"
     backend = load_backend(resolved, "transformers")
     result = backend.generate([GenerationRequest((Message("user", "Hi"),))],
                               GenerationConfig(max_new_tokens=4))[0]
     assert result.error == "" and result.n_completion_tokens == 4
+
+
+@pytest.fixture
+def gptqmodel(monkeypatch: pytest.MonkeyPatch) -> Any:
+    module = pytest.importorskip("gptqmodel")
+    pytest.importorskip("optimum")
+    monkeypatch.setenv("GPTQMODEL_CPU_WORKERS", "2")
+    return module
+
+
+def test_tiny_gptq_checkpoint_loads_and_generates(tmp_path: Path, gptqmodel: Any) -> None:
+    folder = _quantize(tmp_path, gptqmodel.QuantizeConfig(bits=4, group_size=32))
+    _generate_four_tokens(folder, "gptq")
+
+
+def test_tiny_awq_checkpoint_loads_and_generates(tmp_path: Path, gptqmodel: Any) -> None:
+    # AWQ's default packing kernel (AwqGEMMLinear) needs CUDA ("AWQ: CUDA is not available");
+    # the torch one writes the same GEMM format on a CPU.
+    config = gptqmodel.QuantizeConfig(method="awq", bits=4, group_size=32)
+    folder = _quantize(tmp_path, config, backend=gptqmodel.BACKEND.AWQ_TORCH)
+    _generate_four_tokens(folder, "awq")
