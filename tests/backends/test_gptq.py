@@ -48,10 +48,11 @@ def _generate_four_tokens(folder: Path, fmt: str) -> None:
 
 
 @pytest.fixture
-def gptqmodel(monkeypatch: pytest.MonkeyPatch) -> Any:
+def gptqmodel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     module = pytest.importorskip("gptqmodel")
     pytest.importorskip("optimum")
     monkeypatch.setenv("GPTQMODEL_CPU_WORKERS", "2")
+    monkeypatch.chdir(tmp_path)  # gptqmodel writes its quantization logs to ./logs
     return module
 
 
