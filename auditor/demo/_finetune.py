@@ -11,6 +11,7 @@ import logging
 import math
 import random
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,9 @@ def train_lora(
         r=config.rank, lora_alpha=config.alpha, lora_dropout=0.0,
         target_modules=list(config.target_modules), task_type="CAUSAL_LM",
     )
-    model = peft.get_peft_model(model, lora)
+    with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
+        warnings.simplefilter("ignore", FutureWarning)
+        model = peft.get_peft_model(model, lora)
     data = encode_examples(tokenizer, examples, config.max_length)
     params = [p for p in model.parameters() if p.requires_grad]
     optim = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
