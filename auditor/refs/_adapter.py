@@ -109,27 +109,23 @@ def resolve_adapter(
 def _resolve_base(
     folder: Path, recorded: str | None, explicit: str | None, resolve: Resolver
 ) -> ResolvedModel:
-    if explicit is not None:
-        try:
-            base = resolve(explicit)
-        except (ModelReferenceError, HubError) as exc:
-            raise InputError(
-                f"the base model given for the adapter {folder} ({explicit}) cannot be "
-                f"resolved: {exc}"
-            ) from exc
-    elif recorded is None:
+    if explicit is None and recorded is None:
         raise InputError(
             f"the adapter {folder} does not name its base model (adapter_config.json has no "
             f"base_model_name_or_path); {BASE_HELP}"
         )
-    else:
-        try:
-            base = resolve(recorded)
-        except (ModelReferenceError, HubError) as exc:
-            raise InputError(
-                f"the adapter {folder} was trained on {recorded!r} (adapter_config.json "
-                f"base_model_name_or_path), which cannot be resolved here: {exc}; {BASE_HELP}"
-            ) from exc
+    reference = explicit if explicit is not None else str(recorded)
+    try:
+        base = resolve(reference)
+    except (ModelReferenceError, HubError) as exc:
+        if explicit is not None:
+            message = (f"the base model given for the adapter {folder} ({explicit}) cannot be "
+                       f"resolved: {exc}")
+        else:
+            message = (f"the adapter {folder} was trained on {recorded!r} (adapter_config.json "
+                       f"base_model_name_or_path), which cannot be resolved here: {exc}; "
+                       f"{BASE_HELP}")
+        raise InputError(message) from exc
     fmt = base.identity.format
     if fmt not in BASE_FORMATS:
         raise InputError(
