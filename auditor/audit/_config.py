@@ -57,6 +57,7 @@ class AuditConfig:
     overrides: tuple[tuple[str, str], ...] = ()  # node id -> model reference (e.g. openai:...)
     # generation
     limit: int | None = None
+    suite_limits: tuple[tuple[str, int], ...] = ()  # per-suite item limits, over ``limit``
     max_new_tokens: int = 256
     seed: int = 0
     samples: int = 1
@@ -78,6 +79,10 @@ class AuditConfig:
     early_stop: bool = False
     fail_on: str = "degraded"
 
+    def limit_for(self, suite: str) -> int | None:
+        """How many items of ``suite`` to run: its own limit, else ``limit`` (None: all)."""
+        return dict(self.suite_limits).get(suite, self.limit)
+
     def validate(self) -> AuditConfig:
         """Raise :class:`UsageError` for values no audit can run with; return self."""
         bad = [r for r in self.selection.relations if r not in RELATIONS]
@@ -93,6 +98,11 @@ class AuditConfig:
             raise UsageError("samples and max_new_tokens must be at least 1")
         if not self.suites:
             raise UsageError("at least one suite is needed")
+        for name, n in self.suite_limits:
+            if name not in self.suites:
+                raise UsageError(f"a limit is set for the suite {name!r}, which is not audited")
+            if n < 1:
+                raise UsageError(f"the limit for the suite {name!r} must be at least 1")
         if not (self.root or self.lineage or self.local):
             raise UsageError("give a root id, a lineage JSON file (--lineage) or --local folders")
         return self
@@ -114,6 +124,10 @@ def _coerce(name: str, value: Any, base: Path) -> Any:
         if not isinstance(value, dict):
             raise UsageError("'overrides' must be a table of node id = model reference")
         return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+    if name == "suite_limits":
+        if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
+            raise UsageError("'suite_limits' must be a table of suite name = number of items")
+        return tuple(sorted((str(k), int(v)) for k, v in value.items()))
     return value
 
 

@@ -35,10 +35,10 @@ class TargetOutcome:
 
 
 def load_items(config: AuditConfig) -> list[Item]:
-    """The items of every configured suite (``limit`` applies per suite)."""
+    """The items of every configured suite (``limit`` or the suite's own limit, per suite)."""
     items: list[Item] = []
     for name in config.suites:
-        items.extend(load_suite(name, limit=config.limit).items)
+        items.extend(load_suite(name, limit=config.limit_for(name)).items)
     return items
 
 

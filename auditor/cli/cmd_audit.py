@@ -70,6 +70,11 @@ def audit_command(
     depth: Annotated[int | None, typer.Option("--depth", min=0)] = None,
     max_nodes: Annotated[int | None, typer.Option("--max-nodes", min=1)] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Items per suite.")] = None,
+    suite_limit: Annotated[
+        list[str] | None,
+        typer.Option("--suite-limit", metavar="SUITE=N", help="Items of one suite, over "
+                     "--limit (repeatable), e.g. framing=16."),
+    ] = None,
     max_new_tokens: Annotated[int | None, typer.Option("--max-new-tokens", min=1)] = None,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
     samples: Annotated[int | None, typer.Option("--samples", min=1)] = None,
@@ -117,7 +122,9 @@ def audit_command(
         exclude=tuple(exclude) if exclude else None,
         quant_types=tuple(quant) if quant else None, all_quants=all_quants,
         overrides=_parse_overrides(override) if override else None,
-        depth=depth, max_nodes=max_nodes, limit=limit, max_new_tokens=max_new_tokens,
+        depth=depth, max_nodes=max_nodes, limit=limit,
+        suite_limits=_parse_suite_limits(suite_limit) if suite_limit else None,
+        max_new_tokens=max_new_tokens,
         seed=seed, samples=samples, temperature=temperature, backend=backend, device=device,
         chat_template=chat_template, threads=threads, n_gpu_layers=n_gpu_layers, judge=judge,
         margin=margin, alpha=alpha, early_stop=early_stop, fail_on=fail_on,
@@ -150,15 +157,30 @@ def _split_targets(
 
 
 def _parse_overrides(pairs: list[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(_split_pairs("--override", "NODE=REF", pairs))
+
+
+def _parse_suite_limits(pairs: list[str]) -> tuple[tuple[str, int], ...]:
+    from auditor.errors import UsageError
+
+    parsed = []
+    for name, value in _split_pairs("--suite-limit", "SUITE=N", pairs):
+        if not value.isdigit():
+            raise UsageError(f"--suite-limit takes SUITE=N with N a whole number, not {value!r}")
+        parsed.append((name, int(value)))
+    return tuple(parsed)
+
+
+def _split_pairs(option: str, form: str, pairs: list[str]) -> list[tuple[str, str]]:
     from auditor.errors import UsageError
 
     parsed = []
     for pair in pairs:
-        node, sep, ref = pair.partition("=")
-        if not sep or not node or not ref:
-            raise UsageError(f"--override takes NODE=REF, not {pair!r}")
-        parsed.append((node.strip(), ref.strip()))
-    return tuple(parsed)
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"{option} takes {form}, not {pair!r}")
+        parsed.append((key.strip(), value.strip()))
+    return parsed
 
 
 class _AuditDisplay:

@@ -38,6 +38,9 @@ quant_types = ["Q8_0"]
 
 [audit.overrides]
 "org/child" = "openai:http://127.0.0.1:8000/v1#child"
+
+[audit.suite_limits]
+smoke = 4
 """,
     )
     config = load_config_file(path).validate()
@@ -52,6 +55,17 @@ quant_types = ["Q8_0"]
     assert config.selection.top_n_per_relation == 2
     assert config.selection.quant_types == ("Q8_0",)
     assert dict(config.overrides) == {"org/child": "openai:http://127.0.0.1:8000/v1#child"}
+    assert config.limit_for("smoke") == 4 and config.limit_for("harm") is None
+
+
+def test_a_suite_limit_overrides_the_limit_for_that_suite_only() -> None:
+    from auditor.audit._evaluate import load_items
+
+    config = AuditConfig(root="org/base", suites=("harm", "smoke"), limit=6,
+                         suite_limits=(("smoke", 2),)).validate()
+    items = load_items(config)
+    assert sum(i.suite == "harm" for i in items) == 6
+    assert sum(i.suite == "smoke" for i in items) == 2
 
 
 def test_command_line_wins_and_none_means_not_given(tmp_path: Path) -> None:
@@ -69,6 +83,7 @@ def test_command_line_wins_and_none_means_not_given(tmp_path: Path) -> None:
         ('root = "x"\n[selection]\nrelation = ["merge"]\n', "unknown selection option"),
         ('root = "x"\nsuites = 3\n', "must be a string or a list"),
         ("root = \n", "not valid TOML"),
+        ('root = "x"\nsuite_limits = 3\n', "table of suite name = number"),
     ],
 )
 def test_bad_files_fail_loudly(tmp_path: Path, text: str, message: str) -> None:
@@ -83,6 +98,8 @@ def test_bad_files_fail_loudly(tmp_path: Path, text: str, message: str) -> None:
         ({"margin": 0.0}, "margin"),
         ({"suites": ()}, "at least one suite"),
         ({"root": ""}, "give a root id"),
+        ({"suite_limits": (("framing", 4),)}, "not audited"),
+        ({"suite_limits": (("harm", 0),)}, "at least 1"),
     ],
 )
 def test_validate_rejects_unusable_values(changes: dict[str, object], message: str) -> None:
@@ -94,3 +111,12 @@ def test_validate_rejects_unusable_values(changes: dict[str, object], message: s
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         load_config_file(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("value", ["smoke", "smoke=x", "=3"])
+def test_bad_suite_limit_on_the_command_line_exits_2(value: str) -> None:
+    from tests.cli._run import auditor
+
+    result = auditor("audit", "org/base", "--suite", "smoke", "--suite-limit", value)
+    assert result.returncode == 2
+    assert "--suite-limit takes SUITE=N" in result.stderr
