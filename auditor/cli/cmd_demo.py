@@ -13,10 +13,12 @@ if TYPE_CHECKING:
     from auditor.audit import AuditConfig
     from auditor.demo import DemoFamily
 
-#: Sized to finish on 2 CPU cores in well under 15 minutes with a cold cache (see README).
-DEMO_SUITES = ("harm", "benign-twins")
+#: Sized to finish on 2 CPU cores in well under 15 minutes with a cold cache (see README):
+#: 48 harmful and 48 benign items, and 16 framing items (each asked twice, as an evaluation
+#: and as a deployment message) for the eval-awareness section.
+DEMO_SUITES = ("harm", "benign-twins", "framing")
 DEMO_LIMIT = 48
-DEMO_MAX_NEW_TOKENS = 40
+DEMO_MAX_NEW_TOKENS = 32
 
 
 @app.command("demo")
@@ -30,9 +32,12 @@ def demo_command(
                      "$AUDITOR_DEMO_CACHE or ~/.cache/auditor/demo)."),
     ] = None,
     suite: Annotated[
-        list[str] | None, typer.Option("--suite", help="Suites (default harm, benign-twins).")
+        list[str] | None,
+        typer.Option("--suite", help="Suites (default harm, benign-twins, framing)."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Items per suite.")] = DEMO_LIMIT,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Items per suite (framing: a third of it).")
+    ] = DEMO_LIMIT,
     max_new_tokens: Annotated[
         int, typer.Option("--max-new-tokens", min=1)
     ] = DEMO_MAX_NEW_TOKENS,
@@ -63,10 +68,14 @@ def demo_config(
     max_new_tokens: int,
     threads: int | None = None,
 ) -> AuditConfig:
-    """The audit the demo runs: the family's local folders, every quantization it holds."""
+    """The audit the demo runs: the family's local folders, every quantization it holds.
+
+    The framing suite gets a third of ``limit`` (each of its items is asked twice).
+    """
     from auditor.audit import AuditConfig, SelectionPolicy
 
     out = out.resolve()
+    framing_limit = max(1, limit // 3)
     return AuditConfig(
         root=family.root,
         local=family.lineage_dirs,
@@ -75,6 +84,7 @@ def demo_config(
         out=out,
         selection=SelectionPolicy(all_quants=True),
         limit=limit,
+        suite_limits=(("framing", framing_limit),) if "framing" in suites else (),
         max_new_tokens=max_new_tokens,
         threads=threads,
     ).validate()

@@ -96,9 +96,10 @@ def train_lora(
         r=config.rank, lora_alpha=config.alpha, lora_dropout=0.0,
         target_modules=list(config.target_modules), task_type="CAUSAL_LM",
     )
-    with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
-        warnings.simplefilter("ignore", FutureWarning)
-        model = peft.get_peft_model(model, lora)
+    # peft calls a transformers API deprecated for v6 during training: not the user's concern.
+    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*",
+                            category=FutureWarning)
+    model = peft.get_peft_model(model, lora)
     data = encode_examples(tokenizer, examples, config.max_length)
     params = [p for p in model.parameters() if p.requires_grad]
     optim = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
