@@ -18,7 +18,7 @@ def eval_command(
         str,
         typer.Argument(
             metavar="MODEL_REF",
-            help="Local HF folder, local PEFT adapter folder, local .gguf, org/name[@rev], "
+            help="Local HF folder, PEFT adapter folder or Hub repo, local .gguf, org/name[@rev], "
             "org/name-GGUF:Q4_K_M, or openai:BASE_URL#model.",
         ),
     ],
@@ -27,8 +27,8 @@ def eval_command(
         str | None,
         typer.Option(
             "--base",
-            help="For a PEFT adapter folder: the base model to apply it to (a folder or "
-            "org/name[@rev]) instead of the one its adapter_config.json names.",
+            help="For a PEFT adapter (folder or Hub repo): the base model to apply it to (a "
+            "folder or org/name[@rev]) instead of the one its adapter_config.json names.",
         ),
     ] = None,
     store: Annotated[Path, typer.Option("--store", help="Results store (SQLite).")] = Path(
@@ -110,7 +110,7 @@ def eval_command(
     loaded_suite = load_suite(suite, limit=limit)
     resolved = resolve_reference(model_ref, allow_pickle=allow_pickle, base=base)
     if base is not None and not resolved.is_adapter:
-        raise UsageError(f"--base applies to PEFT adapter folders only; {model_ref} is "
+        raise UsageError(f"--base applies to PEFT adapters only; {model_ref} is "
                          f"{resolved.identity.format}")
     with Store(store) as db, _progress_bar(resolved.key) as bar:
         summary = run_eval(resolved, loaded_suite.items, db, config, suite=loaded_suite.name,

@@ -1,11 +1,12 @@
-"""Model references: one syntax for local folders, GGUF files, Hub repos and remote servers.
+"""Model references: one syntax for local folders, GGUF files, Hub repos (PEFT adapters among
+them, local or on the Hub) and remote servers.
 
 ``resolve_reference(ref)`` returns a :class:`ResolvedModel` whose :class:`ModelIdentity` is
 recorded with every result; ``identity.key`` is the ``model`` column of the store.
 """
 
 from auditor.refs._hashing import file_sha256, folder_sha256
-from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs._identity import ModelIdentity, ResolvedModel, key_on_base
 from auditor.refs._parse import SYNTAX_HELP, ParsedReference, parse_reference
 from auditor.refs._resolve import reference_to_key, resolve_reference
 
@@ -16,6 +17,7 @@ __all__ = [
     "ResolvedModel",
     "file_sha256",
     "folder_sha256",
+    "key_on_base",
     "parse_reference",
     "reference_to_key",
     "resolve_reference",

@@ -1,4 +1,5 @@
-"""PEFT adapter folders: ``adapter_config.json`` + ``adapter_model.*`` applied to a base model.
+"""PEFT adapters: ``adapter_config.json`` + ``adapter_model.*`` applied to a base model, from a
+local folder or a Hub repository (downloaded by ``_hub.py`` into a snapshot folder first).
 
 The base is the model the adapter names (``base_model_name_or_path``), resolved with the same
 reference syntax as any model (a local folder, or ``org/name[@rev]`` on the Hub), or the one
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.errors import HubError, InputError, ModelReferenceError
@@ -41,14 +42,21 @@ class AdapterConfig:
     peft_type: str | None  # "LORA", "IA3", ...
 
 
-def is_adapter_folder(folder: Path) -> bool:
-    """A PEFT adapter folder: ``adapter_config.json`` with adapter weights, or without the
-    ``config.json`` of a full checkpoint (a merged model that kept its adapter config is not)."""
-    if not (folder / ADAPTER_CONFIG).is_file():
+def is_adapter_files(names: Collection[str]) -> bool:
+    """A PEFT adapter, from its file names: ``adapter_config.json`` with adapter weights, or
+    without the ``config.json`` of a full checkpoint (a merged model that kept its adapter
+    config is not an adapter)."""
+    if ADAPTER_CONFIG not in names:
         return False
-    if (folder / ADAPTER_SAFETENSORS).is_file() or (folder / ADAPTER_PICKLE).is_file():
+    if ADAPTER_SAFETENSORS in names or ADAPTER_PICKLE in names:
         return True
-    return not (folder / "config.json").is_file()
+    return "config.json" not in names
+
+
+def is_adapter_folder(folder: Path) -> bool:
+    """A PEFT adapter folder (see :func:`is_adapter_files`)."""
+    names = (ADAPTER_CONFIG, ADAPTER_SAFETENSORS, ADAPTER_PICKLE, "config.json")
+    return is_adapter_files({n for n in names if (folder / n).is_file()})
 
 
 def read_adapter_config(folder: Path) -> AdapterConfig:
@@ -68,50 +76,66 @@ def read_adapter_config(folder: Path) -> AdapterConfig:
 
 
 def resolve_adapter(
-    parsed: ParsedReference, folder: Path, *, base: str | None, resolve: Resolver
+    parsed: ParsedReference,
+    folder: Path,
+    *,
+    base: str | None,
+    resolve: Resolver,
+    revision: str | None = None,
 ) -> ResolvedModel:
     """The adapter in ``folder`` applied to its base (``base`` overrides the recorded one).
 
-    Its identity records the adapter's own content hash (``file_sha256``, over every file of
-    the folder) and the base's key; the key is ``local:<folder>#sha256:<12 hex>`` with the
-    digest covering both, so it differs from the base's and from the same adapter on another
-    base.
+    A local folder (``revision`` None): the identity records the adapter's own content hash
+    (``file_sha256``, over every file of the folder) and the base's key; the key is
+    ``local:<folder>#sha256:<12 hex>`` with the digest covering both, so it differs from the
+    base's and from the same adapter on another base.
+
+    A Hub repository (``parsed`` a Hub reference, ``folder`` its downloaded snapshot,
+    ``revision`` the commit sha): the identity has ``repo_id`` and ``revision``, the base's
+    key, and ``recorded_base`` (``base_model_name_or_path``) in ``extra``; the key is
+    ``org/name@<sha12>`` on the recorded base, ``org/name@<sha12>+base:<base key>`` on any other
+    (see :attr:`ModelIdentity.key`).
     """
+    label = parsed.text if revision is not None else str(folder)
     config = read_adapter_config(folder)
     if not (folder / ADAPTER_SAFETENSORS).is_file() and not (folder / ADAPTER_PICKLE).is_file():
         raise ModelReferenceError(
-            f"{folder} holds adapter_config.json but no adapter weights "
+            f"{label} holds adapter_config.json but no adapter weights "
             f"({ADAPTER_SAFETENSORS} or {ADAPTER_PICKLE})"
         )
-    base_model = _resolve_base(folder, config.base_model, base, resolve)
+    base_model = _resolve_base(label, config.base_model, base, resolve)
     base_id = base_model.identity
     extra = dict(base_id.extra)
     if config.peft_type:
         extra["peft_type"] = config.peft_type
-    identity = ModelIdentity(
+    if revision is not None and config.base_model:
+        extra["recorded_base"] = config.base_model
+    common = ModelIdentity(
         reference=parsed.text,
         format="peft",
-        file_sha256=folder_sha256(folder),
         quantization=base_id.quantization,
         dtype=base_id.dtype,
-        local_name=folder.name,
         base_key=base_id.key,
         base_reference=base_id.reference,
         extra=tuple(sorted(extra.items())),
     )
+    if revision is None:
+        identity = replace(common, file_sha256=folder_sha256(folder), local_name=folder.name)
+    else:
+        identity = replace(common, repo_id=parsed.repo_id, revision=revision)
     own_tokenizer = any((folder / n).is_file() for n in ("tokenizer_config.json",
                                                          "tokenizer.json"))
     tokenizer_dir = folder if own_tokenizer else base_model.tokenizer_dir
-    log.info("adapter %s on base %s", folder, base_id.key)
+    log.info("adapter %s on base %s", label, base_id.key)
     return ResolvedModel(identity, folder, folder, tokenizer_dir, base=base_model)
 
 
 def _resolve_base(
-    folder: Path, recorded: str | None, explicit: str | None, resolve: Resolver
+    label: str, recorded: str | None, explicit: str | None, resolve: Resolver
 ) -> ResolvedModel:
     if explicit is None and recorded is None:
         raise InputError(
-            f"the adapter {folder} does not name its base model (adapter_config.json has no "
+            f"the adapter {label} does not name its base model (adapter_config.json has no "
             f"base_model_name_or_path); {BASE_HELP}"
         )
     reference = explicit if explicit is not None else str(recorded)
@@ -119,17 +143,17 @@ def _resolve_base(
         base = resolve(reference)
     except (ModelReferenceError, HubError) as exc:
         if explicit is not None:
-            message = (f"the base model given for the adapter {folder} ({explicit}) cannot be "
+            message = (f"the base model given for the adapter {label} ({explicit}) cannot be "
                        f"resolved: {exc}")
         else:
-            message = (f"the adapter {folder} was trained on {recorded!r} (adapter_config.json "
+            message = (f"the adapter {label} was trained on {recorded!r} (adapter_config.json "
                        f"base_model_name_or_path), which cannot be resolved here: {exc}; "
                        f"{BASE_HELP}")
         raise InputError(message) from exc
     fmt = base.identity.format
     if fmt not in BASE_FORMATS:
         raise InputError(
-            f"the base of the adapter {folder} ({base.identity.reference}) is {fmt}: an adapter "
+            f"the base of the adapter {label} ({base.identity.reference}) is {fmt}: an adapter "
             "is applied to a transformers checkpoint (safetensors, or pickle with "
             f"--allow-pickle); {BASE_HELP}"
         )

@@ -1,4 +1,8 @@
-"""Resolve ``org/name[@rev][:QUANT]`` on the Hub: pin the revision, fetch only needed files."""
+"""Resolve ``org/name[@rev][:QUANT]`` on the Hub: pin the revision, fetch only needed files.
+
+A PEFT adapter repository (``adapter_config.json`` and adapter weights, no full checkpoint)
+downloads its adapter files and tokenizer only, and is applied to its base (``_adapter.py``).
+"""
 
 from __future__ import annotations
 
@@ -17,16 +21,22 @@ from auditor.errors import (
     RepoNotFoundError,
     UnsafeCheckpointError,
 )
+from auditor.refs._adapter import (
+    ADAPTER_CONFIG,
+    ADAPTER_PICKLE,
+    ADAPTER_SAFETENSORS,
+    Resolver,
+    is_adapter_files,
+    resolve_adapter,
+)
 from auditor.refs._formats import PICKLE_SUFFIXES, choose_gguf, describe_gguf, describe_hf_config
 from auditor.refs._identity import ModelIdentity, ResolvedModel
 from auditor.refs._parse import ParsedReference
 
 log = logging.getLogger(__name__)
 
-# Files a transformers checkpoint needs besides its weights.
-_SIDE_FILES = (
-    "config.json",
-    "generation_config.json",
+# A tokenizer and its chat template (an adapter repo may carry its own).
+_TOKENIZER_FILES = (
     "tokenizer.json",
     "tokenizer_config.json",
     "tokenizer.model",
@@ -36,6 +46,12 @@ _SIDE_FILES = (
     "merges.txt",
     "chat_template.jinja",
     "chat_template.json",
+)
+# Files a transformers checkpoint needs besides its weights.
+_SIDE_FILES = (
+    "config.json",
+    "generation_config.json",
+    *_TOKENIZER_FILES,
     "preprocessor_config.json",
     "quantize_config.json",
     "quant_config.json",
@@ -91,11 +107,43 @@ def _weight_files(names: list[str], allow_pickle: bool, where: str) -> list[str]
     return pickles
 
 
+def _adapter_files(names: list[str], allow_pickle: bool, where: str) -> list[str]:
+    """adapter_config.json and the adapter weights (pickle refused before any download)."""
+    if ADAPTER_SAFETENSORS in names:
+        return [ADAPTER_CONFIG, ADAPTER_SAFETENSORS]
+    if ADAPTER_PICKLE not in names:
+        raise ModelReferenceError(
+            f"{where} holds adapter_config.json but no adapter weights "
+            f"({ADAPTER_SAFETENSORS} or {ADAPTER_PICKLE})"
+        )
+    if not allow_pickle:
+        raise UnsafeCheckpointError(
+            f"{where} holds its adapter weights as pickle ({ADAPTER_PICKLE}) only: unpickling "
+            "a file from an untrusted repository can run arbitrary code on this machine. Pass "
+            "--allow-pickle only if you trust it."
+        )
+    return [ADAPTER_CONFIG, ADAPTER_PICKLE]
+
+
+def _tokenizer_files(names: list[str]) -> list[str]:
+    return [n for n in names if n in _TOKENIZER_FILES or fnmatch.fnmatch(n, "tokenizer*")]
+
+
 def resolve_hub(
-    parsed: ParsedReference, *, allow_pickle: bool = False, cache_dir: Path | None = None
+    parsed: ParsedReference,
+    *,
+    allow_pickle: bool = False,
+    cache_dir: Path | None = None,
+    base: str | None = None,
+    resolve_base: Resolver | None = None,
 ) -> ResolvedModel:
-    """Pin the revision, choose and download the needed files, describe them."""
-    from huggingface_hub import HfApi, hf_hub_download
+    """Pin the revision, choose and download the needed files, describe them.
+
+    An adapter repository is applied to ``base`` (a reference) or else to the base its
+    adapter_config.json names, resolved with ``resolve_base``; without ``resolve_base`` (when
+    this repo is itself being resolved as some adapter's base) an adapter is refused.
+    """
+    from huggingface_hub import HfApi
 
     assert parsed.repo_id is not None
     endpoint = hub_endpoint()
@@ -108,31 +156,43 @@ def resolve_hub(
     names = [s.rfilename for s in (info.siblings or [])]
     has_config = "config.json" in names
     ggufs = [n for n in names if n.lower().endswith(".gguf")]
+    if parsed.selector is None and is_adapter_files(names):
+        if resolve_base is None:
+            raise ModelReferenceError(f"{where} is itself a PEFT adapter, not a model")
+        wanted = _adapter_files(names, allow_pickle, where)
+        local = _download(parsed.repo_id, sha, wanted + _tokenizer_files(names), cache_dir)
+        folder = _snapshot_folder(local[ADAPTER_CONFIG], ADAPTER_CONFIG)
+        return resolve_adapter(parsed, folder, base=base, resolve=resolve_base, revision=sha)
     if parsed.selector is not None or (ggufs and not has_config):
         wanted = choose_gguf(names, parsed.selector, where)
     else:
-        if not has_config and "adapter_config.json" in names:
-            raise ModelReferenceError(
-                f"{where} is a PEFT adapter repository; adapters are read from local folders: "
-                f"download it (hf download {parsed.repo_id} --local-dir DIR) and pass DIR"
-            )
         if not has_config:
             raise ModelReferenceError(f"{where} holds neither config.json nor GGUF files")
         wanted = _weight_files(names, allow_pickle, where)
     side = [n for n in names if n in _SIDE_FILES or fnmatch.fnmatch(n, "tokenizer*")]
     if ggufs and parsed.selector is not None:
         side = [n for n in side if n != "config.json"]  # a GGUF carries its own config
-    repo_id = parsed.repo_id
+    local = _download(parsed.repo_id, sha, wanted + side, cache_dir)
+    folder = _snapshot_folder(local[wanted[0]], wanted[0])
+    return _describe(parsed, sha, folder, wanted, names)
+
+
+def _download(
+    repo_id: str, sha: str, names: list[str], cache_dir: Path | None
+) -> dict[str, Path]:
+    """Each of ``names`` at the pinned revision, into the huggingface_hub cache."""
+    from huggingface_hub import hf_hub_download
+
+    endpoint = hub_endpoint()
     local: dict[str, Path] = {}
-    for name in sorted(set(wanted) | set(side)):
+    for name in sorted(set(names)):
 
         def fetch(name: str = name) -> str:
             return str(hf_hub_download(repo_id, name, revision=sha, endpoint=endpoint,
                                        cache_dir=cache_dir))
 
         local[name] = Path(_hub_call(fetch, f"{repo_id}/{name}@{sha[:12]}"))
-    folder = _snapshot_folder(local[wanted[0]], wanted[0])
-    return _describe(parsed, sha, folder, wanted, names)
+    return local
 
 
 def _snapshot_folder(path: Path, name: str) -> Path:

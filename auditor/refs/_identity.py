@@ -15,6 +15,22 @@ FORMATS = ("safetensors", "gguf", "pytorch", "gptq", "awq", "peft", "remote")
 BACKENDS = ("transformers", "llamacpp", "openai")
 
 
+def key_on_base(key: str, base_key: str) -> str:
+    """The key of a Hub adapter (``key``) applied to a base other than its recorded one."""
+    return f"{key}+base:{base_key}"
+
+
+def hub_repo_of(text: str) -> str | None:
+    """``org/name`` (lower case) of a Hub id, ``org/name@rev`` or Hub URL; None for anything
+    else (a local path, an empty string)."""
+    name = text.strip().removeprefix("https://huggingface.co/").rstrip("/")
+    name = name.partition("@")[0]
+    org, sep, repo = name.partition("/")
+    if not sep or not org or not repo or "/" in repo or org.startswith((".", "~")) or ":" in name:
+        return None
+    return name.lower()
+
+
 @dataclass(frozen=True, slots=True)
 class ModelIdentity:
     """Which weights produced a result, precisely enough to reproduce or dispute it.
@@ -25,9 +41,13 @@ class ModelIdentity:
     only: backend, dtype and chat template are recorded beside it but do not change it, so a
     parent run through transformers pairs with its GGUF child run through llama.cpp.
 
-    A PEFT adapter (format ``peft``) is ``local:<folder>#sha256:<12hex>`` too: ``file_sha256``
-    is the adapter folder's own hash, ``base_key`` the key of the base it is applied to, and
-    the key's digest covers both, so the same adapter on another base is another model.
+    A PEFT adapter (format ``peft``) from a folder is ``local:<folder>#sha256:<12hex>`` too:
+    ``file_sha256`` is the adapter folder's own hash, ``base_key`` the key of the base it is
+    applied to, and the key's digest covers both, so the same adapter on another base is
+    another model. A PEFT adapter from the Hub keeps the usual ``org/name@<sha12>`` while it is
+    applied to the Hub repo its ``adapter_config.json`` names (``recorded_base`` in ``extra``);
+    on any other base the base's key is appended, ``org/name@<sha12>+base:<base key>``. The
+    base's own revision is in ``base_key`` either way.
     """
 
     reference: str
@@ -55,11 +75,23 @@ class ModelIdentity:
         if self.repo_id is not None:
             rev = (self.revision or "unknown")[:12]
             base = f"{self.repo_id}@{rev}"
-            return f"{base}:{self.file}" if self.file else base
+            key = f"{base}:{self.file}" if self.file else base
+            if self.format == "peft" and self.base_key and not self.on_recorded_base:
+                key = key_on_base(key, self.base_key)
+            return key
         digest = self.file_sha256 or "unknown"
         if self.base_key:  # the adapter and the base it is applied to, together
             digest = hashlib.sha256(f"{digest}\0{self.base_key}".encode()).hexdigest()
         return f"local:{self.local_name}#sha256:{digest[:12]}"
+
+    @property
+    def on_recorded_base(self) -> bool:
+        """A Hub adapter applied to the Hub repo its adapter_config.json names."""
+        recorded = hub_repo_of(dict(self.extra).get("recorded_base", ""))
+        base = self.base_key or ""
+        if base.startswith(("local:", "openai:")) or "@" not in base:
+            return False
+        return recorded is not None and base.partition("@")[0].lower() == recorded
 
     def with_runtime(self, *, backend: str, dtype: str | None, chat_template: str) -> ModelIdentity:
         """A copy with what the loaded backend decided (backend, dtype, chat template)."""

@@ -20,21 +20,36 @@ def resolve_reference(
     cache_dir: Path | None = None,
     base: str | None = None,
 ) -> ResolvedModel:
-    """Resolve a reference (local folder or GGUF, PEFT adapter folder, Hub repo, Hub GGUF,
-    OpenAI server).
+    """Resolve a reference (local folder or GGUF, PEFT adapter folder or Hub repo, Hub repo,
+    Hub GGUF, OpenAI server).
 
     Hub references download only the files the model needs (into the huggingface_hub cache,
     or ``cache_dir``), with the revision pinned to a commit sha. Local weights are hashed.
-    A PEFT adapter folder (``adapter_config.json``) resolves to format ``peft`` with its base
+    A PEFT adapter (a folder, or a Hub repo with ``adapter_config.json`` and adapter weights;
+    the Hub one downloads its adapter files only) resolves to format ``peft`` with its base
     resolved too: ``base`` (a reference) when given, else the adapter's recorded
     ``base_model_name_or_path`` (:class:`~auditor.errors.InputError` when that cannot be
-    followed, saying to pass ``base``). ``base`` is ignored for anything but an adapter.
+    followed, saying to pass ``base``; an adapter is never another adapter's base). ``base``
+    is ignored for anything but an adapter.
     Raises :class:`~auditor.errors.ModelReferenceError` for a bad or missing reference,
     :class:`~auditor.errors.UnsafeCheckpointError` for a Hub repo with only pickle weights
-    when ``allow_pickle`` is false, and :class:`~auditor.errors.HubError` subclasses when the
-    Hub fails.
+    (a model's or an adapter's) when ``allow_pickle`` is false, and
+    :class:`~auditor.errors.HubError` subclasses when the Hub fails.
     """
-    parsed = parse_reference(ref)
+    return _resolve(parse_reference(ref), allow_pickle=allow_pickle, cache_dir=cache_dir,
+                    base=base, adapters=True)
+
+
+def _resolve(
+    parsed: ParsedReference,
+    *,
+    allow_pickle: bool,
+    cache_dir: Path | None,
+    base: str | None,
+    adapters: bool,
+) -> ResolvedModel:
+    """``resolve_reference``; ``adapters`` False when resolving an adapter's base (stacked
+    adapters are not supported, and this stops a cycle)."""
     if parsed.kind == "openai":
         identity = ModelIdentity(
             reference=parsed.text,
@@ -45,24 +60,23 @@ def resolve_reference(
             chat_template="server",
         )
         return ResolvedModel(identity)
+
+    def resolve_base(text: str) -> ResolvedModel:
+        return _resolve(parse_reference(text), allow_pickle=allow_pickle, cache_dir=cache_dir,
+                        base=None, adapters=False)
+
     if parsed.kind == "local":
         assert parsed.path is not None
         folder = parsed.path.resolve()
         if parsed.selector is None and folder.is_dir() and is_adapter_folder(folder):
-
-            def resolve_base(text: str) -> ResolvedModel:
-                inner = parse_reference(text)
-                if inner.path is not None and inner.path.is_dir() and is_adapter_folder(
-                    inner.path.resolve()
-                ):  # stacked adapters are not supported (and this stops a cycle)
-                    raise ModelReferenceError(f"{text} is itself a PEFT adapter, not a model")
-                return resolve_reference(text, allow_pickle=allow_pickle, cache_dir=cache_dir)
-
+            if not adapters:
+                raise ModelReferenceError(f"{parsed.text} is itself a PEFT adapter, not a model")
             return resolve_adapter(parsed, folder, base=base, resolve=resolve_base)
         return _resolve_local(parsed)
     from auditor.refs._hub import resolve_hub
 
-    return resolve_hub(parsed, allow_pickle=allow_pickle, cache_dir=cache_dir)
+    return resolve_hub(parsed, allow_pickle=allow_pickle, cache_dir=cache_dir, base=base,
+                       resolve_base=resolve_base if adapters else None)
 
 
 def _resolve_local(parsed: ParsedReference) -> ResolvedModel:

@@ -1,6 +1,6 @@
 """PEFT adapters through the transformers backend on tiny real models: the adapter changes
 what the base generates, pickle adapter weights are refused, the adapter's own tokenizer wins,
-and a missing peft names the extra."""
+a missing peft names the extra, and the same adapter from a Hub repo generates the same."""
 
 from __future__ import annotations
 
@@ -85,3 +85,30 @@ def test_missing_peft_names_the_extra(
     monkeypatch.setitem(sys.modules, "peft", None)  # what `import peft` meets when absent
     with pytest.raises(BackendUnavailableError, match=r"peft.*\[hf\]"):
         load_backend(resolved, "transformers")
+
+
+def test_hub_adapter_generates_like_the_same_folder(
+    tiny_lora: Path, tiny_hf_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from tests.fixtures.hub_files import HubFiles
+
+    files = {p.name: p.read_bytes() for p in tiny_lora.iterdir() if p.is_file()}
+    config = json.loads(files["adapter_config.json"])
+    config["base_model_name_or_path"] = "org/tiny-base"
+    files["adapter_config.json"] = json.dumps(config).encode()
+    with HubFiles() as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
+        hub.add_repo("org/tiny-base", tiny_hf_model)
+        sha = hub.add_repo("org/tiny-lora", files=files)
+        resolved = resolve_reference("org/tiny-lora", cache_dir=tmp_path / "hub-cache")
+    backend = load_backend(resolved, "auto", BackendOptions(threads=2))
+    try:
+        assert (backend.identity.backend, backend.identity.format) == ("transformers", "peft")
+        assert backend.identity.key == f"org/tiny-lora@{sha[:12]}"
+        responses = [r.response for r in backend.generate(_requests(), GREEDY)]
+    finally:
+        backend.close()
+    assert responses == _generate(tiny_lora)

@@ -1,0 +1,152 @@
+"""PEFT adapter repositories on the Hub, through the real huggingface_hub client against the local
+file server: only the adapter files are downloaded, the base comes from adapter_config.json (or
+``base=``), the key keeps ``org/name@sha`` on the recorded base and names any other base."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import InputError, UnsafeCheckpointError
+from auditor.refs import ModelIdentity, ResolvedModel, reference_to_key
+from auditor.refs import resolve_reference as _resolve
+from tests.fixtures.hub_files import HubFiles
+
+_CACHE: list[Path] = []
+
+
+def resolve_reference(ref: str, allow_pickle: bool = False, base: str | None = None
+                      ) -> ResolvedModel:
+    """Resolve into this test's own cache (huggingface_hub reads HF_HUB_CACHE at import)."""
+    return _resolve(ref, allow_pickle=allow_pickle, cache_dir=_CACHE[-1], base=base)
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubFiles]:
+    with HubFiles() as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
+        _CACHE.append(tmp_path / "hub-cache")
+        yield server
+
+
+def _adapter_files(adapter: Path, base_name: str | None, **more: bytes) -> dict[str, bytes]:
+    """The adapter folder's files, its recorded base replaced (or removed), plus ``more``."""
+    files = {p.name: p.read_bytes() for p in adapter.iterdir() if p.is_file()}
+    config = json.loads(files["adapter_config.json"])
+    config["base_model_name_or_path"] = base_name
+    files["adapter_config.json"] = json.dumps(config).encode()
+    return {**files, **more}
+
+
+def _fetched(hub: HubFiles, repo: str) -> set[str]:
+    return {p.rsplit("/", 1)[-1] for p in hub.downloaded() if p.startswith(f"/{repo}/")}
+
+
+def test_adapter_repo_downloads_adapter_files_and_resolves_its_base(
+    hub: HubFiles, tiny_hf_model: Path, tiny_lora: Path
+) -> None:
+    base_sha = hub.add_repo("org/tiny-base", tiny_hf_model)
+    sha = hub.add_repo("org/tiny-lora", files=_adapter_files(
+        tiny_lora, "org/tiny-base", **{"README.md": b"# lora", "training_args.bin": b"pickle",
+                                       "optimizer.pt": b"pickle"}))
+    resolved = resolve_reference("org/tiny-lora")
+    ident = resolved.identity
+    assert resolved.is_adapter and (ident.repo_id, ident.revision) == ("org/tiny-lora", sha)
+    assert ident.key == f"org/tiny-lora@{sha[:12]}"  # on its recorded base: the usual Hub key
+    assert ident.base_key == f"org/tiny-base@{base_sha[:12]}"
+    assert ident.base_reference == "org/tiny-base" and ident.on_recorded_base
+    assert dict(ident.extra)["recorded_base"] == "org/tiny-base"
+    assert _fetched(hub, "org/tiny-lora") == {"adapter_config.json", "adapter_model.safetensors"}
+    assert "model.safetensors" in _fetched(hub, "org/tiny-base")
+    assert all(f"/resolve/{sha}/" in p for p in hub.downloaded() if "tiny-lora" in p)
+    assert resolved.base is not None and resolved.base.identity.revision == base_sha
+    assert resolved.hf_dir is not None and (resolved.hf_dir / "adapter_config.json").is_file()
+    assert resolved.tokenizer_dir == resolved.base.tokenizer_dir  # the adapter has none
+    data = json.loads(ident.to_json())
+    assert data["schema_version"] == 2 and data["key"] == ident.key
+    assert ModelIdentity.from_json(ident.to_json()) == ident
+    assert reference_to_key("org/tiny-lora", [ident.key]) == ident.key
+
+
+def test_adapter_tokenizer_files_come_along(
+    hub: HubFiles, tiny_hf_model: Path, tiny_lora: Path
+) -> None:
+    hub.add_repo("org/tiny-base", tiny_hf_model)
+    tokenizer = {n: (tiny_hf_model / n).read_bytes() for n in
+                 ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+                 if (tiny_hf_model / n).is_file()}
+    hub.add_repo("org/tiny-lora", files=_adapter_files(tiny_lora, "org/tiny-base", **tokenizer))
+    resolved = resolve_reference("org/tiny-lora")
+    assert _fetched(hub, "org/tiny-lora") == {"adapter_config.json",
+                                              "adapter_model.safetensors", *tokenizer}
+    assert resolved.tokenizer_dir == resolved.hf_dir
+
+
+def test_another_base_gives_another_key(
+    hub: HubFiles, tiny_hf_model: Path, tiny_lora: Path, tmp_path: Path
+) -> None:
+    base_sha = hub.add_repo("org/tiny-base", tiny_hf_model)
+    other_sha = hub.add_repo("org/other-base", tiny_hf_model, files={"README.md": b"# copy"})
+    sha = hub.add_repo("org/tiny-lora", files=_adapter_files(tiny_lora, "org/tiny-base"))
+    plain = f"org/tiny-lora@{sha[:12]}"
+    pinned = resolve_reference(f"org/tiny-lora@{sha}", base=f"org/tiny-base@{base_sha}")
+    assert pinned.key == plain  # the recorded base, at a pinned revision
+    on_other = resolve_reference("org/tiny-lora", base="org/other-base").identity
+    assert on_other.key == f"{plain}+base:org/other-base@{other_sha[:12]}"
+    assert on_other.base_reference == "org/other-base" and not on_other.on_recorded_base
+    local = resolve_reference("org/tiny-lora", base=str(tiny_hf_model)).identity
+    assert local.key == f"{plain}+base:{_resolve(str(tiny_hf_model)).key}"
+    assert ModelIdentity.from_json(local.to_json()).key == local.key
+
+
+def test_pickle_only_adapter_repo_is_refused_before_download(
+    hub: HubFiles, tiny_hf_model: Path, tiny_lora: Path, tmp_path: Path
+) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    hub.add_repo("org/tiny-base", tiny_hf_model)
+    files = _adapter_files(tiny_lora, "org/tiny-base")
+    state = load_file(tiny_lora / "adapter_model.safetensors")
+    del files["adapter_model.safetensors"]
+    buffer = tmp_path / "adapter_model.bin"
+    torch.save(state, buffer)
+    files["adapter_model.bin"] = buffer.read_bytes()
+    hub.add_repo("org/pickled-lora", files=files)
+    with pytest.raises(UnsafeCheckpointError, match="adapter_model.bin.*--allow-pickle"):
+        resolve_reference("org/pickled-lora")
+    assert not _fetched(hub, "org/pickled-lora")
+    resolved = resolve_reference("org/pickled-lora", allow_pickle=True)
+    assert resolved.is_adapter and _fetched(hub, "org/pickled-lora") == {
+        "adapter_config.json", "adapter_model.bin"}
+
+
+def test_missing_or_unfollowable_base_says_what_to_pass(
+    hub: HubFiles, tiny_hf_model: Path, tiny_lora: Path
+) -> None:
+    hub.add_repo("org/orphan-lora", files=_adapter_files(tiny_lora, "org/absent-base"))
+    with pytest.raises(InputError, match=r"org/orphan-lora was trained on 'org/absent-base'"
+                                         r".*no such repository.*--base"):
+        resolve_reference("org/orphan-lora")
+    hub.add_repo("org/path-lora", files=_adapter_files(tiny_lora, "/home/trainer/run/final"))
+    with pytest.raises(InputError, match="trained on '/home/trainer/run/final'.*--base"):
+        resolve_reference("org/path-lora")
+    hub.add_repo("org/tiny-base", tiny_hf_model)
+    assert resolve_reference("org/path-lora", base="org/tiny-base").identity.base_key
+    hub.add_repo("org/unnamed-lora", files=_adapter_files(tiny_lora, None))
+    with pytest.raises(InputError, match="does not name its base model"):
+        resolve_reference("org/unnamed-lora")
+
+
+def test_an_adapter_is_never_a_base(hub: HubFiles, tiny_lora: Path, tmp_path: Path) -> None:
+    hub.add_repo("org/lora-a", files=_adapter_files(tiny_lora, "org/lora-b"))
+    hub.add_repo("org/lora-b", files=_adapter_files(tiny_lora, "org/lora-a"))
+    with pytest.raises(InputError, match="org/lora-b is itself a PEFT adapter"):
+        resolve_reference("org/lora-a")
+    with pytest.raises(InputError, match="itself a PEFT adapter"):
+        resolve_reference("org/lora-a", base=str(shutil.copytree(tiny_lora, tmp_path / "lora")))
