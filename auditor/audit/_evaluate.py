@@ -13,7 +13,7 @@ from auditor.audit._selection import AuditTarget, Selection
 from auditor.backends import BackendOptions, GenerationConfig, auto_backend_name
 from auditor.errors import AuditorError
 from auditor.judges import Judge
-from auditor.refs import ResolvedModel, resolve_reference
+from auditor.refs import ResolvedModel, key_on_base, resolve_reference
 from auditor.runner import RunProgress, RunSummary, expand, run_eval
 from auditor.stats import random_order
 from auditor.store import Store
@@ -89,10 +89,11 @@ class Evaluator:
         return tuple(outcomes)
 
     def _evaluate(self, target: AuditTarget) -> TargetOutcome:
-        if target.known_key and self._fully_stored(target.known_key):
+        stored = self._stored_key(target)
+        if stored is not None:
             self.emit(AuditEvent("reuse", f"{target.id}: every generation already stored",
                                  target=target.id))
-            return TargetOutcome(target, target.known_key, None, reused=True)
+            return TargetOutcome(target, stored, None, reused=True)
         try:
             resolved = resolve_reference(target.reference, allow_pickle=self.config.allow_pickle,
                                          base=target.base_reference)
@@ -129,6 +130,32 @@ class Evaluator:
         return TargetOutcome(
             target, resolved.key, summary, early_stop=stopper.settled if stopper else ""
         )
+
+    def _stored_key(self, target: AuditTarget) -> str | None:
+        """The key under which ``target`` is already fully stored, known without resolving it.
+
+        A Hub adapter (``known_base_key`` set) is stored as ``known_key`` on the base its
+        adapter_config.json names and as ``key_on_base(...)`` on another; the plain key counts
+        only when its stored identity was applied to this same base (or is no adapter at all).
+        """
+        if not target.known_key:
+            return None
+        if target.known_base_key is None:
+            return target.known_key if self._fully_stored(target.known_key) else None
+        plain, on_base = target.known_key, key_on_base(target.known_key, target.known_base_key)
+        if self._fully_stored(on_base):
+            return on_base
+        if self._fully_stored(plain) and self._stored_base_key(plain) in (
+            None, target.known_base_key
+        ):
+            return plain
+        return None
+
+    def _stored_base_key(self, key: str) -> str | None:
+        for record in self.store.generations(model=key):
+            base = record.identity.get("base_key")
+            return str(base) if base else None
+        return None
 
     def _fully_stored(self, key: str) -> bool:
         """True when this model key has every generation this audit asks for."""

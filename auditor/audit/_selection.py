@@ -38,6 +38,10 @@ class AuditTarget:
     # Adapters: the reference of the lineage parent they are applied to (resolve_reference's
     # ``base``), so a base recorded as a path on the trainer's machine does not matter.
     base_reference: str | None = None
+    # Hub adapters: the store key of that parent, known from its revision sha. The adapter is
+    # stored as ``known_key`` when the parent is the base its adapter_config.json names, else
+    # as ``key_on_base(known_key, known_base_key)``; reuse checks which (see _evaluate.py).
+    known_base_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ def select_targets(
                 evaluated.setdefault(node.id, parent_target)  # children compare further up
             continue
         found = _targets_for(node, parent_target, edge.relation, policy, overrides,
-                             _base_reference(graph, node.id, edge.relation))
+                             _adapter_base(graph, node.id, edge.relation))
         if not found:
             not_audited.append(NotAudited(node.id, "no loadable weights (format unknown)"))
             if parent_target is not None:
@@ -167,14 +171,18 @@ def _exclusion_reason(
     return ""
 
 
-def _base_reference(graph: LineageGraph, node_id: str, relation: str) -> str | None:
-    """For an adapter, the reference of the model it is applied to: its lineage parent."""
+def _adapter_base(graph: LineageGraph, node_id: str, relation: str) -> LineageNode | None:
+    """For an adapter, the model it is applied to: its lineage parent."""
     parent = graph.parent_of(node_id)
     if relation != "adapter" or parent is None or parent.status != "ok":
         return None
-    if parent.path is not None:
-        return parent.path
-    return f"{parent.id}@{parent.sha}" if parent.sha else parent.id
+    return parent
+
+
+def _node_reference(node: LineageNode) -> str:
+    if node.path is not None:
+        return node.path
+    return f"{node.id}@{node.sha}" if node.sha else node.id
 
 
 def _targets_for(
@@ -183,14 +191,19 @@ def _targets_for(
     relation: str,
     policy: SelectionPolicy,
     overrides: dict[str, str],
-    base: str | None = None,
+    base: LineageNode | None = None,
 ) -> list[AuditTarget]:
     """The references to evaluate for one node (several for a multi-file GGUF repo)."""
+    base_ref = _node_reference(base) if base is not None else None
+    # A Hub adapter's stored key depends on its base: known only when the base's is.
+    base_key = _hub_key(base, None) if base is not None and base.path is None else None
 
     def make(target_id: str, reference: str, file: str | None = None) -> AuditTarget:
         known = _hub_key(node, file) if node.path is None and reference[:7] != "openai:" else None
+        if base is not None and base_key is None:
+            known = None
         return AuditTarget(target_id, node.id, reference, parent, relation, node.downloads, known,
-                           base)
+                           base_ref, base_key if known else None)
 
     override = overrides.get(node.id.lower())
     if override:

@@ -128,8 +128,13 @@ def test_an_adapter_is_applied_to_its_lineage_parent() -> None:
         ],
     )
     selection = select_targets(graph, SelectionPolicy(relations=("adapter",)))
-    assert selection.target("org/lora").base_reference == f"org/base@{'a' * 40}"
+    hub_lora = selection.target("org/lora")
+    assert hub_lora.base_reference == f"org/base@{'a' * 40}"
+    # stored as org/lora@<sha12> on its recorded base, else with +base:<this key> (see evaluate)
+    assert (hub_lora.known_key, hub_lora.known_base_key) == (f"org/lora@{'c' * 12}",
+                                                             f"org/base@{'a' * 12}")
     assert selection.target("org/base").base_reference is None
+    assert selection.target("org/base").known_base_key is None
     # local-ft is filtered out: the adapter is still applied to it, and compared with the root
     local = selection.target("local-lora")
     assert (local.reference, local.base_reference) == ("/models/local-lora", "/models/local-ft")

@@ -4,7 +4,9 @@ It speaks the shape the real ``huggingface_hub`` client expects (see shared HUB_
 ``GET /api/models?filter=base_model:<id>&expand=...`` with ``Link`` pagination,
 ``GET /api/models/<id>`` (and ``/revision/<rev>``), 404 with ``X-Error-Code: RepoNotFound``,
 gated repos (visible metadata, or 403 ``GatedRepo`` for ``access="denied"``), and injected
-failures (429 with ``Retry-After`` / ``RateLimit``, 503, ...). Reusable by any test that needs
+failures (429 with ``Retry-After`` / ``RateLimit``, 503, ...). Repos given ``contents`` also
+serve those files (``HEAD``/``GET /<id>/resolve/<rev>/<file>``, as ``hf_hub_download`` meets
+them), so a crawled family can be resolved and evaluated too. Reusable by any test that needs
 a Hub: start it, point ``HF_ENDPOINT`` (or ``endpoint=``) at ``server.url``.
 
     with HubServer() as hub:
@@ -43,6 +45,7 @@ class FakeRepo:
     config: dict[str, Any] | None = None
     library_name: str | None = None
     last_modified: str = "2025-06-01T12:00:00.000Z"
+    contents: dict[str, bytes] = field(default_factory=dict)  # files that can be downloaded
 
     @property
     def sha(self) -> str:
@@ -93,13 +96,15 @@ class HubServer:
         card: dict[str, Any] | None = None,
         **fields: Any,
     ) -> FakeRepo:
-        """Add a repo; ``base_model``/``relation`` go to its card (``card`` adds more keys)."""
+        """Add a repo; ``base_model``/``relation`` go to its card (``card`` adds more keys);
+        the names of ``contents`` (name -> bytes, served for download) join its ``files``."""
         full_card = dict(card or {})
         if base_model is not None:
             full_card["base_model"] = base_model
         if relation is not None:
             full_card["base_model_relation"] = relation
         repo = FakeRepo(id=repo_id, card=full_card, **fields)
+        repo.files += [name for name in sorted(repo.contents) if name not in repo.files]
         with self._lock:
             self.repos[repo_id.lower()] = repo
             self._children_index = None
@@ -221,13 +226,16 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the log
         return
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.do_GET(body=False)
+
+    def do_GET(self, body: bool = True) -> None:  # noqa: N802 - http.server's naming
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         if parts.path == "/api/agent-harnesses":  # the client's own start-up lookup, not ours
             self._send(200, {"standardEnvVars": [], "harnesses": {}})
             return
-        record = Request("GET", parts.path, query, dict(self.headers.items()), time.time())
+        record = Request(self.command, parts.path, query, dict(self.headers.items()), time.time())
         with self.hub._lock:
             self.hub.requests.append(record)
             self.hub.in_flight += 1
@@ -235,7 +243,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if self.hub.delay:
                 time.sleep(self.hub.delay)
-            self._route(parts.path, parts.query, query, record)
+            if "/resolve/" in parts.path:
+                self._file(parts.path.lstrip("/"), record, body)
+            else:
+                self._route(parts.path, parts.query, query, record)
         finally:
             with self.hub._lock:
                 self.hub.in_flight -= 1
@@ -287,18 +298,42 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(200, self.hub.payload(repo, query.get("expand") or query.get("expand[]")))
 
-    def _error(self, status: int, code: str, message: str) -> None:
-        self._send(status, {"error": message}, {"X-Error-Code": code, "X-Error-Message": message})
+    def _file(self, rest: str, record: Request, body: bool) -> None:
+        repo_id, _, tail = rest.partition("/resolve/")
+        revision, _, name = tail.partition("/")
+        repo = self.hub.repos.get(repo_id.lower())
+        if repo is None:
+            record.status = 404
+            self._error(404, "RepoNotFound", "Repository not found", body)
+        elif revision not in ("main", repo.sha):
+            record.status = 404
+            self._error(404, "RevisionNotFound", "Invalid rev id", body)
+        elif name not in repo.contents:
+            record.status = 404
+            self._error(404, "EntryNotFound", f"{name} does not exist", body)
+        else:
+            data = repo.contents[name]
+            self._send_bytes(200, data, {
+                "X-Repo-Commit": repo.sha, "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
+                "Content-Type": "application/octet-stream"}, body)
+
+    def _error(self, status: int, code: str, message: str, body: bool = True) -> None:
+        headers = {"X-Error-Code": code, "X-Error-Message": message,
+                   "Content-Type": "application/json"}
+        self._send_bytes(status, json.dumps({"error": message}).encode(), headers, body)
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
+        self._send_bytes(status, json.dumps(body).encode(),
+                         {"Content-Type": "application/json", **(headers or {})}, True)
+
+    def _send_bytes(self, status: int, data: bytes, headers: dict[str, str], body: bool) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
+        for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(data)
+        if body:
+            self.wfile.write(data)
 
 
 def _hub_relation(repo: FakeRepo, n_bases: int) -> str:
