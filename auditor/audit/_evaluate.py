@@ -134,28 +134,15 @@ class Evaluator:
     def _stored_key(self, target: AuditTarget) -> str | None:
         """The key under which ``target`` is already fully stored, known without resolving it.
 
-        A Hub adapter (``known_base_key`` set) is stored as ``known_key`` on the base its
-        adapter_config.json names and as ``key_on_base(...)`` on another; the plain key counts
-        only when its stored identity was applied to this same base (or is no adapter at all).
+        A Hub adapter (``known_base_key`` set) is stored under ``key_on_base(known_key,
+        known_base_key)``: the base's revision is part of the key.
         """
         if not target.known_key:
             return None
-        if target.known_base_key is None:
-            return target.known_key if self._fully_stored(target.known_key) else None
-        plain, on_base = target.known_key, key_on_base(target.known_key, target.known_base_key)
-        if self._fully_stored(on_base):
-            return on_base
-        if self._fully_stored(plain) and self._stored_base_key(plain) in (
-            None, target.known_base_key
-        ):
-            return plain
-        return None
-
-    def _stored_base_key(self, key: str) -> str | None:
-        for record in self.store.generations(model=key):
-            base = record.identity.get("base_key")
-            return str(base) if base else None
-        return None
+        key = target.known_key
+        if target.known_base_key is not None:
+            key = key_on_base(key, target.known_base_key)
+        return key if self._fully_stored(key) else None
 
     def _fully_stored(self, key: str) -> bool:
         """True when this model key has every generation this audit asks for."""

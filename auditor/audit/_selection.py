@@ -39,8 +39,7 @@ class AuditTarget:
     # ``base``), so a base recorded as a path on the trainer's machine does not matter.
     base_reference: str | None = None
     # Hub adapters: the store key of that parent, known from its revision sha. The adapter is
-    # stored as ``known_key`` when the parent is the base its adapter_config.json names, else
-    # as ``key_on_base(known_key, known_base_key)``; reuse checks which (see _evaluate.py).
+    # stored as ``key_on_base(known_key, known_base_key)`` (see _evaluate.py).
     known_base_key: str | None = None
 
 

@@ -93,8 +93,7 @@ def resolve_adapter(
     A Hub repository (``parsed`` a Hub reference, ``folder`` its downloaded snapshot,
     ``revision`` the commit sha): the identity has ``repo_id`` and ``revision``, the base's
     key, and ``recorded_base`` (``base_model_name_or_path``) in ``extra``; the key is
-    ``org/name@<sha12>`` on the recorded base, ``org/name@<sha12>+base:<base key>`` on any other
-    (see :attr:`ModelIdentity.key`).
+    ``org/name@<sha12>+base:<base key>`` (see :attr:`ModelIdentity.key`).
     """
     label = parsed.text if revision is not None else str(folder)
     config = read_adapter_config(folder)

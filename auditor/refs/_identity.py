@@ -44,10 +44,10 @@ class ModelIdentity:
     A PEFT adapter (format ``peft``) from a folder is ``local:<folder>#sha256:<12hex>`` too:
     ``file_sha256`` is the adapter folder's own hash, ``base_key`` the key of the base it is
     applied to, and the key's digest covers both, so the same adapter on another base is
-    another model. A PEFT adapter from the Hub keeps the usual ``org/name@<sha12>`` while it is
-    applied to the Hub repo its ``adapter_config.json`` names (``recorded_base`` in ``extra``);
-    on any other base the base's key is appended, ``org/name@<sha12>+base:<base key>``. The
-    base's own revision is in ``base_key`` either way.
+    another model. A PEFT adapter from the Hub is ``org/name@<sha12>+base:<base key>``: the
+    base's key, revision included, is always part of it, so answers stored for one revision
+    of the base are never paired with another (``recorded_base`` in ``extra`` keeps what
+    ``adapter_config.json`` names).
     """
 
     reference: str
@@ -76,7 +76,7 @@ class ModelIdentity:
             rev = (self.revision or "unknown")[:12]
             base = f"{self.repo_id}@{rev}"
             key = f"{base}:{self.file}" if self.file else base
-            if self.format == "peft" and self.base_key and not self.on_recorded_base:
+            if self.format == "peft" and self.base_key:
                 key = key_on_base(key, self.base_key)
             return key
         digest = self.file_sha256 or "unknown"

@@ -103,7 +103,8 @@ def test_a_stored_hub_adapter_is_reused_only_on_the_same_base(
     with Store(config.store) as store:
         _store_answers(store, selection.root.known_key or "", unsafe=False, gen=gen)
         # the same adapter revision, stored when it was applied to another revision of its base
-        _store_answers(store, lora.known_key, unsafe=True, gen=gen, base_key="org/base@0123")
+        _store_answers(store, f"{lora.known_key}+base:org/base@0123", unsafe=True, gen=gen,
+                       base_key="org/base@0123")
     outcomes = {o.target.id: o for o in run_audit(config).outcomes}
     assert outcomes["org/base"].reused and not outcomes["org/lora"].reused
     assert "cannot resolve" in outcomes["org/lora"].skipped_reason  # the stand-in has no files
@@ -149,7 +150,8 @@ def test_hub_adapters_are_evaluated_on_their_parent_and_reused(
         base_key = f"org/tiny-base@{server.repos['org/tiny-base'].sha[:12]}"
         assert keys == {
             "org/tiny-base": base_key,
-            "org/tiny-lora": f"org/tiny-lora@{server.repos['org/tiny-lora'].sha[:12]}",
+            "org/tiny-lora": (f"org/tiny-lora@{server.repos['org/tiny-lora'].sha[:12]}"
+                              f"+base:{base_key}"),
             "bob/moved-lora": (f"bob/moved-lora@{server.repos['bob/moved-lora'].sha[:12]}"
                                f"+base:{base_key}"),
         }

@@ -101,13 +101,14 @@ def test_hub_adapter_generates_like_the_same_folder(
     with HubFiles() as hub:
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
         monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
-        hub.add_repo("org/tiny-base", tiny_hf_model)
+        base_sha = hub.add_repo("org/tiny-base", tiny_hf_model)
         sha = hub.add_repo("org/tiny-lora", files=files)
         resolved = resolve_reference("org/tiny-lora", cache_dir=tmp_path / "hub-cache")
     backend = load_backend(resolved, "auto", BackendOptions(threads=2))
     try:
         assert (backend.identity.backend, backend.identity.format) == ("transformers", "peft")
-        assert backend.identity.key == f"org/tiny-lora@{sha[:12]}"
+        assert backend.identity.key == (f"org/tiny-lora@{sha[:12]}"
+                                        f"+base:org/tiny-base@{base_sha[:12]}")
         responses = [r.response for r in backend.generate(_requests(), GREEDY)]
     finally:
         backend.close()

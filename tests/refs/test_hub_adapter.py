@@ -57,7 +57,8 @@ def test_adapter_repo_downloads_adapter_files_and_resolves_its_base(
     resolved = resolve_reference("org/tiny-lora")
     ident = resolved.identity
     assert resolved.is_adapter and (ident.repo_id, ident.revision) == ("org/tiny-lora", sha)
-    assert ident.key == f"org/tiny-lora@{sha[:12]}"  # on its recorded base: the usual Hub key
+    # The base's revision is part of the key: answers on another base revision never pair.
+    assert ident.key == f"org/tiny-lora@{sha[:12]}+base:org/tiny-base@{base_sha[:12]}"
     assert ident.base_key == f"org/tiny-base@{base_sha[:12]}"
     assert ident.base_reference == "org/tiny-base" and ident.on_recorded_base
     assert dict(ident.extra)["recorded_base"] == "org/tiny-base"
@@ -95,7 +96,7 @@ def test_another_base_gives_another_key(
     sha = hub.add_repo("org/tiny-lora", files=_adapter_files(tiny_lora, "org/tiny-base"))
     plain = f"org/tiny-lora@{sha[:12]}"
     pinned = resolve_reference(f"org/tiny-lora@{sha}", base=f"org/tiny-base@{base_sha}")
-    assert pinned.key == plain  # the recorded base, at a pinned revision
+    assert pinned.key == f"{plain}+base:org/tiny-base@{base_sha[:12]}"
     on_other = resolve_reference("org/tiny-lora", base="org/other-base").identity
     assert on_other.key == f"{plain}+base:org/other-base@{other_sha[:12]}"
     assert on_other.base_reference == "org/other-base" and not on_other.on_recorded_base
