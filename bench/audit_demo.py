@@ -51,8 +51,9 @@ def main() -> None:
     result = run_audit(config)
     wall = time.perf_counter() - start
 
-    print(f"\naudit: {args.limit} items per suite x {args.suites}, max_new_tokens="
-          f"{args.max_new_tokens}, {len(result.outcomes)} models, report {result.html_path}")
+    limits = ", ".join(f"{name} {config.limit_for(name)}" for name in config.suites)
+    print(f"\naudit: items per suite {limits}; max_new_tokens={args.max_new_tokens}, "
+          f"{len(result.outcomes)} models, report {result.html_path}")
     for stage in STAGES:
         seconds = result.timings.get(stage, 0.0)
         print(f"  {stage:<10} {seconds:8.2f} s  {100 * seconds / wall:5.1f}%")

@@ -5,6 +5,7 @@ merged into it, so generation runs at the base model's speed."""
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ def import_peft() -> Any:
         raise BackendUnavailableError(
             f"a PEFT adapter needs the peft package: {PEFT_EXTRA}"
         ) from exc
+    # peft calls a transformers API deprecated for v6: a warning for peft, not for our users.
+    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*",
+                            category=FutureWarning)
     return peft
 
 

@@ -96,9 +96,6 @@ def train_lora(
         r=config.rank, lora_alpha=config.alpha, lora_dropout=0.0,
         target_modules=list(config.target_modules), task_type="CAUSAL_LM",
     )
-    # peft calls a transformers API deprecated for v6 during training: not the user's concern.
-    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*",
-                            category=FutureWarning)
     model = peft.get_peft_model(model, lora)
     data = encode_examples(tokenizer, examples, config.max_length)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -171,16 +168,11 @@ def merge_lora(model_dir: Path, adapter_dir: Path) -> Any:
 
 
 def _import_training() -> tuple[Any, Any, Any]:
+    from auditor.backends._peft import import_peft
     from auditor.backends._transformers import _import_hf
 
     torch, transformers = _import_hf()
-    try:
-        import peft
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BackendUnavailableError(
-            "the demo's fine-tunes need peft: pip install 'supply-chain-auditor[hf]'"
-        ) from exc
-    return torch, transformers, peft
+    return torch, transformers, import_peft()
 
 
 __all__ = [
