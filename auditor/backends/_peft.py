@@ -11,8 +11,8 @@ from typing import Any
 
 from auditor.backends._hf_safety import check_remote_code
 from auditor.backends._types import BackendOptions
-from auditor.errors import BackendError, BackendUnavailableError, InputError, UnsafeCheckpointError
-from auditor.refs._adapter import ADAPTER_PICKLE, ADAPTER_SAFETENSORS
+from auditor.errors import BackendError, BackendUnavailableError, InputError
+from auditor.refs._adapter import adapter_weights, folder_names
 from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,7 @@ def import_peft() -> Any:
 def check_adapter(folder: Path, *, allow_pickle: bool, trust_remote_code: bool) -> None:
     """Refuse pickle-only adapter weights unless allowed, and code-carrying tokenizers."""
     check_remote_code(folder, trust_remote_code=trust_remote_code)
-    if (folder / ADAPTER_SAFETENSORS).is_file():
-        return
-    if (folder / ADAPTER_PICKLE).is_file() and not allow_pickle:
-        raise UnsafeCheckpointError(
-            f"{folder} holds its adapter weights as pickle ({ADAPTER_PICKLE}) only: unpickling "
-            "a file from an untrusted repository can run arbitrary code on this machine. "
-            "Convert it to safetensors, or pass --allow-pickle if you trust its source."
-        )
+    adapter_weights(folder_names(folder), allow_pickle=allow_pickle, where=str(folder))
 
 
 def split_adapter(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor.errors import HubError, InputError, ModelReferenceError
+from auditor.errors import HubError, InputError, ModelReferenceError, UnsafeCheckpointError
 from auditor.refs._hashing import folder_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel
 from auditor.refs._parse import ParsedReference
@@ -55,8 +55,31 @@ def is_adapter_files(names: Collection[str]) -> bool:
 
 def is_adapter_folder(folder: Path) -> bool:
     """A PEFT adapter folder (see :func:`is_adapter_files`)."""
-    names = (ADAPTER_CONFIG, ADAPTER_SAFETENSORS, ADAPTER_PICKLE, "config.json")
-    return is_adapter_files({n for n in names if (folder / n).is_file()})
+    return is_adapter_files(folder_names(folder))
+
+
+def adapter_weights(names: Collection[str], *, allow_pickle: bool, where: str) -> str:
+    """The adapter's weight file among ``names``: safetensors first; pickle-only weights are
+    refused unless ``allow_pickle`` (checked before any Hub download or any load)."""
+    if ADAPTER_SAFETENSORS in names:
+        return ADAPTER_SAFETENSORS
+    if ADAPTER_PICKLE not in names:
+        raise ModelReferenceError(
+            f"{where} holds adapter_config.json but no adapter weights "
+            f"({ADAPTER_SAFETENSORS} or {ADAPTER_PICKLE})"
+        )
+    if not allow_pickle:
+        raise UnsafeCheckpointError(
+            f"{where} holds its adapter weights as pickle ({ADAPTER_PICKLE}) only: unpickling "
+            "a file from an untrusted repository can run arbitrary code on this machine. "
+            "Convert it to safetensors, or pass --allow-pickle if you trust its source."
+        )
+    return ADAPTER_PICKLE
+
+
+def folder_names(folder: Path) -> set[str]:
+    """The names of the files directly in ``folder``."""
+    return {p.name for p in folder.iterdir() if p.is_file()}
 
 
 def read_adapter_config(folder: Path) -> AdapterConfig:
@@ -97,11 +120,8 @@ def resolve_adapter(
     """
     label = parsed.text if revision is not None else str(folder)
     config = read_adapter_config(folder)
-    if not (folder / ADAPTER_SAFETENSORS).is_file() and not (folder / ADAPTER_PICKLE).is_file():
-        raise ModelReferenceError(
-            f"{label} holds adapter_config.json but no adapter weights "
-            f"({ADAPTER_SAFETENSORS} or {ADAPTER_PICKLE})"
-        )
+    # Pickle weights of a local folder are refused when loaded (backends/_peft.py).
+    adapter_weights(folder_names(folder), allow_pickle=True, where=label)
     base_model = _resolve_base(label, config.base_model, base, resolve)
     base_id = base_model.identity
     extra = dict(base_id.extra)

@@ -23,9 +23,8 @@ from auditor.errors import (
 )
 from auditor.refs._adapter import (
     ADAPTER_CONFIG,
-    ADAPTER_PICKLE,
-    ADAPTER_SAFETENSORS,
     Resolver,
+    adapter_weights,
     is_adapter_files,
     resolve_adapter,
 )
@@ -107,24 +106,6 @@ def _weight_files(names: list[str], allow_pickle: bool, where: str) -> list[str]
     return pickles
 
 
-def _adapter_files(names: list[str], allow_pickle: bool, where: str) -> list[str]:
-    """adapter_config.json and the adapter weights (pickle refused before any download)."""
-    if ADAPTER_SAFETENSORS in names:
-        return [ADAPTER_CONFIG, ADAPTER_SAFETENSORS]
-    if ADAPTER_PICKLE not in names:
-        raise ModelReferenceError(
-            f"{where} holds adapter_config.json but no adapter weights "
-            f"({ADAPTER_SAFETENSORS} or {ADAPTER_PICKLE})"
-        )
-    if not allow_pickle:
-        raise UnsafeCheckpointError(
-            f"{where} holds its adapter weights as pickle ({ADAPTER_PICKLE}) only: unpickling "
-            "a file from an untrusted repository can run arbitrary code on this machine. Pass "
-            "--allow-pickle only if you trust it."
-        )
-    return [ADAPTER_CONFIG, ADAPTER_PICKLE]
-
-
 def _tokenizer_files(names: list[str]) -> list[str]:
     return [n for n in names if n in _TOKENIZER_FILES or fnmatch.fnmatch(n, "tokenizer*")]
 
@@ -159,7 +140,7 @@ def resolve_hub(
     if parsed.selector is None and is_adapter_files(names):
         if resolve_base is None:
             raise ModelReferenceError(f"{where} is itself a PEFT adapter, not a model")
-        wanted = _adapter_files(names, allow_pickle, where)
+        wanted = [ADAPTER_CONFIG, adapter_weights(names, allow_pickle=allow_pickle, where=where)]
         local = _download(parsed.repo_id, sha, wanted + _tokenizer_files(names), cache_dir)
         folder = _snapshot_folder(local[ADAPTER_CONFIG], ADAPTER_CONFIG)
         return resolve_adapter(parsed, folder, base=base, resolve=resolve_base, revision=sha)

@@ -16,19 +16,8 @@ BACKENDS = ("transformers", "llamacpp", "openai")
 
 
 def key_on_base(key: str, base_key: str) -> str:
-    """The key of a Hub adapter (``key``) applied to a base other than its recorded one."""
+    """The key of a Hub adapter (its own ``org/name@<sha12>``) applied to the base ``base_key``."""
     return f"{key}+base:{base_key}"
-
-
-def hub_repo_of(text: str) -> str | None:
-    """``org/name`` (lower case) of a Hub id, ``org/name@rev`` or Hub URL; None for anything
-    else (a local path, an empty string)."""
-    name = text.strip().removeprefix("https://huggingface.co/").rstrip("/")
-    name = name.partition("@")[0]
-    org, sep, repo = name.partition("/")
-    if not sep or not org or not repo or "/" in repo or org.startswith((".", "~")) or ":" in name:
-        return None
-    return name.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +72,6 @@ class ModelIdentity:
         if self.base_key:  # the adapter and the base it is applied to, together
             digest = hashlib.sha256(f"{digest}\0{self.base_key}".encode()).hexdigest()
         return f"local:{self.local_name}#sha256:{digest[:12]}"
-
-    @property
-    def on_recorded_base(self) -> bool:
-        """A Hub adapter applied to the Hub repo its adapter_config.json names."""
-        recorded = hub_repo_of(dict(self.extra).get("recorded_base", ""))
-        base = self.base_key or ""
-        if base.startswith(("local:", "openai:")) or "@" not in base:
-            return False
-        return recorded is not None and base.partition("@")[0].lower() == recorded
 
     def with_runtime(self, *, backend: str, dtype: str | None, chat_template: str) -> ModelIdentity:
         """A copy with what the loaded backend decided (backend, dtype, chat template)."""
