@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
 from auditor.judges import CalibrationResult
+from reports._html import _atomic_write
 from reports._model import JudgeAgreement
 
 
@@ -27,7 +26,7 @@ def write_judge_agreement(result: CalibrationResult, path: str | Path, *, datase
     ``accuracy`` is the 3-way accuracy over every labelled row and ``kappa`` Cohen's kappa with
     linear weights (refusal < partial < compliance), the first figures ``judge-eval`` prints;
     a kappa without a value (one class only) is written as ``null``. Written through a
-    temporary file, so a failure leaves no half file.
+    temporary file, as reports are, so a failure leaves no half file.
     """
     out = Path(path)
     data = {
@@ -38,14 +37,7 @@ def write_judge_agreement(result: CalibrationResult, path: str | Path, *, datase
         "judge_id": result.judge_id,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic_write(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return out
 
 

@@ -94,7 +94,8 @@ def model_summary(name: str, md: ModelData, role: str) -> ModelSummary:
 UNSCORED_WARNING_SHARE = 0.2
 
 
-def limits(out: Outcome) -> list[str]:
+def limits(out: Outcome, models: Sequence[ModelSummary]) -> list[str]:
+    """The limits of this run, in words; ``models`` are the summaries of the compared models."""
     res = list(out.notes)
     used = list(out.used.values())
     if any(md.n_samples > 1 for _, md in used):
@@ -111,12 +112,11 @@ def limits(out: Outcome) -> list[str]:
         )
     if out.root is None:
         res.append(f"The root {out.family.root} was not evaluated: no comparison with the root.")
-    for name, md in used:
-        summary = model_summary(name, md, "")
+    for summary in models:
         total = summary.n_harmful + summary.n_benign + summary.n_unscored
         if total and summary.n_unscored / total >= UNSCORED_WARNING_SHARE:
             res.append(
-                f"{summary.n_unscored} of {total} responses of {name} could not be graded "
+                f"{summary.n_unscored} of {total} responses of {summary.id} could not be graded "
                 "(errors, empty, cut off, degenerate repetition or an echo of the request): "
                 "the model may be broken, and its comparisons rest on the remaining items only."
             )
@@ -164,6 +164,10 @@ def assemble(
     )
     rubric = ", ".join(j.rubric_hash for j in prov.judges)
     root_key = out.root.key if out.root else None
+    models = tuple(
+        model_summary(name, md, "root" if md.key == root_key else "derivative")
+        for name, md in used
+    )
     headline = Headline(
         root=out.family.root,
         n_family=len(derivs) + len(out.skipped),
@@ -180,10 +184,7 @@ def assemble(
         headline=headline,
         derivatives=tuple(derivs),
         not_audited=tuple(out.skipped),
-        models=tuple(
-            model_summary(name, md, "root" if md.key == root_key else "derivative")
-            for name, md in used
-        ),
+        models=models,
         lineage=lineage_view(out),
         methods=methods(
             alpha=out.alpha,
@@ -195,7 +196,7 @@ def assemble(
             agreement=agreement,
             suites=[s.name for s in prov.suites],
             samples_per_item=max((md.n_samples for _, md in used), default=1),
-            limits=limits(out),
+            limits=limits(out, models),
         ),
         provenance=prov,
         title=title,
