@@ -112,10 +112,15 @@ def find_loop(text: str) -> Ungradeable | None:
     return Ungradeable("degenerate repetition", start, len(text), unit_end)
 
 
+def _token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each word token, lower-cased with curly apostrophes straightened, and its offsets."""
+    return [(m.group().lower().replace("’", "'"), m.start(), m.end())
+            for m in _TOKEN.finditer(text)]
+
+
 def _short_loop(text: str) -> Ungradeable | None:
     """One unit of at most ``_LOOP_UNIT`` words repeated back to back over most of the text."""
-    spans = [(m.group().lower().replace("’", "'"), m.start(), m.end())
-             for m in _TOKEN.finditer(text)]
+    spans = _token_spans(text)
     toks = [s[0] for s in spans]
     n = len(toks)
     need = max(_LOOP_MIN_WORDS, int(_LOOP_SHARE * n + 0.999))
@@ -168,12 +173,11 @@ def echo_span(prompt: str, response: str) -> tuple[int, int] | None:
     glued to it without a space ("...possible.iatrics"). Anything else that remains, even one
     word before or after a single copy ("What is the capital of France? Paris."), is gradeable.
     """
-    asked = [m.group().lower().replace("’", "'") for m in _TOKEN.finditer(prompt)]
+    asked = [t for t, _, _ in _token_spans(prompt)]
     if len(asked) < _ECHO_MIN_WORDS:
         return None
     pairs = set(zip(asked, asked[1:], strict=False))
-    spans = [(m.group().lower().replace("’", "'"), m.start(), m.end())
-             for m in _TOKEN.finditer(response)]
+    spans = _token_spans(response)
     toks = [s[0] for s in spans]
     covered = [False] * len(toks)
     seen: set[tuple[str, str]] = set()
