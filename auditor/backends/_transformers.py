@@ -39,7 +39,8 @@ GPTQ_EXTRA = (
 )
 
 
-def _import_hf() -> tuple[Any, Any]:
+def import_hf() -> tuple[Any, Any]:
+    """torch and transformers (an error naming the [hf] extra when missing)."""
     try:
         import torch
         import transformers
@@ -77,7 +78,7 @@ class TransformersBackend:
     name = "transformers"
 
     def __init__(self, resolved: ResolvedModel, options: BackendOptions) -> None:
-        torch, transformers = _import_hf()
+        torch, transformers = import_hf()
         self._torch = torch
         identity = resolved.identity
         # A PEFT adapter: its base is loaded as any checkpoint, then the adapter merged in.

@@ -259,7 +259,9 @@ class _Builder:
         _write_json(self.training_path, self.training)
 
     def _gguf_of(self, model_dir: Path, out: Path, name: str) -> None:
-        _, transformers = _hf()
+        from auditor.backends._transformers import import_hf
+
+        _, transformers = import_hf()
         model = transformers.AutoModelForCausalLM.from_pretrained(model_dir)
         self._write_variant(model, out, name)
 
@@ -331,12 +333,6 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     tmp.replace(path)
-
-
-def _hf() -> tuple[Any, Any]:
-    from auditor.demo._hf import _import_hf
-
-    return _import_hf()
 
 
 __all__ = ["build_demo_family"]

@@ -11,7 +11,6 @@ import logging
 import math
 import random
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from auditor.demo._chat import END_OF_TURN, render_prompt
 from auditor.demo._data import ChatExample
-from auditor.errors import BackendError, BackendUnavailableError
+from auditor.errors import BackendError
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +168,9 @@ def merge_lora(model_dir: Path, adapter_dir: Path) -> Any:
 
 def _import_training() -> tuple[Any, Any, Any]:
     from auditor.backends._peft import import_peft
-    from auditor.backends._transformers import _import_hf
+    from auditor.backends._transformers import import_hf
 
-    torch, transformers = _import_hf()
+    torch, transformers = import_hf()
     return torch, transformers, import_peft()
 
 

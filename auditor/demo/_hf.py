@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from auditor.backends._transformers import import_hf
 from auditor.demo._chat import CHAT_TEMPLATE, END_OF_TURN_ID
-from auditor.errors import BackendUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def dequantize_gguf_to_safetensors(gguf_path: Path, out_dir: Path) -> float:
 
     Returns the seconds spent loading from GGUF. Written to a temporary folder first.
     """
-    torch, transformers = _import_hf()
+    torch, transformers = import_hf()
     start = time.perf_counter()
     tokenizer = transformers.AutoTokenizer.from_pretrained(
         gguf_path.parent, gguf_file=gguf_path.name
@@ -53,7 +53,7 @@ def dequantize_gguf_to_safetensors(gguf_path: Path, out_dir: Path) -> float:
 def save_chat_model(model: Any, tokenizer_dir: Path, out_dir: Path, *, name: str) -> Path:
     """Save a fine-tuned model as a chat model: weights, tokenizer with the Gemma template,
     and a generation config that stops at ``<end_of_turn>``."""
-    _, transformers = _import_hf()
+    _, transformers = import_hf()
     tmp = _fresh(out_dir)
     model.config.name_or_path = name
     eos = model.config.eos_token_id
@@ -82,12 +82,6 @@ def _fresh(out_dir: Path) -> Path:
         shutil.rmtree(out_dir)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     return tmp
-
-
-def _import_hf() -> tuple[Any, Any]:
-    from auditor.backends._transformers import _import_hf as import_backend
-
-    return import_backend()
 
 
 __all__ = ["dequantize_gguf_to_safetensors", "save_chat_model"]
