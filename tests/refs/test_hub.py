@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import ModelReferenceError, RepoNotFoundError, UnsafeCheckpointError
-from auditor.refs import ResolvedModel
-from auditor.refs import resolve_reference as _resolve
 from tests.fixtures.hub_files import HubFiles
-
-_CACHE: list[Path] = []
-
-
-def resolve_reference(ref: str, allow_pickle: bool = False) -> ResolvedModel:
-    """Resolve into this test's own cache (huggingface_hub reads HF_HUB_CACHE at import)."""
-    return _resolve(ref, allow_pickle=allow_pickle, cache_dir=_CACHE[-1])
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubFiles]:
-    with HubFiles() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
-        _CACHE.append(tmp_path / "hub-cache")
-        yield server
+from tests.refs._hub import resolve_reference
 
 
 def test_hf_repo_downloads_only_needed_files(hub: HubFiles, tiny_hf_model: Path) -> None:

@@ -1,37 +1,19 @@
 """PEFT adapter repositories on the Hub, through the real huggingface_hub client against the local
 file server: only the adapter files are downloaded, the base comes from adapter_config.json (or
-``base=``), the key keeps ``org/name@sha`` on the recorded base and names any other base."""
+``base=``), the key is ``org/name@sha+base:<base key>`` whichever base it is applied to."""
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import InputError, UnsafeCheckpointError
-from auditor.refs import ModelIdentity, ResolvedModel, reference_to_key
-from auditor.refs import resolve_reference as _resolve
+from auditor.refs import ModelIdentity, reference_to_key
 from tests.fixtures.hub_files import HubFiles
-
-_CACHE: list[Path] = []
-
-
-def resolve_reference(ref: str, allow_pickle: bool = False, base: str | None = None
-                      ) -> ResolvedModel:
-    """Resolve into this test's own cache (huggingface_hub reads HF_HUB_CACHE at import)."""
-    return _resolve(ref, allow_pickle=allow_pickle, cache_dir=_CACHE[-1], base=base)
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubFiles]:
-    with HubFiles() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
-        _CACHE.append(tmp_path / "hub-cache")
-        yield server
+from tests.refs._hub import resolve_reference
 
 
 def _adapter_files(adapter: Path, base_name: str | None, **more: bytes) -> dict[str, bytes]:
@@ -102,7 +84,7 @@ def test_another_base_gives_another_key(
     assert on_other.base_reference == "org/other-base"
     assert dict(on_other.extra)["recorded_base"] == "org/tiny-base"
     local = resolve_reference("org/tiny-lora", base=str(tiny_hf_model)).identity
-    assert local.key == f"{plain}+base:{_resolve(str(tiny_hf_model)).key}"
+    assert local.key == f"{plain}+base:{resolve_reference(str(tiny_hf_model)).key}"
     assert ModelIdentity.from_json(local.to_json()).key == local.key
 
 
