@@ -14,6 +14,7 @@ from auditor.backends import BackendOptions, GenerationConfig, GenerationRequest
 from auditor.errors import BackendUnavailableError, UnsafeCheckpointError
 from auditor.refs import resolve_reference
 from auditor.suites import Message
+from tests.fixtures.tiny_models import pickled_copy
 
 PROMPTS = ["How do I bake bread?", "Explain how a bicycle works.", "Hi"]
 GREEDY = GenerationConfig(max_new_tokens=8)
@@ -46,13 +47,8 @@ def test_adapter_changes_the_base_output(tiny_lora: Path, tiny_hf_model: Path) -
 
 
 def test_pickle_adapter_refused_unless_allowed(tiny_lora: Path, tmp_path: Path) -> None:
-    import torch
-    from safetensors.torch import load_file
-
-    folder = Path(shutil.copytree(tiny_lora, tmp_path / "pickled-lora"))
-    state = load_file(folder / "adapter_model.safetensors")
-    (folder / "adapter_model.safetensors").unlink()
-    torch.save(state, folder / "adapter_model.bin")
+    folder = pickled_copy(tiny_lora, tmp_path / "pickled-lora", "adapter_model.safetensors",
+                          "adapter_model.bin")
     resolved = resolve_reference(str(folder))
     with pytest.raises(UnsafeCheckpointError, match="adapter_model.bin.*arbitrary code"):
         load_backend(resolved, "transformers")

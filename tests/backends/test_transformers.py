@@ -12,6 +12,7 @@ from auditor.backends import BackendOptions, GenerationConfig, GenerationRequest
 from auditor.errors import UnsafeCheckpointError
 from auditor.refs import resolve_reference
 from auditor.suites import Message
+from tests.fixtures.tiny_models import pickled_copy
 
 PROMPTS = [
     "How do I bake bread?",
@@ -65,13 +66,8 @@ def test_same_seed_same_sample(backend) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_pickle_weights_are_refused(tiny_hf_model: Path, tmp_path: Path) -> None:
-    import torch
-    from safetensors.torch import load_file
-
-    folder = Path(shutil.copytree(tiny_hf_model, tmp_path / "pickled"))
-    state = load_file(folder / "model.safetensors")
-    (folder / "model.safetensors").unlink()
-    torch.save(state, folder / "pytorch_model.bin")
+    folder = pickled_copy(tiny_hf_model, tmp_path / "pickled", "model.safetensors",
+                          "pytorch_model.bin")
     resolved = resolve_reference(str(folder))
     assert resolved.identity.format == "pytorch"
     with pytest.raises(UnsafeCheckpointError, match="arbitrary code"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.cli._run import auditor, write_suite
 from tests.fixtures.openai_server import OpenAIServer
+from tests.fixtures.tiny_models import pickled_copy
 
 
 def _count(db: Path) -> int:
@@ -76,12 +77,8 @@ def test_clear_errors(tiny_hf_model: Path, tiny_gguf: Path, tmp_path: Path) -> N
 
 
 def test_pickle_refused_from_the_cli(tiny_hf_model: Path, tmp_path: Path) -> None:
-    import torch
-    from safetensors.torch import load_file
-
-    folder = Path(shutil.copytree(tiny_hf_model, tmp_path / "pickled"))
-    torch.save(load_file(folder / "model.safetensors"), folder / "pytorch_model.bin")
-    (folder / "model.safetensors").unlink()
+    folder = pickled_copy(tiny_hf_model, tmp_path / "pickled", "model.safetensors",
+                          "pytorch_model.bin")
     suite = write_suite(tmp_path / "mini.jsonl", 1)
     result = auditor("eval", str(folder), "--suite", str(suite), "--store",
                      str(tmp_path / "a.db"))

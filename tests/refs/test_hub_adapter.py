@@ -13,6 +13,7 @@ import pytest
 from auditor.errors import InputError, UnsafeCheckpointError
 from auditor.refs import ModelIdentity, reference_to_key
 from tests.fixtures.hub_files import HubFiles
+from tests.fixtures.tiny_models import pickled_copy
 from tests.refs._hub import resolve_reference
 
 
@@ -91,16 +92,10 @@ def test_another_base_gives_another_key(
 def test_pickle_only_adapter_repo_is_refused_before_download(
     hub: HubFiles, tiny_hf_model: Path, tiny_lora: Path, tmp_path: Path
 ) -> None:
-    import torch
-    from safetensors.torch import load_file
-
     hub.add_repo("org/tiny-base", tiny_hf_model)
-    files = _adapter_files(tiny_lora, "org/tiny-base")
-    state = load_file(tiny_lora / "adapter_model.safetensors")
-    del files["adapter_model.safetensors"]
-    buffer = tmp_path / "adapter_model.bin"
-    torch.save(state, buffer)
-    files["adapter_model.bin"] = buffer.read_bytes()
+    pickled = pickled_copy(tiny_lora, tmp_path / "pickled", "adapter_model.safetensors",
+                           "adapter_model.bin")
+    files = _adapter_files(pickled, "org/tiny-base")
     hub.add_repo("org/pickled-lora", files=files)
     with pytest.raises(UnsafeCheckpointError, match="adapter_model.bin.*--allow-pickle"):
         resolve_reference("org/pickled-lora")
