@@ -1,27 +1,46 @@
-# `make test` and `make demo` work on a fresh machine: they build .venv themselves.
+# `make test` and `make demo` work on a fresh machine: they build .venv from requirements.lock.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# llama-cpp-python compiles from source; skip what we never use to save build time.
-export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF
-export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc)
+LOCK := requirements.lock
+# llama.cpp is compiled for a portable x86-64 baseline (AVX2, FMA, F16C, BMI2), never with
+# -march=native: a native build of llama-cpp-python 0.3.36 crashes on quantized GGUFs on some
+# CPUs (README, "Troubleshooting"). With a GPU, e.g.: make LLAMA_CMAKE_ARGS="-DGGML_CUDA=on" test
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON \
+	-DGGML_F16C=ON -DGGML_BMI2=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+	-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF
+export LLAMA_CMAKE_ARGS
+PIP_TOOLS := pip-tools==7.7.0
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --extra hf --extra gguf --extra dev -c scripts/lock-constraints.txt -o $(LOCK)
 
-.PHONY: test test-fast demo lint typecheck bench clean
+.PHONY: venv test test-fast check-lock demo doctor lint typecheck bench lock lock-upgrade clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+venv: $(VENV)/.installed
+
+# A fresh environment whenever the lock changes: exactly the locked versions, nothing left over.
+$(VENV)/.installed: $(LOCK) pyproject.toml scripts/install-llama-cpp.sh
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	# The CPU build of torch first, so the [hf] extra cannot pull a multi-GB CUDA build.
-	$(PY) -m pip install -q "torch==2.13.0"
-	$(PY) -m pip install -q -e ".[hf,gguf,dev]"
+	# llama-cpp-python first, built with LLAMA_CMAKE_ARGS (pip's cache ignores build options).
+	scripts/install-llama-cpp.sh $(PY) $(LOCK)
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m pip check
 	touch $@
 
-test: $(VENV)/.installed
+check-lock: $(VENV)/.installed
+	$(PY) scripts/check_lock.py pyproject.toml $(LOCK)
+
+test: check-lock
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow"
+
+doctor: $(VENV)/.installed
+	$(VENV)/bin/auditor doctor
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -33,5 +52,17 @@ demo: $(VENV)/.installed
 bench: $(VENV)/.installed
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
 
+# Re-resolve the lock after a change to pyproject.toml (keeps the other pins as they are).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile $(LOCK_FLAGS) pyproject.toml
+
+# Move every pin to the newest release pyproject allows.
+lock-upgrade:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --upgrade $(LOCK_FLAGS) pyproject.toml
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache .mypy_cache

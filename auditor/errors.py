@@ -48,6 +48,31 @@ class BackendError(AuditorError):
     """A backend failed to load a model or to generate."""
 
 
+class BackendCrashedError(BackendError):
+    """The backend's worker process died: a signal (SIGSEGV, SIGABRT) or the OOM killer.
+
+    The message reads ``backend crashed (SIGSEGV while decoding item X)``.
+    """
+
+    def __init__(self, cause: str, *, doing: str = "", item: str = "") -> None:
+        self.cause, self.doing, self.item = cause, doing, item
+        where = f" while {doing}" if doing else ""
+        if item:
+            where += f" item {item}"
+        super().__init__(f"backend crashed ({cause}{where})")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_crashed, (self.cause, self.doing, self.item))
+
+    def at_item(self, item: str) -> BackendCrashedError:
+        """The same crash, naming the item whose request was being decoded."""
+        return BackendCrashedError(self.cause, doing=self.doing, item=item)
+
+
+def _crashed(cause: str, doing: str, item: str) -> BackendCrashedError:
+    return BackendCrashedError(cause, doing=doing, item=item)
+
+
 class BackendUnavailableError(BackendError):
     """A backend's optional dependency is not installed; the message names the pip extra."""
 
@@ -70,6 +95,7 @@ class ReportError(AuditorError):
 
 __all__ = [
     "AuditorError",
+    "BackendCrashedError",
     "BackendError",
     "BackendUnavailableError",
     "GatedRepoError",

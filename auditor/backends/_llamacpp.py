@@ -7,6 +7,7 @@ Llama-2 fallback for template-less files, is never used.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Sequence
@@ -28,22 +29,39 @@ from auditor.backends._types import (
     GenerationResult,
 )
 from auditor.errors import BackendError, BackendUnavailableError, InputError
+from auditor.refs._gguf_header import validate_gguf
 from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
 
 
 _LOG_CALLBACK: Any = None
+_MISSING = (
+    "the llamacpp backend needs llama-cpp-python: pip install "
+    "'supply-chain-auditor[gguf]' (or use --backend transformers)"
+)
+
+
+def preflight(resolved: ResolvedModel) -> None:
+    """Checks made in the auditor's own process before a worker loads the file: the library
+    is installed, and the file is a structurally sound GGUF (counts, sizes and offsets inside
+    the file), so a truncated or hostile file gets a clear error, not a native crash."""
+    try:
+        spec = importlib.util.find_spec("llama_cpp")
+    except ValueError:  # sys.modules["llama_cpp"] is None: blocked on purpose
+        spec = None
+    if spec is None:
+        raise BackendUnavailableError(_MISSING)
+    if resolved.path is None or not resolved.path.is_file():
+        raise InputError(f"GGUF file not found: {resolved.path}")
+    validate_gguf(resolved.path)
 
 
 def _import_llama() -> Any:
     try:
         import llama_cpp
     except ImportError as exc:
-        raise BackendUnavailableError(
-            "the llamacpp backend needs llama-cpp-python: pip install "
-            "'supply-chain-auditor[gguf]' (or use --backend transformers)"
-        ) from exc
+        raise BackendUnavailableError(_MISSING) from exc
     _route_native_logs(llama_cpp)
     return llama_cpp
 

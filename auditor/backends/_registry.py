@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from dataclasses import dataclass
 from importlib.metadata import entry_points
+from types import ModuleType
 
 from auditor.backends._protocol import Backend, BackendFactory
 from auditor.backends._types import BackendOptions
@@ -18,11 +20,28 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "auditor.backends"
 
 _REGISTRY: dict[str, BackendFactory] = {}
+_IN_WORKER: set[str] = set()  # backends whose native code runs in a worker process
 
 
-def register_backend(name: str, factory: BackendFactory) -> None:
-    """Register (or replace) a backend factory under ``name``."""
+def register_backend(name: str, factory: BackendFactory, *, in_worker: bool = False) -> None:
+    """Register (or replace) a backend factory under ``name``.
+
+    ``in_worker``: load and run it in a child process (see :mod:`auditor.backends._worker`)
+    unless the options say ``in_worker=False``; the factory must then be importable by
+    reference (a module-level function or class).
+    """
     _REGISTRY[name] = factory
+    if in_worker:
+        _IN_WORKER.add(name)
+    else:
+        _IN_WORKER.discard(name)
+
+
+def runs_in_worker(name: str, options: BackendOptions) -> bool:
+    """Whether backend ``name`` is loaded in a worker process under ``options``."""
+    if options.in_worker is not None:
+        return options.in_worker
+    return name in _IN_WORKER
 
 
 def _load_entry_points() -> None:
@@ -73,7 +92,9 @@ def auto_backend_name(resolved: ResolvedModel) -> str:
 def load_backend(
     resolved: ResolvedModel, name: str = "auto", options: BackendOptions | None = None
 ) -> Backend:
-    """Load ``resolved`` with the named backend (``auto`` picks by format)."""
+    """Load ``resolved`` with the named backend (``auto`` picks by format), in a worker
+    process when the backend is registered so (llama.cpp) unless ``options.in_worker`` is
+    False."""
     chosen = auto_backend_name(resolved) if name == "auto" else name
     if resolved.identity.format == "remote" and chosen != "openai":
         raise UsageError(f"{resolved.identity.reference} is a remote model: use --backend openai")
@@ -85,19 +106,43 @@ def load_backend(
             f"{resolved.identity.format}: use --backend transformers"
         )
     factory = get_backend(chosen)
+    options = options or BackendOptions()
+    if isinstance(factory, _Builtin):
+        factory.preflight(resolved)
+    if runs_in_worker(chosen, options):
+        from auditor.backends._worker import WorkerBackend
+
+        log.info("loading %s with the %s backend in a worker process",
+                 resolved.identity.reference, chosen)
+        return WorkerBackend(factory, resolved, options)
     log.info("loading %s with the %s backend", resolved.identity.reference, chosen)
-    return factory(resolved, options or BackendOptions())
+    return factory(resolved, options)
 
 
-def _builtin(module: str, attr: str) -> BackendFactory:
-    def factory(resolved: ResolvedModel, options: BackendOptions) -> Backend:
-        mod = importlib.import_module(f"auditor.backends.{module}")
-        built: Backend = getattr(mod, attr)(resolved, options)
+@dataclass(frozen=True, slots=True)
+class _Builtin:
+    """A built-in backend class, imported on first use; picklable, so it can go to a worker.
+
+    ``preflight`` (a function of the module, if any) runs in this process before loading:
+    cheap checks that give a clear error instead of a crashed worker.
+    """
+
+    module: str
+    attr: str
+
+    def _module(self) -> ModuleType:
+        return importlib.import_module(f"auditor.backends.{self.module}")
+
+    def preflight(self, resolved: ResolvedModel) -> None:
+        check = getattr(self._module(), "preflight", None)
+        if check is not None:
+            check(resolved)
+
+    def __call__(self, resolved: ResolvedModel, options: BackendOptions) -> Backend:
+        built: Backend = getattr(self._module(), self.attr)(resolved, options)
         return built
 
-    return factory
 
-
-register_backend("transformers", _builtin("_transformers", "TransformersBackend"))
-register_backend("llamacpp", _builtin("_llamacpp", "LlamaCppBackend"))
-register_backend("openai", _builtin("_openai", "OpenAIBackend"))
+register_backend("transformers", _Builtin("_transformers", "TransformersBackend"))
+register_backend("llamacpp", _Builtin("_llamacpp", "LlamaCppBackend"), in_worker=True)
+register_backend("openai", _Builtin("_openai", "OpenAIBackend"))

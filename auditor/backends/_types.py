@@ -108,4 +108,5 @@ class BackendOptions:
     concurrency: int = 8  # openai: requests in flight
     chat_template: str = "auto"
     request_timeout: float = 600.0
+    in_worker: bool | None = None  # None: the backend's default (llama.cpp runs in a worker)
     extra: tuple[tuple[str, str], ...] = field(default=())

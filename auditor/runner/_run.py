@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from auditor.backends._protocol import Backend
 from auditor.backends._registry import load_backend
 from auditor.backends._types import BackendOptions, GenerationConfig, GenerationResult
+from auditor.errors import BackendCrashedError
 from auditor.refs._identity import ModelIdentity, ResolvedModel
 from auditor.runner._work import WorkUnit, expand
 from auditor.store._records import GenerationRecord
@@ -83,7 +84,9 @@ def run_eval(
     committed as soon as its batch returns, so a killed run resumes where it stopped.
     ``backend`` is a name (``auto``, ``transformers``...) or an already loaded backend (the
     caller then owns it). ``should_stop()`` is checked between batches (early stopping).
-    Failed requests are stored with ``error`` set and retried by the next run.
+    Failed requests are stored with ``error`` set and retried by the next run. When the
+    backend's worker process dies, :class:`BackendCrashedError` names the item being decoded;
+    everything generated before it stays stored.
     """
     units = expand(items, config)
     model = resolved.key
@@ -128,7 +131,10 @@ def _generate_all(
             log.info("stopping early after %d generations", counters.done)
             return True
         batch = todo[start : start + size]
-        results = backend.generate([u.request for u in batch], config)
+        try:
+            results = backend.generate([u.request for u in batch], config)
+        except BackendCrashedError as crash:  # every earlier batch is already committed
+            raise crash.at_item(batch[0].item.id) from None
         for unit, result in zip(batch, results, strict=True):
             store.put_generation(_record(unit, result, backend, identity_json, config, suite))
             counters.add(result)
