@@ -2,7 +2,11 @@
 
 The same prompts are generated (greedy, same max new tokens) twice per backend, each time in
 a fresh process (so both pay the same first-call warm-up):
-  direct  -- ``load_backend`` + ``Backend.generate`` in batches, nothing else;
+  direct  -- ``load_backend`` + ``Backend.generate`` in batches, nothing else, in this process
+             (``in_worker=False``);
+  worker  -- the same through the backend's worker process (llama.cpp's default: a native
+             crash kills the worker, not the audit); its cost is the pipe round trip per batch
+             and the worker's start;
   eval    -- the ``auditor eval`` command, fresh store (suite loading, chat rendering, store
              commits of every row, progress bar).
 Two ratios are printed. The CPU ratio compares the CPU time (user + system) of the two whole
@@ -10,7 +14,8 @@ processes (start, imports, load, generation, and for eval the store and progress
 the robust figure on a shared machine, since other processes inflate wall time but not our CPU
 time (one thread by default, so llama.cpp does not spin-wait on busy cores). The wall ratio
 compares the generation phases (eval's own "tokens in X s" line, which includes its store
-commits, against the direct loop). Target: ratio <= 1.05.
+commits, against the direct loop). Target: ratio <= 1.05; worker over in-process generation
+time under 2%.
 
     .venv/bin/python bench/runner_overhead.py [--prompts 10] [--max-new-tokens 32] [--repeats 2]
 
@@ -63,10 +68,10 @@ def write_suite(path: Path, texts: list[str]) -> Path:
 
 
 def direct(ref: str, backend: str, texts: list[str], max_new: int, threads: int,
-           batch: int | None) -> tuple[float, int, float]:
+           batch: int | None, in_worker: bool = False) -> tuple[float, int, float]:
     """Run :func:`_direct` in a fresh process (like ``auditor eval``); its three figures."""
     args = [sys.executable, __file__, "--worker", json.dumps(
-        [ref, backend, texts, max_new, threads, batch])]
+        [ref, backend, texts, max_new, threads, batch, in_worker])]
     out, cpu = _child(args, {})
     if out.returncode != 0:
         raise SystemExit(f"direct worker failed:\n{out.stderr}")
@@ -86,11 +91,11 @@ def _child(args: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedPr
 
 
 def _direct(ref: str, backend: str, texts: list[str], max_new: int, threads: int,
-            batch: int | None) -> tuple[float, int, float]:
+            batch: int | None, in_worker: bool) -> tuple[float, int, float]:
     """(generation seconds, completion tokens, wall seconds incl. load) calling the backend."""
     t0 = time.perf_counter()
     loaded = load_backend(resolve_reference(ref), backend,
-                          BackendOptions(threads=threads, batch_size=batch))
+                          BackendOptions(threads=threads, batch_size=batch, in_worker=in_worker))
     config = GenerationConfig(max_new_tokens=max_new)
     requests = [GenerationRequest((Message("user", t),)) for t in texts]
     size = loaded.batch_size
@@ -126,12 +131,15 @@ def measure(label: str, ref: str, backend: str, args: argparse.Namespace,
     texts = prompts(args.prompts)
     with tempfile.TemporaryDirectory() as tmp:
         suite = write_suite(Path(tmp) / "bench.jsonl", texts)
-        d_runs, e_runs = [], []
+        d_runs, w_runs, e_runs = [], [], []
         for _ in range(args.repeats):  # interleaved, best of N: the CPUs are shared
             d_runs.append(direct(ref, backend, texts, args.max_new_tokens, args.threads, batch))
+            w_runs.append(direct(ref, backend, texts, args.max_new_tokens, args.threads, batch,
+                                 in_worker=True))
             e_runs.append(via_eval(ref, backend, suite, args.max_new_tokens, args.threads,
                                    batch))
     d = min(d_runs)
+    w = min(w_runs)
     e = min(e_runs)
     d_cpu, e_cpu = min(x[2] for x in d_runs), min(x[2] for x in e_runs)
     spread = [f"{x[0]:.2f}" for x in d_runs], [f"{x[0]:.2f}" for x in e_runs]
@@ -139,11 +147,16 @@ def measure(label: str, ref: str, backend: str, args: argparse.Namespace,
           f"{args.threads} threads, best of {args.repeats}")
     print(f"  direct backend : {d[1]:5d} tokens in {d[0]:7.2f} s = {d[1] / d[0]:7.1f} tok/s"
           f"   (process CPU {d_cpu:.1f} s)")
+    print(f"  direct, worker : {w[1]:5d} tokens in {w[0]:7.2f} s = {w[1] / w[0]:7.1f} tok/s"
+          f"   (process CPU {min(x[2] for x in w_runs):.1f} s)")
     print(f"  auditor eval   : {e[1]:5d} tokens in {e[0]:7.2f} s = {e[1] / e[0]:7.1f} tok/s"
           f"   (process CPU {e_cpu:.1f} s)")
     print(f"  overhead ratio, process CPU time : {e_cpu / d_cpu:.3f}   (target <= 1.05)")
     print(f"  overhead ratio, generation wall  : {e[0] / d[0]:.3f}   (noisy on a shared machine)")
-    print(f"  all runs, generation seconds: direct {spread[0]}, eval {spread[1]}")
+    print(f"  worker process overhead, generation wall: {100 * (w[0] / d[0] - 1):+.1f}%"
+          "   (target < 2%)")
+    print(f"  all runs, generation seconds: direct {spread[0]}, "
+          f"worker {[f'{x[0]:.2f}' for x in w_runs]}, eval {spread[1]}")
 
 
 def main() -> None:
