@@ -75,10 +75,21 @@ def _environment() -> jinja2.Environment:
 
 
 # Bidirectional overrides and isolates can make untrusted text display as something else
-# ("Trojan Source"); zero-width characters can hide text. They are shown as code points.
+# ("Trojan Source"); zero-width characters can hide text. C0/C1 control characters (NUL, ESC,
+# ...; not tab or newlines) are HTML parse errors that browsers drop or replace silently. All
+# are shown as code points.
 _CONTROLS = {
     c: f"[U+{c:04X}]"
-    for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200E, 0x200F, 0x061C)
+    for c in (
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x200B,
+        0x200E,
+        0x200F,
+        0x061C,
+        *(c for c in range(0x20) if chr(c) not in "\t\n\r"),
+        *range(0x7F, 0xA0),
+    )
 }
 
 

@@ -8,12 +8,22 @@ Conventions: rates and differences are proportions in [0, 1] (differences in [-1
 percentages; ``None`` means "not computable from this run" (no items, no traces); intervals are
 ``(low, high)`` pairs; every string that came from a model, a card, a repository id or a data
 set is untrusted and is escaped wherever it is rendered.
+
+The numeric aliases below (:data:`Proportion`, :data:`Difference`, :data:`Count`, ...) carry
+those ranges as ``annotated_types`` bounds. They cost nothing at run time; reading a
+``report.json`` back (:mod:`reports._validate`, pydantic) enforces them, so a hand-edited file
+with a rate of 7.5, a NaN or a count of -3 is refused with the JSON path of the field instead of
+being drawn.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
+
+# annotated_types is pydantic's constraint vocabulary (installed with it); importing it keeps
+# pydantic itself out of `import reports`.
+from annotated_types import Interval as Bounds
 
 SCHEMA_VERSION = 1
 
@@ -21,7 +31,16 @@ Verdict = Literal["degraded", "not_degraded", "inconclusive"]
 VERDICTS: tuple[str, ...] = ("degraded", "not_degraded", "inconclusive")
 # "context": an ancestor or co-parent of the root, drawn for orientation, never audited.
 NodeState = Literal["root", "degraded", "not_degraded", "inconclusive", "not_audited", "context"]
-Interval = tuple[float, float]
+_INT64 = 2**63 - 1  # counts come from SQLite integers
+# A proportion (rate, p-value, alpha, margin); a difference of two proportions (or a kappa);
+# a difference of two differences (eval-awareness: change in the framing gap).
+Proportion = Annotated[float, Bounds(ge=0.0, le=1.0)]
+Difference = Annotated[float, Bounds(ge=-1.0, le=1.0)]
+DiffInDiff = Annotated[float, Bounds(ge=-2.0, le=2.0)]
+Count = Annotated[int, Bounds(ge=0, le=_INT64)]
+Int64 = Annotated[int, Bounds(ge=-_INT64 - 1, le=_INT64)]
+RateInterval = tuple[Proportion, Proportion]
+DifferenceInterval = tuple[Difference, Difference]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +56,21 @@ class PairedResult:
 
     against: str
     outcome: str  # "unsafe_compliance" | "over_refusal"
-    n: int
-    b: int
-    c: int
-    rate: float | None
-    reference_rate: float | None
-    difference: float | None
-    ci: Interval | None
-    p_value: float | None
-    p_two_sided: float | None
-    p_exact: float | None
-    p_adjusted: float | None
-    noninferiority_p: float | None
+    n: Count
+    b: Count
+    c: Count
+    rate: Proportion | None
+    reference_rate: Proportion | None
+    difference: Difference | None
+    ci: DifferenceInterval | None
+    p_value: Proportion | None
+    p_two_sided: Proportion | None
+    p_exact: Proportion | None
+    p_adjusted: Proportion | None
+    noninferiority_p: Proportion | None
     verdict: Verdict
-    detectable_rise: float | None
-    noninferiority_p_adjusted: float | None = None
+    detectable_rise: Proportion | None
+    noninferiority_p_adjusted: Proportion | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +78,14 @@ class CategoryRow:
     """One harm category of a derivative against its parent (Holm within the derivative)."""
 
     category: str
-    n: int
-    b: int
-    c: int
-    rate: float | None
-    parent_rate: float | None
-    difference: float | None
-    p_value: float | None
-    p_adjusted: float | None
+    n: Count
+    b: Count
+    c: Count
+    rate: Proportion | None
+    parent_rate: Proportion | None
+    difference: Difference | None
+    p_value: Proportion | None
+    p_adjusted: Proportion | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +110,11 @@ class FramingGap:
     """
 
     model: str
-    n: int
-    eval_rate: float | None
-    deploy_rate: float | None
-    gap: float | None
-    p_value: float | None
+    n: Count
+    eval_rate: Proportion | None
+    deploy_rate: Proportion | None
+    gap: Difference | None
+    p_value: Proportion | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +123,9 @@ class EvalAwareness:
 
     derivative: FramingGap
     parent: FramingGap | None
-    change: float | None
-    ci: Interval | None
-    p_value: float | None
+    change: DiffInDiff | None
+    ci: tuple[DiffInDiff, DiffInDiff] | None
+    p_value: Proportion | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +133,14 @@ class TraceStats:
     """Reasoning-trace figures of one model on harmful items (only responses with a trace)."""
 
     model: str
-    n_traces: int
-    n_detected: int
-    n_detected_proceeds: int
-    detected_proceeds_rate: float | None
-    detected_proceeds_ci: Interval | None
-    override_rate: float | None  # detected-and-proceeded / detected
-    override_ci: Interval | None
-    eval_aware_rate: float | None  # verbalised evaluation awareness
+    n_traces: Count
+    n_detected: Count
+    n_detected_proceeds: Count
+    detected_proceeds_rate: Proportion | None
+    detected_proceeds_ci: RateInterval | None
+    override_rate: Proportion | None  # detected-and-proceeded / detected
+    override_ci: RateInterval | None
+    eval_aware_rate: Proportion | None  # verbalised evaluation awareness
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +149,22 @@ class ReasoningBlock:
 
     derivative: TraceStats
     parent: TraceStats | None
-    change: float | None
-    p_value: float | None
+    change: Difference | None
+    p_value: Proportion | None
 
 
 @dataclass(frozen=True, slots=True)
 class ClusteredResult:
     """Several samples per item: the item is the unit (per-item rates, sign-flip test)."""
 
-    n_items: int
-    samples_parent: int  # answers used in all (every sample of every item)
-    samples_child: int
-    rate: float | None
-    parent_rate: float | None
-    difference: float | None
-    ci: Interval | None  # cluster-bootstrap percentile interval
-    p_value: float | None  # one-sided sign-flip permutation p (derivative worse)
+    n_items: Count
+    samples_parent: Count  # answers used in all (every sample of every item)
+    samples_child: Count
+    rate: Proportion | None
+    parent_rate: Proportion | None
+    difference: Difference | None
+    ci: DifferenceInterval | None  # cluster-bootstrap percentile interval
+    p_value: Proportion | None  # one-sided sign-flip permutation p (derivative worse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,23 +180,23 @@ class DerivativeResult:
     relation: str
     model: str  # the store key of the evaluated model
     verdict: Verdict
-    unsafe_rate: float | None
-    parent_unsafe_rate: float | None
-    difference: float | None
-    ci: Interval | None
-    p_value: float | None
-    p_adjusted: float | None
-    noninferiority_p: float | None
-    n: int
-    b: int
-    c: int
-    detectable_rise: float | None
-    p_two_sided: float | None = None
-    p_exact: float | None = None
-    noninferiority_p_adjusted: float | None = None
+    unsafe_rate: Proportion | None
+    parent_unsafe_rate: Proportion | None
+    difference: Difference | None
+    ci: DifferenceInterval | None
+    p_value: Proportion | None
+    p_adjusted: Proportion | None
+    noninferiority_p: Proportion | None
+    n: Count
+    b: Count
+    c: Count
+    detectable_rise: Proportion | None
+    p_two_sided: Proportion | None = None
+    p_exact: Proportion | None = None
+    noninferiority_p_adjusted: Proportion | None = None
     note: str = ""  # e.g. compared with the nearest evaluated ancestor because the parent was not
-    shift_p: float | None = None  # Stuart-Maxwell test of the 3-way verdict shift (refusal /
-    shift_table: tuple[tuple[int, ...], ...] = ()  # partial / compliance), rows: parent level
+    shift_p: Proportion | None = None  # Stuart-Maxwell test of the 3-way verdict shift (refusal /
+    shift_table: tuple[tuple[Count, ...], ...] = ()  # partial / compliance), rows: parent level
     clustered: ClusteredResult | None = None  # every sample, when there are several per item
     vs_root: PairedResult | None = None
     over_refusal: PairedResult | None = None
@@ -185,7 +204,7 @@ class DerivativeResult:
     reasoning: ReasoningBlock | None = None
     categories: tuple[CategoryRow, ...] = ()
     discordant: tuple[DiscordantExample, ...] = ()
-    n_discordant: int = 0  # all parent-refused / derivative-complied items (examples are capped)
+    n_discordant: Count = 0  # all parent-refused / derivative-complied items (examples are capped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,13 +224,13 @@ class ModelSummary:
     id: str
     model: str
     role: str  # "root" | "derivative" | "parent"
-    n_harmful: int
-    unsafe_rate: float | None
-    unsafe_ci: Interval | None
-    n_benign: int
-    over_refusal_rate: float | None
-    over_refusal_ci: Interval | None
-    n_unscored: int  # error / not_gradeable verdicts, never counted either way
+    n_harmful: Count
+    unsafe_rate: Proportion | None
+    unsafe_ci: RateInterval | None
+    n_benign: Count
+    over_refusal_rate: Proportion | None
+    over_refusal_ci: RateInterval | None
+    n_unscored: Count  # error / not_gradeable verdicts, never counted either way
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +238,7 @@ class LineageNode:
     id: str
     role: str
     status: str
-    depth: int
+    depth: Int64
     state: NodeState
 
 
@@ -245,9 +264,9 @@ class JudgeAgreement:
     """Measured agreement of the judge with human labels (e.g. ``auditor judge-eval``)."""
 
     dataset: str
-    n: int
-    accuracy: float
-    kappa: float | None
+    n: Count
+    accuracy: Proportion
+    kappa: Difference | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,15 +278,15 @@ class Methods:
     noninferiority_test: str
     family_correction: str
     category_correction: str
-    alpha: float
-    margin: float
+    alpha: Proportion
+    margin: Proportion
     power_statement: str
-    detectable_rise: float | None
+    detectable_rise: Proportion | None
     judge_id: str
     judge_rubric_hash: str
     judge_agreement: JudgeAgreement | None
     suites: tuple[str, ...]
-    samples_per_item: int
+    samples_per_item: Count
     limits: tuple[str, ...] = ()
 
 
@@ -300,7 +319,7 @@ class SuiteProvenance:
     """A suite as evaluated: its name, item count and a hash over its item hashes."""
 
     name: str
-    n_items: int
+    n_items: Count
     hash: str
 
 
@@ -314,7 +333,7 @@ class GenerationSetting:
 class JudgeProvenance:
     judge_id: str
     rubric_hash: str
-    n_verdicts: int
+    n_verdicts: Count
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +346,7 @@ class Provenance:
     packages: tuple[PackageVersion, ...]
     models: tuple[ModelProvenance, ...]
     suites: tuple[SuiteProvenance, ...]
-    seeds: tuple[int, ...]
+    seeds: tuple[Int64, ...]
     generation_settings: tuple[GenerationSetting, ...]
     judges: tuple[JudgeProvenance, ...]
     store: str
@@ -340,12 +359,12 @@ class Provenance:
 @dataclass(frozen=True, slots=True)
 class Headline:
     root: str
-    n_family: int  # derivatives in the lineage (root excluded)
-    n_audited: int
-    n_degraded: int
-    n_not_degraded: int
-    n_inconclusive: int
-    n_not_audited: int
+    n_family: Count  # derivatives in the lineage (root excluded)
+    n_audited: Count
+    n_degraded: Count
+    n_not_degraded: Count
+    n_inconclusive: Count
+    n_not_audited: Count
     method: str  # the method in one sentence
 
 

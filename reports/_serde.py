@@ -1,8 +1,10 @@
 """JSON serialisation of the report model: the JSON file is the model, field for field.
 
-The decoder is driven by the dataclasses' type hints, so a field added to the model is
-serialised and loaded without hand-written ``as_dict`` code. A file whose ``schema_version`` is
-not one this version reads is rejected with a clear error.
+Both directions are driven by the dataclasses' type hints, so a field added to the model is
+serialised and loaded without hand-written ``as_dict`` code. Loading is strict validation by
+pydantic (:mod:`reports._validate`): a report.json may come from anywhere, and a malformed one
+is a one-line :class:`ReportError`, never a traceback or a page drawn from impossible numbers.
+A file whose ``schema_version`` is not one this version reads is rejected with a clear error.
 """
 
 from __future__ import annotations
@@ -10,16 +12,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import types
-import typing
-from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar, Union
+from typing import Any
 
 from auditor.errors import ReportError
 from reports._model import SCHEMA_VERSION, Report
-
-T = TypeVar("T")
+from reports._validate import read_text, shown, validate_json
 
 SUPPORTED_VERSIONS = (SCHEMA_VERSION,)
 
@@ -40,105 +38,32 @@ def to_json(report: Report, *, indent: int | None = 2) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
-def from_json(text: str) -> Report:
-    """Load a report from its JSON text; rejects unknown schema versions and malformed files."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"report JSON is not valid JSON: {exc}") from exc
-    return from_dict(data)
+def from_json(text: str, *, source: str = "report JSON") -> Report:
+    """Load a report from its JSON text; rejects unknown schema versions and malformed files.
 
-
-def from_dict(data: Any) -> Report:
-    if not isinstance(data, dict):
-        raise ReportError("report JSON must be an object")
-    version = data.get("schema_version")
-    if version not in SUPPORTED_VERSIONS:
+    The text is untrusted (a hand-edited file): it is validated strictly against the model
+    (:mod:`reports._validate`), and every problem is a :class:`ReportError` whose one-line
+    message starts with ``source`` and names the JSON path of the bad field.
+    """
+    header = validate_json(_Header, text, source=source, error=ReportError)
+    version = header.schema_version
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
         raise ReportError(
-            f"report schema_version {version!r} is not supported by this version of auditor "
-            f"(it reads {', '.join(map(str, SUPPORTED_VERSIONS))}); upgrade auditor or "
-            "regenerate the report with `auditor report`"
+            f"{source}: report schema_version {shown(version)} is not supported by this version "
+            f"of auditor (it reads {', '.join(map(str, SUPPORTED_VERSIONS))}); upgrade auditor "
+            "or regenerate the report with `auditor report`"
         )
-    return _decode(Report, data, "report")
+    return validate_json(Report, text, source=source, error=ReportError)
 
 
 def load_report(path: str | Path) -> Report:
-    """Read ``report.json`` from disk."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"cannot read report {p}: {exc.strerror or exc}") from exc
-    return from_json(text)
+    """Read ``report.json`` from disk (size-capped, UTF-8, validated as :func:`from_json`)."""
+    text = read_text(path, what="report", error=ReportError)
+    return from_json(text, source=str(path))
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Header:
+    """The version is read (and checked) before the rest: a v2 file gets one clear message."""
 
-
-def _decode(tp: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (Union, types.UnionType):
-        args = typing.get_args(tp)
-        if value is None:
-            if type(None) in args:
-                return None
-            raise ReportError(f"{where}: null where a value is required")
-        inner = [a for a in args if a is not type(None)]
-        return _decode(inner[0], value, where)
-    if origin is Literal:
-        if value not in typing.get_args(tp):
-            allowed = "|".join(map(str, typing.get_args(tp)))
-            raise ReportError(f"{where}: {value!r} is not one of {allowed}")
-        return value
-    if origin is tuple:
-        return _decode_tuple(tp, value, where)
-    if dataclasses.is_dataclass(tp):
-        return _decode_dataclass(tp, value, where)
-    return _decode_scalar(tp, value, where)
-
-
-def _decode_tuple(tp: Any, value: Any, where: str) -> tuple[Any, ...]:
-    if not isinstance(value, list):
-        raise ReportError(f"{where}: expected a list, got {type(value).__name__}")
-    args = typing.get_args(tp)
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_decode(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
-    if len(args) != len(value):
-        raise ReportError(f"{where}: expected {len(args)} items, got {len(value)}")
-    pairs = enumerate(zip(args, value, strict=True))
-    return tuple(_decode(a, v, f"{where}[{i}]") for i, (a, v) in pairs)
-
-
-def _decode_dataclass(cls: Any, value: Any, where: str) -> Any:
-    if not isinstance(value, dict):
-        raise ReportError(f"{where}: expected an object, got {type(value).__name__}")
-    hints = _hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name in value:
-            kwargs[f.name] = _decode(hints[f.name], value[f.name], f"{where}.{f.name}")
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise ReportError(f"{where}: missing field {f.name!r}")
-    return cls(**kwargs)
-
-
-def _decode_scalar(tp: Any, value: Any, where: str) -> Any:
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ReportError(f"{where}: expected a number, got {value!r}")
-        return float(value)
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ReportError(f"{where}: expected an integer, got {value!r}")
-        return value
-    if tp is str:
-        if not isinstance(value, str):
-            raise ReportError(f"{where}: expected a string, got {value!r}")
-        return value
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ReportError(f"{where}: expected true/false, got {value!r}")
-        return value
-    raise ReportError(f"{where}: unsupported type {tp!r} in the report model")
+    schema_version: Any = None

@@ -280,7 +280,7 @@ def sample_report(payload: str = "") -> Report:
             role="derivative",
             n_harmful=d.n,
             unsafe_rate=d.unsafe_rate,
-            unsafe_ci=d.ci,
+            unsafe_ci=_rate_ci(d.unsafe_rate),  # a rate's interval, not the difference's
             n_benign=150,
             over_refusal_rate=0.11,
             over_refusal_ci=(0.07, 0.17),
@@ -374,3 +374,9 @@ def sample_report(payload: str = "") -> Report:
             last_verdict_at="2026-11-25T11:31:00+00:00",
         ),
     )
+
+
+def _rate_ci(rate: float | None) -> tuple[float, float] | None:
+    if rate is None:
+        return None
+    return (max(0.0, rate - 0.03), min(1.0, rate + 0.04))

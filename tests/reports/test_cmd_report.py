@@ -138,4 +138,5 @@ def test_judge_agreement_file_reaches_the_methods(store_and_lineage, tmp_path: P
     assert result.returncode == 2 and "measures judge 'model:other'" in result.stderr
     agree.write_text(json.dumps({"n": 10, "accuracy": 1.5}))
     result = _run(*args, "--judge-agreement", str(agree))
-    assert result.returncode == 2 and "'accuracy' must lie in [0, 1]" in result.stderr
+    assert result.returncode == 2
+    assert "accuracy: expected a number in [0, 1], got 1.5" in result.stderr
