@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.errors import StoreError
 from auditor.judges._verdict import EvidenceSpan, Verdict
 
 
@@ -61,19 +62,19 @@ class GenerationRecord:
     @property
     def messages(self) -> list[dict[str, str]]:
         """The rendered prompt messages (decoded ``prompt_json``)."""
-        value: list[dict[str, str]] = json.loads(self.prompt_json)
+        value: list[dict[str, str]] = _decoded(self.prompt_json, "prompt_json", self.id)
         return value
 
     @property
     def identity(self) -> dict[str, Any]:
         """The model identity as stored (decoded ``identity_json``)."""
-        value: dict[str, Any] = json.loads(self.identity_json)
+        value: dict[str, Any] = _decoded(self.identity_json, "identity_json", self.id)
         return value
 
     @property
     def gen_config(self) -> dict[str, Any]:
         """The generation config as stored (decoded ``gen_config_json``)."""
-        value: dict[str, Any] = json.loads(self.gen_config_json)
+        value: dict[str, Any] = _decoded(self.gen_config_json, "gen_config_json", self.id)
         return value
 
 
@@ -96,8 +97,17 @@ class StoredVerdict:
         """The decoded reasoning-trace analysis, or ``None`` when none was stored."""
         if not self.trace_json:
             return None
-        value: dict[str, Any] = json.loads(self.trace_json)
+        value: dict[str, Any] = _decoded(self.trace_json, "trace_json", self.id)
         return value
+
+
+def _decoded(text: str, column: str, row: int | None) -> Any:
+    """A JSON column's value; a damaged one is a StoreError, not a JSONDecodeError."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise StoreError(f"the results store is damaged: {column} of row {row} is not JSON "
+                         f"({exc})") from exc
 
 
 def evidence_to_json(evidence: tuple[EvidenceSpan, ...]) -> str:

@@ -28,6 +28,17 @@ GENERATION_COLUMNS: tuple[str, ...] = (
     "created_at",
 )
 
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "generation_id",
+    "judge_id",
+    "rubric_hash",
+    "verdict",
+    "evidence_json",
+    "raw_output",
+    "trace_json",
+    "created_at",
+)
+
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,

@@ -8,12 +8,14 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from auditor.errors import StoreError
 from auditor.judges._verdict import JudgedVerdict, Verdict
+from auditor.store._open import open_connection, store_error
 from auditor.store._records import (
     GenerationKey,
     GenerationRecord,
@@ -21,7 +23,7 @@ from auditor.store._records import (
     evidence_from_json,
     evidence_to_json,
 )
-from auditor.store._schema import DDL, GENERATION_COLUMNS, SCHEMA_VERSION
+from auditor.store._schema import GENERATION_COLUMNS, VERDICT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -42,59 +44,35 @@ class Store:
     threads (calls are serialised).
     """
 
-    def __init__(self, path: str | Path = DEFAULT_STORE, *, readonly: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = DEFAULT_STORE, *, readonly: bool = False, timeout: float = 30.0
+    ) -> None:
+        """Open (or, unless ``readonly``, create) the store at ``path``.
+
+        ``timeout`` is how long to wait for another writer's lock (seconds). Anything at
+        ``path`` that is not a results store of this schema version, is locked past the
+        timeout, or (for writing) is read-only raises :class:`StoreError` and is left
+        untouched: see :mod:`auditor.store._open` for the rules.
+        """
         self.path = Path(path)
-        if readonly and not self.path.exists():
-            raise StoreError(f"no results store at {self.path}: run `auditor eval` first")
-        if not readonly:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        try:
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            if not readonly:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                # NORMAL, not FULL: in WAL mode a commit is appended to the WAL before it
-                # returns and the WAL is fsynced at checkpoints, so a process that crashes
-                # or is killed (the case resumability is for) loses no committed row. Only
-                # an OS crash or power loss can drop the last transactions, which a re-run
-                # then regenerates. FULL fsyncs on every commit, and the store commits each
-                # row (see bench/report_build.py for the fill time).
-                self._conn.execute("PRAGMA synchronous = NORMAL")
-                self._conn.executescript(DDL)
-            self._check_schema(readonly)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable results store: {exc}") from exc
+        self._conn = open_connection(self.path, readonly=readonly, timeout=timeout)
+        self._conn.row_factory = sqlite3.Row
+
+    @contextmanager
+    def _db(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """The connection, serialised between threads; SQLite errors become StoreError."""
+        with self._lock:
+            try:
+                yield self._conn
+            except (sqlite3.Error, UnicodeDecodeError) as exc:  # bytes no longer UTF-8 text
+                raise store_error(self.path, exc, doing) from exc
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def _check_schema(self, readonly: bool) -> None:
-        try:
-            row = self._conn.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path} is not a results store (no meta table)") from exc
-        if row is None:
-            if readonly:
-                raise StoreError(f"{self.path} is not a results store (no schema_version)")
-            with self._conn:
-                self._conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-            return
-        version = int(row["value"])
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has store schema_version {version}; this auditor reads up to "
-                f"{SCHEMA_VERSION}: upgrade supply-chain-auditor"
-            )
-
     @property
     def schema_version(self) -> int:
-        with self._lock:
+        with self._db("reading"):
             row = self._conn.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'"
             ).fetchone()
@@ -127,7 +105,7 @@ class Store:
         if not values["created_at"]:
             values["created_at"] = _now()
         key = record.key
-        with self._lock, self._conn:
+        with self._db("writing"), self._conn:
             old = self._conn.execute(
                 "SELECT id, error FROM generations WHERE model = ? AND item_hash = ? AND "
                 "framing = ? AND gen_config_hash = ? AND sample = ?",
@@ -151,7 +129,7 @@ class Store:
             "SELECT error FROM generations WHERE model = ? AND item_hash = ? AND framing = ? "
             "AND gen_config_hash = ? AND sample = ?"
         )
-        with self._lock:
+        with self._db("reading"):
             row = self._conn.execute(
                 sql, (key.model, key.item_hash, key.framing, key.gen_config_hash, key.sample)
             ).fetchone()
@@ -159,7 +137,7 @@ class Store:
 
     def done_keys(self, model: str, gen_config_hash: str) -> set[GenerationKey]:
         """Keys stored without error for one model and generation config (for skipping)."""
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute(
                 "SELECT item_hash, framing, sample FROM generations WHERE model = ? AND "
                 "gen_config_hash = ? AND error = ''",
@@ -172,46 +150,46 @@ class Store:
 
     def generation(self, generation_id: int) -> GenerationRecord:
         """One stored generation by id (``StoreError`` if there is none)."""
-        with self._lock:
+        with self._db("reading"):
             row = self._conn.execute(
                 "SELECT * FROM generations WHERE id = ?", (generation_id,)
             ).fetchone()
         if row is None:
             raise StoreError(f"no generation with id {generation_id} in {self.path}")
-        return _generation_from_row(row)
+        return _generation_from_row(row, self.path)
 
     def generations(
         self, model: str | None = None, suite: str | None = None
     ) -> Iterator[GenerationRecord]:
         """Stored generations in insertion order, optionally for one model key and/or suite."""
         where, args = _filters(model=model, suite=suite)
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute(
                 f"SELECT * FROM generations{where} ORDER BY id", args
             ).fetchall()
         for row in rows:
-            yield _generation_from_row(row)
+            yield _generation_from_row(row, self.path)
 
     def count_generations(self, model: str | None = None, suite: str | None = None) -> int:
         where, args = _filters(model=model, suite=suite)
-        with self._lock:
+        with self._db("reading"):
             row = self._conn.execute(f"SELECT COUNT(*) FROM generations{where}", args).fetchone()
         return int(row[0])
 
     def models(self) -> list[str]:
         """The model keys present in the store, sorted."""
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute("SELECT DISTINCT model FROM generations").fetchall()
-        return sorted(r["model"] for r in rows)
+        return _names(rows, "model", self.path)
 
     def suites(self, model: str | None = None) -> list[str]:
         """The suite names present in the store (for one model key if given), sorted."""
         where, args = _filters(model=model)
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute(
                 f"SELECT DISTINCT suite FROM generations{where}", args
             ).fetchall()
-        return sorted(r["suite"] for r in rows)
+        return _names(rows, "suite", self.path)
 
     # -- verdicts --------------------------------------------------------------------------
 
@@ -219,7 +197,7 @@ class Store:
         self, generation_id: int, verdict: JudgedVerdict, trace_json: str = ""
     ) -> int:
         """Store (or replace) a judge's verdict on a generation and commit; return its id."""
-        with self._lock, self._conn:
+        with self._db("writing"), self._conn:
             try:
                 self._conn.execute(
                     "INSERT INTO verdicts (generation_id, judge_id, rubric_hash, verdict, "
@@ -250,7 +228,7 @@ class Store:
         return int(row["id"])
 
     def has_verdict(self, generation_id: int, judge_id: str, rubric_hash: str) -> bool:
-        with self._lock:
+        with self._db("reading"):
             row = self._conn.execute(
                 "SELECT 1 FROM verdicts WHERE generation_id = ? AND judge_id = ? AND "
                 "rubric_hash = ?",
@@ -263,24 +241,25 @@ class Store:
     ) -> dict[int, StoredVerdict]:
         """Verdicts keyed by generation id; where several match, the most recent one wins."""
         where, args = _filters(judge_id=judge_id, rubric_hash=rubric_hash)
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute(
                 f"SELECT * FROM verdicts{where} ORDER BY created_at, id", args
             ).fetchall()
-        return {int(r["generation_id"]): _verdict_from_row(r) for r in rows}
+        verdicts = (_verdict_from_row(r, self.path) for r in rows)
+        return {v.generation_id: v for v in verdicts}
 
     def all_verdicts(self) -> Iterator[StoredVerdict]:
         """Every stored verdict, oldest first."""
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute("SELECT * FROM verdicts ORDER BY id").fetchall()
         for row in rows:
-            yield _verdict_from_row(row)
+            yield _verdict_from_row(row, self.path)
 
     def judges(self) -> list[str]:
         """The judge ids that have verdicts in the store, sorted."""
-        with self._lock:
+        with self._db("reading"):
             rows = self._conn.execute("SELECT DISTINCT judge_id FROM verdicts").fetchall()
-        return sorted(r["judge_id"] for r in rows)
+        return _names(rows, "judge_id", self.path)
 
 
 def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
@@ -289,21 +268,48 @@ def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(parts) if parts else ""), args
 
 
-def _generation_from_row(row: sqlite3.Row) -> GenerationRecord:
-    values = {c: row[c] for c in GENERATION_COLUMNS}
-    return GenerationRecord(id=int(row["id"]), **values)
+_INT_COLUMNS = frozenset({"id", "generation_id", "sample", "seed", "n_prompt_tokens",
+                          "n_completion_tokens"})
 
 
-def _verdict_from_row(row: sqlite3.Row) -> StoredVerdict:
+def _checked(row: sqlite3.Row, columns: tuple[str, ...], what: str, path: Path) -> dict[str, Any]:
+    """The row's values, each of its column's type: a damaged row is a StoreError, not a
+    ``None`` or a number where text belongs, found much later in a report."""
+    values = {c: row[c] for c in columns}
+    for column, value in values.items():
+        if not isinstance(value, int if column in _INT_COLUMNS else str):
+            raise StoreError(f"{path} is damaged: {what} row {values.get('id')} has "
+                             f"{type(value).__name__} in column {column}")
+    return values
+
+
+def _generation_from_row(row: sqlite3.Row, path: Path) -> GenerationRecord:
+    values = _checked(row, ("id", *GENERATION_COLUMNS), "generation", path)
+    return GenerationRecord(**values)
+
+
+def _verdict_from_row(row: sqlite3.Row, path: Path) -> StoredVerdict:
+    values = _checked(row, ("id", *VERDICT_COLUMNS), "verdict", path)
+    try:
+        verdict, evidence = Verdict(values["verdict"]), evidence_from_json(values["evidence_json"])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise StoreError(f"{path} is damaged: verdict row {values['id']}: {exc}") from exc
     return StoredVerdict(
-        id=int(row["id"]),
-        generation_id=int(row["generation_id"]),
-        judge_id=row["judge_id"],
-        rubric_hash=row["rubric_hash"],
-        verdict=Verdict(row["verdict"]),
-        evidence=evidence_from_json(row["evidence_json"]),
-        raw_output=row["raw_output"],
-        trace_json=row["trace_json"],
-        created_at=row["created_at"],
+        id=values["id"],
+        generation_id=values["generation_id"],
+        judge_id=values["judge_id"],
+        rubric_hash=values["rubric_hash"],
+        verdict=verdict,
+        evidence=evidence,
+        raw_output=values["raw_output"],
+        trace_json=values["trace_json"],
+        created_at=values["created_at"],
     )
+
+
+def _names(rows: list[sqlite3.Row], column: str, path: Path) -> list[str]:
+    names = [r[column] for r in rows]
+    if not all(isinstance(n, str) for n in names):
+        raise StoreError(f"{path} is damaged: a {column} that is not text")
+    return sorted(names)
 
