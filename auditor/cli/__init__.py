@@ -37,7 +37,9 @@ def main() -> None:
     except AuditorError as exc:
         from rich.markup import escape
 
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        message = escape(str(exc))
+        # soft_wrap: one line whatever the terminal width, so scripts can grep the message
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("interrupted; finished results are kept in the store")

@@ -106,14 +106,13 @@ def report_command(
 
 
 def _print_summary(report: object) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from reports import Report
 
     assert isinstance(report, Report)
     h = report.headline
-    table = Table(title=f"Family of {escape(report.root)}", title_justify="left")
+    table = Table(title=f"Family of {_plain(report.root)}", title_justify="left")
     for col in ("derivative", "relation", "parent → derivative", "Δ", "p (Holm)", "verdict"):
         table.add_column(col, justify="right" if col in ("Δ", "p (Holm)") else "left")
     for d in report.derivatives:
@@ -121,15 +120,15 @@ def _print_summary(report: object) -> None:
         diff = "–" if d.difference is None else f"{d.difference * 100:+.1f} pp"
         p = "–" if d.p_adjusted is None else f"{d.p_adjusted:.3g}"
         verdict = f"[{_STYLE[d.verdict]}]{d.verdict.replace('_', ' ')}[/]"
-        table.add_row(escape(d.id), escape(d.relation), rates, diff, p, verdict)
+        table.add_row(_plain(d.id), _plain(d.relation), rates, diff, p, verdict)
     for n in report.not_audited:
         table.add_row(
-            escape(n.id),
-            escape(n.relation or ""),
+            _plain(n.id),
+            _plain(n.relation or ""),
             "",
             "",
             "",
-            f"[dim]not audited: {escape(n.reason)}[/]",
+            f"[dim]not audited: {_plain(n.reason)}[/]",
         )
     console.print(table)
     console.print(
@@ -137,6 +136,17 @@ def _print_summary(report: object) -> None:
         f"{h.n_inconclusive} inconclusive; {h.n_not_audited} not audited",
         highlight=False,
     )
+
+
+def _plain(text: str) -> str:
+    """Untrusted text (repo ids, relations, a hand-edited report.json) for the terminal.
+
+    Rich markup is escaped, and characters a terminal would act on or hide (ESC sequences that
+    retitle the window or clear the screen, bidi overrides, zero-width) are shown as code points.
+    """
+    from rich.markup import escape
+
+    return escape("".join(c if c.isprintable() else f"[U+{ord(c):04X}]" for c in text))
 
 
 def _pct(x: float | None) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -172,3 +175,23 @@ def test_payload_in_an_enumerated_field_is_refused(field: str, tmp_path: Path) -
     path.write_text(json.dumps(data))
     with pytest.raises(ReportError, match=rf"^{path}: {where}: expected one of "):
         load_report(path)
+
+
+def test_the_terminal_summary_shows_controls_instead_of_obeying_them(tmp_path: Path) -> None:
+    """Ids reach the terminal too: an ESC sequence must not retitle or clear it."""
+    source = _edited(
+        tmp_path,
+        lambda key, value: value + "\x1b]0;owned\x07\x1b[2J[bold]x[/]" if key == "id" else value,
+        "report.json",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "from auditor.cli import main; main()", "report"]
+        + ["--from-json", str(source), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "250"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "[U+001B]]0;owned[U+0007][U+001B][2J[bold]x[/]" in result.stdout
