@@ -98,3 +98,91 @@ def test_a_committed_v1_file_still_loads_and_renders() -> None:
     report = load_report(Path(__file__).parent / "data" / "report-v1.json")
     assert report.schema_version == 1 and len(report.derivatives) == 5
     assert "&lt;b&gt;x&lt;/b&gt;" in render_html(report)
+
+
+def _edited(tmp_path, edit) -> str:  # type: ignore[no-untyped-def]
+    data = json.loads(to_json(sample_report()))
+    edit(data)
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(data, allow_nan=True))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["derivatives"][2].update(unsafe_rate="x"),
+            'derivatives[2].unsafe_rate: expected null or a number in [0, 1], got "x"',
+        ),
+        (
+            lambda d: d["derivatives"][0].update(unsafe_rate=7.5),
+            "derivatives[0].unsafe_rate: expected null or a number in [0, 1], got 7.5",
+        ),
+        (
+            lambda d: d["methods"].update(alpha=float("nan")),
+            "methods.alpha: expected a number in [0, 1], got NaN",
+        ),
+        (
+            lambda d: d["derivatives"][1].update(ci=[float("-inf"), 0.1]),
+            "derivatives[1].ci[0]: expected a number in [-1, 1], got -Infinity",
+        ),
+        (
+            lambda d: d["derivatives"][0].update(n=-5),
+            "derivatives[0].n: expected an integer \u2265 0, got -5",
+        ),
+        (
+            lambda d: d["headline"].update(n_audited=10**30),
+            "headline.n_audited: expected an integer \u2265 0, got 100000000000\u2026 (31 digits)",
+        ),
+        (
+            lambda d: d["derivatives"][0].update(b=True),
+            "derivatives[0].b: expected an integer \u2265 0, got true",
+        ),
+        (
+            lambda d: d["headline"].update(n_audited=3.0),
+            "headline.n_audited: expected an integer \u2265 0, got 3.0",
+        ),
+        (
+            lambda d: d["derivatives"][0].update(ci=[0.1, 0.2, 0.3]),
+            "derivatives[0].ci: expected null or a list of 2 items, each a number in [-1, 1], "
+            "got a list of 3 items",
+        ),
+        (lambda d: d.update(headline=None), "headline: expected an object, got null"),
+        (lambda d: d.pop("root"), "root: missing; expected a string"),
+    ],
+)
+def test_a_bad_field_is_named_with_its_file_and_json_path(edit, message, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _edited(tmp_path, edit)
+    with pytest.raises(ReportError) as err:
+        load_report(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"[" * 300 + b"]" * 300, "not valid JSON (recursion limit exceeded at line 1 column 202)"),
+        (b'{"schema_version": 1' + b"0" * 5000 + b"}", "not valid JSON (number out of range"),
+        (b'{"schema_version": 1, "root": "\xe9"}', "not UTF-8 text (invalid byte at offset 31)"),
+        (b'{"schema_version": 1, "root": "\\ud800"}', "not valid JSON ("),
+        (b'{"schema_version": 1, "root": "a\x00"}', "not valid JSON (control character"),
+        (b"[1]", "(top level): expected an object, got a list of 1 item"),
+    ],
+)
+def test_unreadable_json_is_one_report_error(raw: bytes, message: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "report.json"
+    path.write_bytes(raw)
+    with pytest.raises(ReportError) as err:
+        load_report(path)
+    assert str(err.value).startswith(f"{path}: {message}")
+
+
+def test_an_oversized_file_is_refused_before_it_is_parsed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reports._validate import MAX_BYTES
+
+    path = tmp_path / "report.json"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(ReportError, match=r"larger than 64 MiB; this is not a report file"):
+        load_report(path)
