@@ -1,11 +1,13 @@
 """Renderings of a lineage graph: a rich tree (a renderable; printing is the caller's job),
-GraphML and Mermaid. All text from model cards is escaped for its target format."""
+GraphML and Mermaid. All text from model cards is escaped for its target format (for the
+terminal tree: control characters, see :func:`auditor.names.printable`)."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from auditor.names import printable
 from lineage._graph import LineageGraph
 from lineage._records import LineageNode
 
@@ -35,7 +37,7 @@ def render_tree(graph: LineageGraph) -> Any:
         for w in graph.warnings:
             line = Text("  ")
             line.append(f"[{w.kind}] ", style="yellow")
-            line.append(w.message)
+            line.append(printable(w.message))
             parts.append(line)
     return Group(*parts)
 
@@ -73,7 +75,7 @@ def _label(graph: LineageGraph, node: LineageNode, edge: Any) -> Any:
     if edge is not None:
         text.append(f"{edge.relation} ", style=_RELATION_STYLE.get(edge.relation, ""))
     style = "bold" if node.role == "root" else ""
-    text.append(node.id, style=style)
+    text.append(printable(node.id), style=style)
     if node.role in ("root", "ancestor", "co-parent"):
         text.append(f"  [{node.role}]", style="dim")
     if node.status != "ok":
@@ -88,11 +90,11 @@ def _label(graph: LineageGraph, node: LineageNode, edge: Any) -> Any:
     if node.license:
         facts.append(node.license)
     if facts:
-        text.append("  " + " · ".join(facts), style="dim")
+        text.append(printable("  " + " · ".join(facts)), style="dim")
     others = [e.parent for e in graph.edges_to(node.id) if edge is not None and
               e.parent != edge.parent]
     if others:
-        text.append(f"  (also from {', '.join(others)})", style="dim")
+        text.append(printable(f"  (also from {', '.join(others)})"), style="dim")
     return text
 
 

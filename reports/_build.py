@@ -126,8 +126,19 @@ class _Builder:
                 self._skip(node.id, "no generations in the store for this model")
             for m in members:
                 self._plan(m)
+        self._extra_reasons()
         self._finish(max_examples)
         return self.out
+
+    def _extra_reasons(self) -> None:
+        """Members the caller could not audit that have no row yet: a local folder the crawl
+        could not connect to the family, one file of a multi-file GGUF repo. Never only a log
+        line: each is listed with its reason."""
+        listed = {n.id for n in self.out.skipped} | {n.id for n in self.f.nodes}
+        for name, reason in self.reasons.items():
+            if name not in listed and not any(m.id == name for ms in self.f.members.values()
+                                              for m in ms):
+                self.out.skipped.append(NotAudited(name, reason))
 
     # -- which members are compared with what -------------------------------------------------
     def _judged(self, m: Member) -> bool:

@@ -2,12 +2,13 @@
 
 Every option of ``auditor audit`` can come from the ``[audit]`` table of a TOML file (or the
 file's top level); options given on the command line win. Unknown keys are an error, so a
-typo in a scheduled scan's config fails loudly instead of being ignored.
+typo in a scheduled scan's config fails loudly instead of being ignored, and every value is
+type-checked strictly at that boundary (``_schema.py``): ``trust_remote_code = "false"`` is
+an error, not a truthy string.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -113,69 +114,69 @@ _TUPLE_FIELDS = {"local", "suites"}
 _SELECTION_FIELDS = {f.name for f in fields(SelectionPolicy)}
 
 
-def _coerce(name: str, value: Any, base: Path) -> Any:
-    if name in _PATH_FIELDS:
-        return (base / str(value)).resolve() if value is not None else None
-    if name == "local":
-        return tuple((base / str(v)).resolve() for v in _as_list(name, value))
-    if name in _TUPLE_FIELDS:
-        return tuple(str(v) for v in _as_list(name, value))
-    if name == "overrides":
-        if not isinstance(value, dict):
-            raise UsageError("'overrides' must be a table of node id = model reference")
-        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
-    if name == "suite_limits":
-        if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
-            raise UsageError("'suite_limits' must be a table of suite name = number of items")
-        return tuple(sorted((str(k), int(v)) for k, v in value.items()))
-    return value
-
-
-def _as_list(name: str, value: Any) -> list[Any]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return value
-    raise UsageError(f"'{name}' must be a string or a list")
-
-
-def config_from_mapping(data: dict[str, Any], *, base: Path = Path(".")) -> AuditConfig:
-    """Build a config from a parsed TOML table; relative paths are relative to ``base``."""
-    known = {f.name for f in fields(AuditConfig)} - {"selection"}
+def config_from_options(
+    audit: dict[str, Any], selection: dict[str, Any], *, base: Path, source: str
+) -> AuditConfig:
+    """Build the record from validated option values (see ``_schema.AuditOptions``)."""
     top: dict[str, Any] = {}
-    sel: dict[str, Any] = {}
-    for key, value in data.items():
-        name = key.replace("-", "_")
-        if name == "selection" and isinstance(value, dict):
-            for skey, svalue in value.items():
-                sname = skey.replace("-", "_")
-                if sname not in _SELECTION_FIELDS:
-                    raise UsageError(f"unknown selection option {skey!r}")
-                sel[sname] = tuple(svalue) if isinstance(svalue, list) else svalue
-        elif name in _SELECTION_FIELDS:
-            sel[name] = tuple(value) if isinstance(value, list) else value
-        elif name in known:
-            top[name] = _coerce(name, value, base)
+    for name, value in audit.items():
+        if name in _PATH_FIELDS:
+            top[name] = _path(base, value, name, source)
+        elif name == "local":
+            top[name] = tuple(_path(base, v, name, source) for v in value)
+        elif name in _TUPLE_FIELDS:
+            top[name] = tuple(value)
+        elif name in ("overrides", "suite_limits"):
+            top[name] = tuple(sorted(value.items()))
         else:
-            raise UsageError(f"unknown audit option {key!r}")
+            top[name] = value
+    sel: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                           for k, v in selection.items()}
+    return AuditConfig(selection=SelectionPolicy(**sel), **top)
+
+
+def _path(base: Path, value: str, name: str, source: str) -> Path:
     try:
-        return AuditConfig(selection=SelectionPolicy(**sel), **top)
-    except TypeError as exc:
-        raise UsageError(f"bad audit configuration: {exc}") from None
+        return (base / value).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise UsageError(f"{source}: {name!r} is not a usable path ({exc})") from None
+
+
+def config_from_mapping(
+    data: dict[str, Any], *, base: Path = Path("."), source: str = "audit config"
+) -> AuditConfig:
+    """Build a config from a parsed TOML table; relative paths are relative to ``base``.
+
+    Values are checked strictly (see ``_schema.py``): a wrong type, an unknown key or a value
+    out of range raises one :class:`UsageError` naming ``source`` and the key.
+    """
+    from pydantic import ValidationError
+
+    from auditor.audit._schema import AUDIT_OPTION_NAMES, AuditOptions
+    from auditor.audit._toml import one_line
+
+    try:
+        options = AuditOptions.model_validate(data)
+    except ValidationError as exc:
+        raise one_line(exc, source, known=AUDIT_OPTION_NAMES) from None
+    return config_from_options(options.audit_values(), options.selection_values(), base=base,
+                               source=source)
 
 
 def load_config_file(path: Path) -> AuditConfig:
     """Read an audit config from TOML (the ``[audit]`` table, or the top level)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"config file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from None
-    table = data.get("audit", data)
+    from auditor.audit._toml import read_toml
+
+    data = read_toml(path, "config file")
+    if "audit" not in data:
+        return config_from_mapping(data, base=path.parent, source=str(path))
+    table = data["audit"]
     if not isinstance(table, dict):
         raise UsageError(f"{path}: [audit] must be a table")
-    return config_from_mapping(table, base=path.parent)
+    beside = sorted(k for k in data if k != "audit")
+    if beside:
+        raise UsageError(f"{path}: unknown key {beside[0]!r} outside the [audit] table")
+    return config_from_mapping(table, base=path.parent, source=str(path))
 
 
 def with_overrides(config: AuditConfig, **given: Any) -> AuditConfig:

@@ -127,9 +127,20 @@ class Evaluator:
             return self._skip(target, f"evaluation failed: {exc}")
         self.timer.add("load", summary.load_seconds)
         self.timer.add("generate", summary.generate_seconds)
+        if summary.generated and summary.errors == summary.generated and not summary.skipped:
+            return self._skip(target, f"every request failed ({summary.errors} of "
+                              f"{summary.generated}): {self._first_error(summary.model)}")
         return TargetOutcome(
             target, resolved.key, summary, early_stop=stopper.settled if stopper else ""
         )
+
+    def _first_error(self, key: str) -> str:
+        """The error text of the first failed request stored for ``key``."""
+        for record in self.store.generations(model=key):
+            if record.error:
+                text = " ".join(record.error.split())
+                return text if len(text) <= 300 else text[:297] + "..."
+        return "no error text recorded"
 
     def _stored_key(self, target: AuditTarget) -> str | None:
         """The key under which ``target`` is already fully stored, known without resolving it.

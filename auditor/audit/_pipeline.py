@@ -9,15 +9,15 @@ only the CLI draws it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.audit._config import AuditConfig
 from auditor.audit._evaluate import Evaluator, TargetOutcome
 from auditor.audit._events import AuditCallback, AuditEvent, StageTimer
-from auditor.audit._selection import Selection, select_targets
-from auditor.errors import UsageError
+from auditor.audit._selection import NotAudited, Selection, select_targets
+from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
     from lineage import LineageGraph
@@ -30,7 +30,11 @@ EXIT_OK, EXIT_USAGE, EXIT_FLAGGED = 0, 2, 3
 
 @dataclass(frozen=True, slots=True)
 class AuditResult:
-    """The finished audit: the report, where it was written, the exit status, timings."""
+    """The finished audit: the report, where it was written, the exit status, timings.
+
+    ``failure`` says why the audit failed although a report was written (exit status 2):
+    no derivative could be evaluated, with each one's reason.
+    """
 
     report: Report
     html_path: Path
@@ -39,6 +43,7 @@ class AuditResult:
     selection: Selection
     outcomes: tuple[TargetOutcome, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    failure: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -95,6 +100,9 @@ def run_audit(
         graph = graph or obtain_graph(config)
     emit(AuditEvent("crawl", f"{len(graph.nodes)} nodes, {len(graph.edges)} edges"))
     selection = select_targets(graph, config.selection, dict(config.overrides))
+    left_out = _left_out_folders(config, graph)
+    if left_out:
+        selection = replace(selection, not_audited=selection.not_audited + left_out)
     emit(AuditEvent("select", f"{len(selection.targets)} models to evaluate, "
                     f"{len(selection.not_audited)} family members left out"))
     judge = get_judge(config.judge)
@@ -120,15 +128,77 @@ def run_audit(
     with timer.stage("report"):
         html_path, json_path = write_report(report, config.out)
     emit(AuditEvent("report", f"report written to {html_path}"))
+    failure = _failure(selection, outcomes)
     return AuditResult(
         report=report,
         html_path=html_path,
         json_path=json_path,
-        exit_code=exit_code_for(report, config.fail_on),
+        exit_code=EXIT_USAGE if failure else exit_code_for(report, config.fail_on),
         selection=selection,
         outcomes=outcomes,
         timings=dict(timer.seconds),
+        failure=failure,
     )
+
+
+def _failure(selection: Selection, outcomes: tuple[TargetOutcome, ...]) -> str:
+    """Why the audit failed: derivatives were wanted and none could be evaluated ("" if not).
+
+    Members left out by the selection policy were not wanted; a family of the root alone
+    has nothing to fail.
+    """
+    derivatives = [o for o in outcomes if o.target.parent is not None]
+    if any(o.model_key for o in derivatives):
+        return ""
+    failed = [(o.target.id, o.skipped_reason) for o in derivatives if o.skipped_reason]
+    failed += [(n.id, n.reason) for n in selection.not_audited if not n.deliberate]
+    if not failed:
+        return ""
+    listed = "; ".join(f"{node}: {reason}" for node, reason in failed[:3])
+    more = f"; and {len(failed) - 3} more (see the report)" if len(failed) > 3 else ""
+    return f"no derivative could be evaluated ({listed}{more})"
+
+
+def _left_out_folders(config: AuditConfig, graph: LineageGraph) -> tuple[NotAudited, ...]:
+    """Local folders given for the audit that the lineage left out, each with the reason.
+
+    A folder whose README front matter is broken declares no parent, so the crawl cannot
+    connect it to the root; that used to be one log line. It is a *not audited* row now.
+    """
+    if config.lineage is not None or not config.local:
+        return ()
+    present = {n.path for n in graph.nodes if n.path}
+    ids = {n.id for n in graph.nodes}
+    rows = []
+    for given in config.local:
+        path = Path(given).expanduser().resolve()
+        if str(path) in present:
+            continue
+        reason, deliberate = _why_left_out(path, config.local, graph)
+        rows.append(NotAudited(path.name if path.name not in ids else str(path), reason,
+                               deliberate=deliberate))
+    return tuple(rows)
+
+
+def _why_left_out(
+    path: Path, given: tuple[Path, ...], graph: LineageGraph
+) -> tuple[str, bool]:
+    from lineage import CrawlOptions, crawl_local
+
+    try:  # the same folders seen from this one: which parents does it declare?
+        own = crawl_local(list(given), root=str(path), options=CrawlOptions(depth=0))
+    except AuditorError as exc:
+        return f"left out of the lineage: cannot be read ({exc})", False
+    parents = [p.id for p in own.parents_of(own.root)]
+    if not parents:
+        return (f"left out of the lineage: it declares no parent (no readable base_model in "
+                f"its README front matter, no adapter_config.json, mergekit_config.yml or GGUF "
+                f"source), so nothing connects it to {graph.root}"), False
+    if any(graph.get(p) is not None for p in parents):
+        return ("left out of the lineage: beyond the crawl's depth or node limit "
+                "(--depth, --max-nodes)"), True
+    return (f"left out of the lineage: its declared parent {parents[0]} is not in the "
+            f"family of {graph.root}"), False
 
 
 def _ignore(event: AuditEvent) -> None:

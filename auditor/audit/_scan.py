@@ -13,17 +13,16 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
-import re
 import time
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor.audit._config import AuditConfig, config_from_mapping
+from auditor.audit._config import AuditConfig, config_from_options
 from auditor.audit._events import AuditCallback, AuditEvent
 from auditor.audit._pipeline import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, run_audit
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, InputError, UsageError
+from auditor.names import safe_component
 
 log = logging.getLogger(__name__)
 
@@ -83,69 +82,125 @@ class ScanSummary:
         return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "family"
+# Files of the scan folder itself: no family's report folder may take one of these names.
+_SCAN_FILES = frozenset({"summary.json", "index.html", "audit.db", "audit.db-wal",
+                         "audit.db-shm", "audit.db-journal"})
 
 
 def load_scan_config(path: Path) -> ScanConfig:
-    """Read a scan config; relative paths are relative to the file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"scan config {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from None
-    base = path.parent
-    scan = data.get("scan", {})
+    """Read a scan config; relative paths are relative to the file.
+
+    Every value is checked strictly (see ``_schema.py``); any problem is one
+    :class:`UsageError` naming the file, the family and the key.
+    """
+    from pydantic import ValidationError
+
+    from auditor.audit._schema import AUDIT_OPTION_NAMES, ScanFile
+    from auditor.audit._toml import one_line, read_toml
+
+    data = read_toml(path, "scan config")
     unknown = set(data) - {"scan", "defaults", "family"}
     if unknown:
         raise UsageError(f"{path}: unknown tables {sorted(unknown)} (scan, defaults, family)")
-    out = (base / str(scan.get("out", "scan"))).resolve()
-    defaults: dict[str, Any] = dict(data.get("defaults", {}))
-    if "store" in scan:
-        defaults.setdefault("store", scan["store"])
-    families = data.get("family", [])
-    if not families:
+    try:
+        parsed = ScanFile.model_validate(data)
+    except ValidationError as exc:
+        raise one_line(exc, str(path), known=AUDIT_OPTION_NAMES,
+                       families=_labels(data.get("family"))) from None
+    if not parsed.family:
         raise UsageError(f"{path}: no [[family]] tables")
+    base = path.parent
+    out = (base / (parsed.scan.out or "scan")).resolve()
+    defaults = parsed.defaults.audit_values()
+    if parsed.scan.store is not None:
+        defaults.setdefault("store", parsed.scan.store)
     seen: set[str] = set()
-    parsed = []
-    for table in families:
-        merged = _merge(defaults, table)
-        name = str(merged.pop("name", "") or merged.get("root", ""))
+    folders: set[str] = set(_SCAN_FILES)
+    families = []
+    for number, table in enumerate(parsed.family, start=1):
+        audit = {**defaults, **table.audit_values()}
+        name = table.name or audit.get("root", "")
+        where = f"{path}: [[family]] #{number}" + (f" ({name!r})" if name else "")
         if not name:
-            raise UsageError(f"{path}: every [[family]] needs a name or a root")
+            raise UsageError(f"{where}: every [[family]] needs a name or a root")
         if name in seen:
             raise UsageError(f"{path}: family {name!r} appears twice")
         seen.add(name)
-        merged.setdefault("out", str(out / _slug(name)))
-        merged.setdefault("store", str(out / "audit.db"))
-        config = config_from_mapping(merged, base=base)
-        parsed.append(FamilyScan(name, config.validate()))
-    return ScanConfig(out=out, families=tuple(parsed))
+        if "out" not in audit:
+            audit["out"] = str(out / _folder_for(name, folders))
+        audit.setdefault("store", str(out / "audit.db"))
+        selection = {**parsed.defaults.selection_values(), **table.selection_values()}
+        config = config_from_options(audit, selection, base=base, source=where)
+        try:
+            families.append(FamilyScan(name, config.validate()))
+        except UsageError as exc:
+            raise UsageError(f"{where}: {exc}") from None
+    return ScanConfig(out=out, families=tuple(families))
 
 
-def _merge(defaults: dict[str, Any], table: dict[str, Any]) -> dict[str, Any]:
-    merged = {**defaults, **table}
-    if isinstance(defaults.get("selection"), dict) and isinstance(table.get("selection"), dict):
-        merged["selection"] = {**defaults["selection"], **table["selection"]}
-    return merged
+def _labels(tables: Any) -> list[str]:
+    """Each raw ``[[family]]`` table's name (or root), for error messages."""
+    if not isinstance(tables, list):
+        return []
+    labels = []
+    for table in tables:
+        label = table.get("name") if isinstance(table, dict) else None
+        if not isinstance(label, str) and isinstance(table, dict):
+            label = table.get("root")
+        labels.append(label if isinstance(label, str) else "")
+    return labels
+
+
+def _folder_for(name: str, taken: set[str]) -> str:
+    """A report folder name for family ``name``: safe, and unlike any other in the scan.
+
+    Case-insensitively distinct, so two families never share a folder on macOS or Windows.
+    """
+    folder = safe_component(name, default="family")
+    candidate, n = folder, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{folder}-{n}"
+    taken.add(candidate.lower())
+    return candidate
 
 
 def run_scan(config: ScanConfig, *, progress: AuditCallback | None = None) -> ScanSummary:
-    """Audit every family in turn, then write ``summary.json`` and ``index.html``."""
+    """Audit every family in turn, then write ``summary.json`` and ``index.html``.
+
+    One family failing, for whatever reason (an error, a bug in reading its metadata, a
+    backend crash that took its root), is recorded with the reason and the next family
+    runs. The summary and index are written even when the scan is interrupted; the
+    families not reached are listed as not run.
+    """
+    started = _now()
+    outcomes: list[FamilyOutcome] = []
+    try:
+        for family in config.families:
+            if progress:
+                progress(AuditEvent("family", f"{family.name} "
+                                    f"({family.config.root or 'local'})"))
+            outcomes.append(_scan_family(family, config.out, progress))
+    finally:
+        done = {o.name for o in outcomes}
+        outcomes += [FamilyOutcome(f.name, f.config.root, "error", EXIT_USAGE,
+                                   error="not run: the scan was interrupted")
+                     for f in config.families if f.name not in done]
+        summary = ScanSummary(started, _now(), tuple(outcomes))
+        _write_summary(summary, config.out)
+    return summary
+
+
+def _write_summary(summary: ScanSummary, out: Path) -> None:
     from reports import write_scan_index
 
-    started = _now()
-    outcomes = []
-    for family in config.families:
-        if progress:
-            progress(AuditEvent("family", f"{family.name} ({family.config.root or 'local'})"))
-        outcomes.append(_scan_family(family, config.out, progress))
-    summary = ScanSummary(started, _now(), tuple(outcomes))
-    config.out.mkdir(parents=True, exist_ok=True)
-    (config.out / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
-    write_scan_index(summary, config.out / "index.html")
-    return summary
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the scan summary in {out}: {exc.strerror or exc}"
+                         ) from exc
+    write_scan_index(summary, out / "index.html")
 
 
 def _scan_family(
@@ -154,15 +209,21 @@ def _scan_family(
     started = time.perf_counter()
     try:
         result = run_audit(family.config, progress=progress)
-    except AuditorError as exc:
-        log.error("family %s failed: %s", family.name, exc)
+    except Exception as exc:  # noqa: BLE001 - one family's failure must not end the scan
+        reason = str(exc) if isinstance(exc, AuditorError) else (
+            f"unexpected {type(exc).__name__}: {exc}"
+        )
+        if isinstance(exc, AuditorError):
+            log.error("family %s failed: %s", family.name, reason)
+        else:  # a bug: keep the traceback in the log, the reason in the summary
+            log.exception("family %s failed: %s", family.name, reason)
         return FamilyOutcome(family.name, family.config.root, "error", EXIT_USAGE,
-                             error=str(exc), seconds=time.perf_counter() - started)
+                             error=reason, seconds=time.perf_counter() - started)
     counts = result.counts
     return FamilyOutcome(
         name=family.name,
         root=result.report.root,
-        status="ok",
+        status="error" if result.exit_code == EXIT_USAGE else "ok",
         exit_code=result.exit_code,
         degraded=counts["degraded"],
         not_degraded=counts["not_degraded"],
@@ -173,6 +234,7 @@ def _scan_family(
         not_audited=len(result.report.not_audited),
         report_html=_relative(result.html_path, out),
         report_json=_relative(result.json_path, out),
+        error=result.failure,
         seconds=time.perf_counter() - started,
     )
 

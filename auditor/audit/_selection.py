@@ -45,10 +45,15 @@ class AuditTarget:
 
 @dataclass(frozen=True, slots=True)
 class NotAudited:
-    """A family member left out, and why (shown in the report)."""
+    """A family member left out, and why (shown in the report).
+
+    ``deliberate``: left out by the selection policy (relation, downloads, top-N, exclude),
+    as asked; otherwise it could not be audited (gated, missing, no loadable weights...).
+    """
 
     id: str
     reason: str
+    deliberate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,8 @@ def _filter_descendants(
         seen.add(node.id)
         reason = _exclusion_reason(node, edge.relation, policy, exclude)
         if reason and node.id.lower() not in include or node.status != "ok":
-            not_audited.append(NotAudited(node.id, reason or f"status {node.status}"))
+            not_audited.append(NotAudited(node.id, reason or f"status {node.status}",
+                                          deliberate=node.status == "ok"))
             continue
         candidates[edge.relation].append((node, edge.relation))
     kept: set[str] = set()
@@ -146,9 +152,9 @@ def _filter_descendants(
         for rank, (node, _) in enumerate(ranked):
             top_n = policy.top_n_per_relation
             if top_n and rank >= top_n and node.id.lower() not in include:
-                not_audited.append(
-                    NotAudited(node.id, f"not in the top {top_n} {relation} derivatives")
-                )
+                not_audited.append(NotAudited(
+                    node.id, f"not in the top {top_n} {relation} derivatives", deliberate=True
+                ))
             else:
                 kept.add(node.id)
     return kept, not_audited

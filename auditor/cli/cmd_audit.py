@@ -107,7 +107,8 @@ def audit_command(
     """Audit a family: which derivatives lost safety compared with the model they came from?
 
     Exit status: 0 nothing degraded, 3 a derivative flagged (see --fail-on), 2 usage or
-    input errors. Re-running the same command resumes; nothing finished is recomputed.
+    input errors, or no derivative (or not the root) could be evaluated. Re-running the
+    same command resumes; nothing finished is recomputed.
     """
     from auditor.audit import AuditConfig, load_config_file, with_overrides
 
@@ -133,6 +134,9 @@ def audit_command(
     ).validate()
     result = run_with_progress(config)
     print_summary(result)
+    if result.failure:
+        err_console.print(f"[bold red]error:[/] {_shown(result.failure)}", highlight=False,
+                          soft_wrap=True)
     raise typer.Exit(result.exit_code)
 
 
@@ -190,20 +194,18 @@ class _AuditDisplay:
         self.bar: RunProgressBar | None = None
 
     def __call__(self, event: AuditEvent) -> None:
-        from rich.markup import escape
-
         from auditor.cli._run_progress import RunProgressBar
 
         if event.stage == "load":
             self.close()
-            self.bar = RunProgressBar(event.target)
+            self.bar = RunProgressBar(_shown(event.target))
             self.bar.__enter__()
         elif event.stage == "generate" and event.run is not None and self.bar is not None:
             self.bar.update(event.run)
         else:
             self.close()
-            label = f"[yellow]skipped {escape(event.target)}:[/] " if event.stage == "skip" else ""
-            err_console.print(f"[dim]{event.stage:>8}[/] {label}{escape(event.message)}")
+            label = f"[yellow]skipped {_shown(event.target)}:[/] " if event.stage == "skip" else ""
+            err_console.print(f"[dim]{event.stage:>8}[/] {label}{_shown(event.message)}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -225,13 +227,21 @@ def run_with_progress(config: AuditConfig, **kwargs: Any) -> AuditResult:
 _STYLE = {"degraded": "bold red", "not_degraded": "green", "inconclusive": "yellow"}
 
 
+def _shown(text: str) -> str:
+    """A name or message for rich markup: control characters and markup escaped."""
+    from rich.markup import escape
+
+    from auditor.names import printable
+
+    return escape(printable(text))
+
+
 def print_summary(result: AuditResult) -> None:
     """The verdict table, the not-audited list and where the report is."""
-    from rich.markup import escape
     from rich.table import Table
 
     report = result.report
-    table = Table(title=f"Audit of {escape(report.root)}", title_justify="left")
+    table = Table(title=f"Audit of {_shown(report.root)}", title_justify="left")
     table.add_column("derivative (relation, compared with)", overflow="fold")
     table.add_column("unsafe: parent → derivative", justify="right")
     table.add_column("Δ (95% CI)", justify="right")
@@ -241,7 +251,7 @@ def print_summary(result: AuditResult) -> None:
         ci = f"\n({d.ci[0]:+.3f}, {d.ci[1]:+.3f})" if d.ci else ""
         diff = f"{d.difference:+.3f}{ci}" if d.difference is not None else "-"
         table.add_row(
-            f"{escape(d.id)}\n[dim]{d.relation} of {escape(d.parent)}[/]",
+            f"{_shown(d.id)}\n[dim]{d.relation} of {_shown(d.parent)}[/]",
             f"{_pct(d.parent_unsafe_rate)} → {_pct(d.unsafe_rate)}",
             diff,
             f"{d.p_adjusted:.4f}" if d.p_adjusted is not None else "-",
@@ -254,7 +264,7 @@ def print_summary(result: AuditResult) -> None:
 
         Console(width=max(console.width, 132)).print(table)
     for n in report.not_audited:
-        console.print(f"[dim]not audited[/] {escape(n.id)}: {escape(n.reason)}", highlight=False)
+        console.print(f"[dim]not audited[/] {_shown(n.id)}: {_shown(n.reason)}", highlight=False)
     counts = result.counts
     console.print(
         f"{len(report.derivatives)} derivatives: {counts['degraded']} degraded, "

@@ -72,6 +72,8 @@ def lineage_command(
     """Crawl a model family: fine-tunes, quantizations, adapters and merges, with evidence.
 
     Uses the Hub at HF_ENDPOINT (default https://huggingface.co) and HF_TOKEN when set.
+    Exit status 2 when the Hub root itself cannot be read (not found, no access, the Hub
+    failing); what was found is still shown (and written with --out).
     """
     from auditor.errors import UsageError
     from lineage import CrawlOptions
@@ -96,6 +98,8 @@ def lineage_command(
             raise UsageError("give exactly one ROOT_ID (org/name), or folders with --local DIR")
         graph = _crawl_hub(args[0], options)
     _emit(graph, fmt, out)
+    if not local:  # locally, a root outside the folders is "missing" by design
+        _check_root(graph)
 
 
 def _crawl_hub(root_id: str, options: CrawlOptions) -> LineageGraph:
@@ -120,6 +124,17 @@ def _crawl_hub(root_id: str, options: CrawlOptions) -> LineageGraph:
             "(check the id; private or gated repos need HF_TOKEN)"
         )
     return graph
+
+
+def _check_root(graph: LineageGraph) -> None:
+    """Raise when the root could not be read: a family without its root is no answer."""
+    from auditor.errors import HubError
+
+    root = graph.root_node
+    unread = root.status in ("missing", "error") or (root.status == "gated" and not root.sha)
+    if unread:
+        why = next((w.message for w in graph.warnings if root.id in w.nodes), root.status)
+        raise HubError(f"the root {root.id} could not be read: {why}")
 
 
 def _crawl_local(args: list[str], local: list[Path], options: CrawlOptions) -> LineageGraph:

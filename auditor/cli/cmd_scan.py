@@ -19,14 +19,13 @@ def scan_command(
     """Audit several families; write an index page and summary.json linking every report.
 
     Exit status: 3 when any family has a degraded derivative, else 2 when a family could not
-    be audited, else 0. Unchanged models are reused from the store, so a nightly scan only
-    evaluates what changed.
+    be audited (it is listed in summary.json with the reason; the others still run), else 0.
+    Unchanged models are reused from the store, so a nightly scan only evaluates what changed.
     """
-    from rich.markup import escape
     from rich.table import Table
 
     from auditor.audit import load_scan_config, run_scan
-    from auditor.cli.cmd_audit import _AuditDisplay
+    from auditor.cli.cmd_audit import _AuditDisplay, _shown
 
     config = load_scan_config(config_file)
     display = _AuditDisplay()
@@ -39,10 +38,10 @@ def scan_command(
                    "evaluated/reused", "status"):
         table.add_column(column)
     for f in summary.families:
-        table.add_row(escape(f.name), escape(f.root), str(f.degraded), str(f.not_degraded),
+        table.add_row(_shown(f.name), _shown(f.root), str(f.degraded), str(f.not_degraded),
                       str(f.inconclusive), f"{f.evaluated}/{f.reused}",
-                      "ok" if f.status == "ok" else f"[red]{escape(f.error)}[/]")
+                      "ok" if f.status == "ok" else f"[red]{_shown(f.error)}[/]")
     console.print(table)
-    console.print(f"index:   {config.out / 'index.html'}\nsummary: {config.out / 'summary.json'}",
-                  highlight=False)
+    console.print(f"index:   {_shown(str(config.out / 'index.html'))}\n"
+                  f"summary: {_shown(str(config.out / 'summary.json'))}", highlight=False)
     raise typer.Exit(summary.exit_code)
