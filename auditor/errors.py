@@ -28,6 +28,30 @@ class HubError(AuditorError):
         self.status = status
 
 
+class HubUnavailableError(HubError):
+    """The Hub did not answer within the timeout, could not be reached, or answered 408, 429
+    or 5xx. Retryable: :func:`auditor.backoff.call_with_backoff` tries again within its
+    limits; the message names the timeout or the status. ``headers`` keeps the answer's
+    headers (``Retry-After``, ``RateLimit``)."""
+
+    retryable = True
+
+    def __init__(
+        self, message: str, *, status: int | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, status=status)
+        self.headers = dict(headers or {})
+
+
+class RetryLimitError(AuditorError):
+    """Retrying stopped early: the server asked to wait longer than the cap on such waits, or
+    the next wait would pass the call's deadline. ``attempts`` made so far."""
+
+    def __init__(self, message: str, *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
 class RepoNotFoundError(HubError):
     """The repository, revision or file does not exist (or is private)."""
 
@@ -100,11 +124,13 @@ __all__ = [
     "BackendUnavailableError",
     "GatedRepoError",
     "HubError",
+    "HubUnavailableError",
     "InputError",
     "JudgeError",
     "ModelReferenceError",
     "RepoNotFoundError",
     "ReportError",
+    "RetryLimitError",
     "StoreError",
     "SuiteError",
     "UnsafeCheckpointError",

@@ -18,7 +18,7 @@ from auditor.errors import UsageError
 from lineage._builder import GraphBuilder
 from lineage._graph import LineageGraph
 from lineage._hubmodel import formats_of, quantization_of
-from lineage._ids import normalize_ref
+from lineage._ids import as_list, normalize_ref
 from lineage._local import LocalModel, read_local_model
 from lineage._options import CrawlOptions
 from lineage._records import Evidence, LineageNode
@@ -103,11 +103,10 @@ class _Declared:
         text = str(raw).strip()
         folder = self.models[referrer].path
         folder = folder if folder.is_dir() else folder.parent
-        for candidate in (Path(text).expanduser(), folder / text, Path.cwd() / text):
-            if text and (candidate.is_absolute() or candidate.exists()):
-                hit = self.aliases.get(str(candidate.resolve()))
-                if hit:
-                    return hit
+        for candidate in _local_candidates(text, folder):
+            hit = self.aliases.get(candidate)
+            if hit:
+                return hit
         ref = normalize_ref(text)
         if ref.repo_id is None:
             self.warnings.append((
@@ -199,7 +198,7 @@ class _Declared:
                 current = sorted(self.parents[current])[0]
             return current
         text = root.strip()
-        candidates = [text, text.lower(), str(Path(text).expanduser().resolve())]
+        candidates = [text, text.lower(), *_local_candidates(text, Path.cwd())]
         ref = normalize_ref(text)
         if ref.repo_id:
             key = ref.repo_id.lower()
@@ -214,7 +213,7 @@ class _Declared:
 
     def decision(self, parent: str, child: str) -> tuple[Decision, list[Claim]]:
         model = self.models.get(child)
-        tags = [t for t in (model.card.get("tags") or []) if isinstance(t, str)] if model else []
+        tags = as_list(model.card.get("tags")) if model else []
         claims = self.claims.get(child, []) + tag_claims(tags, parent)
         return decide(claims, self.parents[child][parent]), claims
 
@@ -313,6 +312,22 @@ class _Walk:
                         found.append(child)
             frontier = upcoming
         return found
+
+
+def _local_candidates(text: str, folder: Path) -> list[str]:
+    """The resolved paths a reference may name: as given (``~`` expanded), relative to the
+    referring folder, relative to the working directory. A text the OS cannot look up (NUL
+    bytes, too long, ``~nobody``) names no path: it is then read as a Hub id or refused."""
+    out = []
+    for make in (lambda: Path(text).expanduser(), lambda: folder / text,
+                 lambda: Path.cwd() / text):
+        try:
+            candidate = make()
+            if text and (candidate.is_absolute() or candidate.exists()):
+                out.append(str(candidate.resolve()))
+        except (OSError, ValueError, RuntimeError):
+            continue
+    return out
 
 
 def _claims(model: LocalModel, n_parents: int) -> list[Claim]:

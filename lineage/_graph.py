@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
+from auditor.safeio import LINEAGE_GRAPH, parse_json, read_text
 from lineage._records import (
     EVIDENCE_SOURCES,
     RELATIONS,
@@ -185,16 +186,15 @@ def load_graph(path: str | Path) -> LineageGraph:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read lineage file {p}: {exc.strerror or exc}") from exc
+        text = read_text(p, LINEAGE_GRAPH)
+    except InputError as exc:
+        raise InputError(f"cannot read lineage file: {exc}") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = parse_json(text, f"lineage file {p}")
+    except InputError as exc:
         raise InputError(
-            f"lineage file {p} is not valid JSON (line {exc.lineno}: {exc.msg}); "
-            "write it again with `auditor lineage ROOT_ID --out FILE`"
-        ) from exc
+            f"{exc}; write it again with `auditor lineage ROOT_ID --out FILE`"
+        ) from None
     return LineageGraph.from_dict(data, origin=f"lineage file {p}")
 
 

@@ -4,9 +4,11 @@ concurrency limit.
 Two requests only: ``list_models(filter="base_model:<id>", expand=[...])`` for the children of
 a node (one listing carries everything a child needs), and ``model_info(id, expand=[...])``
 for the root, its ancestors and co-parents. Every request goes through
-:func:`auditor.backoff.call_with_backoff` (408/429/5xx, ``Retry-After``, ``RateLimit: t=``):
-some client versions retry listing pages themselves, but none retry ``model_info``. The token
-is handed to the client and nowhere else: not to logs, messages, or the cache.
+:func:`auditor.hubhttp.hub_call`: bounded timeouts (``CrawlOptions.timeout``) and one retry
+loop, :func:`auditor.backoff.call_with_backoff` (408/429/5xx, ``Retry-After`` up to a cap,
+``RateLimit: t=``), with ``huggingface_hub``'s own retries of listing pages kept out of the
+way so the two never multiply. The token is handed to the client and nowhere else: not to
+logs, messages, or the cache.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from auditor.backoff import call_with_backoff, status_of
-from auditor.errors import GatedRepoError, HubError, RepoNotFoundError
+from auditor.backoff import status_of
+from auditor.errors import GatedRepoError, HubError, HubUnavailableError, RepoNotFoundError
+from auditor.hubhttp import hub_call
 from lineage._cache import ResponseCache
 from lineage._hubmodel import EXPAND, HubModel
 from lineage._options import CrawlOptions
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+_TRIP_AFTER = 3  # requests in a row failing after all retries: the Hub is down, stop asking
 _EXPAND_KEY = hashlib.sha256(",".join(EXPAND).encode()).hexdigest()[:8]
 
 
@@ -50,6 +54,8 @@ class HubClient:
         self._slots = threading.BoundedSemaphore(options.concurrency)
         self._lock = threading.Lock()
         self.calls = 0
+        self._down: HubUnavailableError | None = None
+        self._failures = 0  # requests in a row that found the Hub unavailable
         self.cache = (
             ResponseCache(options.cache_dir, options.cache_ttl) if options.cache_dir else None
         )
@@ -113,6 +119,20 @@ class HubClient:
             self.cache.put(key, value)
 
     def _request(self, fn: Callable[[], T], what: str) -> T:
+        """``fn`` through :func:`hub_call`, with a circuit breaker for the whole crawl.
+
+        Once the Hub is unavailable after all retries of one request in a way that is not
+        about one repo (no answer in time, no connection, a rate limit over the cap), or
+        after ``_TRIP_AFTER`` requests in a row failed so (5xx storms), the rest of this
+        crawl's requests fail at once with that reason instead of each waiting out its own
+        retries: a crawl of a dead Hub costs one request's worth of time, not one per node.
+        A single repo that keeps answering 5xx only marks that repo.
+        """
+        down = self._down
+        if down is not None:
+            raise HubUnavailableError(f"{what}: not tried, the Hub was unavailable earlier "
+                                      f"in this crawl ({down})", status=down.status)
+
         def attempt() -> T:
             with self._slots:
                 with self._lock:
@@ -120,10 +140,20 @@ class HubClient:
                 return fn()
 
         try:
-            return call_with_backoff(attempt, policy=self._options.retry, what=what)
+            result = hub_call(attempt, what=what, policy=self._options.retry,
+                              timeout=self._options.timeout)
+        except HubUnavailableError as exc:
+            with self._lock:
+                self._failures += 1
+                if exc.status in (None, 429) or self._failures >= _TRIP_AFTER:
+                    self._down = self._down or exc
+            raise
         except Exception as exc:
             log.debug("%s failed", what, exc_info=True)
             raise _translate(exc, what) from exc
+        with self._lock:
+            self._failures = 0
+        return result
 
 
 def _raise_or_model(cached: dict[str, Any], repo_id: str) -> HubModel:

@@ -8,17 +8,27 @@ merges), ``config.json`` (``_name_or_path``, ``quantization_config``) and each G
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.errors import InputError
+from auditor.safeio import (
+    FRONT_MATTER,
+    MERGE_CONFIG,
+    MODEL_CONFIG,
+    check_path,
+    decode_text,
+    human_size,
+    load_json_file,
+    load_yaml_file,
+    parse_yaml,
+    read_bytes,
+)
 from lineage._gguf import SkippedArray, file_type_name, read_gguf_metadata
 from lineage._ids import as_list
 
@@ -26,6 +36,7 @@ log = logging.getLogger(__name__)
 
 _HF_CACHE = re.compile(r"^models--(?P<org>[^/]+?)--(?P<name>[^/]+)$")
 _MAX_FILES = 5000
+_MAX_ENTRIES = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +84,7 @@ class LocalModel:
 
 def read_local_model(path: str | Path) -> LocalModel:
     """Read a model folder or a ``.gguf`` file; raises InputError when it does not exist."""
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise InputError(f"local model {path} does not exist")
-    p = p.resolve()
+    p = _existing(path)
     folder = p if p.is_dir() else p.parent
     files = _list_files(p)
     hub_id, sha = _hf_cache_identity(p)
@@ -104,16 +112,38 @@ def read_local_model(path: str | Path) -> LocalModel:
     )
 
 
+def _existing(path: str | Path) -> Path:
+    """``path`` resolved, or InputError: missing, too long for the OS, NUL bytes, ``~nobody``."""
+    try:
+        p = check_path(path).expanduser()
+        if not p.exists():
+            raise InputError(f"local model {path} does not exist")
+        return p.resolve()
+    except (OSError, RuntimeError) as exc:
+        text = str(path)
+        shown = text if len(text) <= 200 else f"{text[:200]}... ({len(text)} characters)"
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"local model {shown} cannot be opened ({reason})") from None
+
+
 def _list_files(p: Path) -> tuple[str, ...]:
+    """Regular files under ``p`` (hidden ones left out), at most ``_MAX_FILES`` of them, found
+    by looking at no more than ``_MAX_ENTRIES`` entries: a huge tree is cut, not walked."""
     if p.is_file():
         return (p.name,)
-    out = []
-    for f in sorted(p.rglob("*")):
-        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
-            out.append(f.relative_to(p).as_posix())
-            if len(out) >= _MAX_FILES:
-                break
-    return tuple(out)
+    out: list[str] = []
+    seen = 0
+    for root, dirs, names in os.walk(p):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        seen += len(dirs) + len(names)
+        rel = Path(root).relative_to(p)
+        for name in sorted(names):
+            if not name.startswith(".") and os.path.isfile(os.path.join(root, name)):
+                out.append((rel / name).as_posix())
+        if len(out) >= _MAX_FILES or seen >= _MAX_ENTRIES:
+            log.warning("%s holds more than %d files; only the first are read", p, len(out))
+            break
+    return tuple(sorted(out)[:_MAX_FILES])
 
 
 def _hf_cache_identity(p: Path) -> tuple[str | None, str | None]:
@@ -126,40 +156,65 @@ def _hf_cache_identity(p: Path) -> tuple[str | None, str | None]:
     return None, None
 
 
+def split_front_matter(text: str) -> str | None:
+    """The YAML between a first line ``---`` and the next line that is ``---``, or None.
+
+    One pass over the lines (a regular expression here went quadratic on ``---`` followed by
+    many newlines); a byte-order mark and trailing whitespace on the fences are allowed.
+    """
+    lines = text.removeprefix("\ufeff").split("\n")
+    if len(lines) < 2 or lines[0].rstrip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if line.startswith("---") and not line[3:].strip():
+            return "\n".join(lines[1:i])
+    return None
+
+
 def _front_matter(readme: Path) -> dict[str, Any]:
-    try:
-        text = readme.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return {}
-    match = re.match(r"^\ufeff?---\s*\n(.*?)\n---\s*(\n|$)", text, re.S)
-    if not match:
+    """The card's front matter; a card that cannot be read or parsed is ignored (warning)."""
+    if not _present(readme):
         return {}
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        log.warning("%s: front matter is not valid YAML (%s); ignored", readme, exc)
+        head = read_bytes(readme, FRONT_MATTER, truncate=True)
+        truncated = len(head) >= FRONT_MATTER.cap
+        block = split_front_matter(decode_text(head, readme, partial=truncated))
+        if block is None:
+            if truncated and head.startswith((b"---", b"\xef\xbb\xbf---")):
+                log.warning("%s: front matter not closed within the first %s (the cap); "
+                            "ignored", readme, human_size(FRONT_MATTER.cap))
+            return {}
+        data = parse_yaml(block, f"{readme} front matter")
+    except InputError as exc:
+        log.warning("%s; the card is ignored", exc)
         return {}
     return data if isinstance(data, dict) else {}
 
 
+def _present(path: Path) -> bool:
+    """Something is at ``path`` (a FIFO or a dangling link too: the reader says what)."""
+    return os.path.lexists(path)
+
+
 def _read_json(path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    if not _present(path):
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        log.warning("%s is not valid JSON (%s); ignored", path, exc)
+        data = load_json_file(path, MODEL_CONFIG)
+    except InputError as exc:
+        log.warning("%s; ignored", exc)
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _read_mergekit(path: Path) -> tuple[str | None, tuple[str, ...]]:
-    if not path.is_file():
+    if not _present(path):
         return None, ()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        log.warning("%s is not valid YAML (%s); ignored", path, exc)
+        data = load_yaml_file(path, MERGE_CONFIG)
+    except InputError as exc:
+        log.warning("%s; ignored", exc)
         return None, ()
     if not isinstance(data, dict):
         return None, ()
@@ -170,16 +225,23 @@ def _read_mergekit(path: Path) -> tuple[str | None, tuple[str, ...]]:
             value = value.get("model")
         if isinstance(value, str) and value.strip():
             ref = value.split("+", 1)[0].strip()  # "model+lora" merges a LoRA into the model
-            if ref not in refs:
+            if ref and ref not in refs:
                 refs.append(ref)
 
     add(data.get("base_model"))
-    for entry in data.get("models") or []:
+    for entry in _entries(data.get("models")):
         add(entry)
-    for piece in data.get("slices") or []:
-        for source in (piece or {}).get("sources") or []:
-            add(source)
+    for piece in _entries(data.get("slices")):
+        if isinstance(piece, dict):
+            for source in _entries(piece.get("sources")):
+                add(source)
     return _str(data.get("merge_method")), tuple(refs)
+
+
+def _entries(value: Any) -> list[Any]:
+    """A mergekit list field (``models:``, ``slices:``, ``sources:``); anything else is empty
+    (``models: 5`` is a malformed config, not a crash)."""
+    return list(value) if isinstance(value, list) else []
 
 
 def _gguf_facts(path: Path) -> GgufFacts | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import BackendError, UsageError
+from auditor.safeio import TOKENIZER_CONFIG, read_text
 from auditor.suites._item import Message
 
 COMPLETION_MODE = "none (completion mode)"
@@ -191,7 +192,7 @@ def choose_chat_format(
         return ChatFormat(option, BUILTIN_TEMPLATES[name])
     path = Path(option).expanduser()
     if path.is_file():
-        return ChatFormat(f"file:{path.name}", path.read_text())
+        return ChatFormat(f"file:{path.name}", read_text(path, TOKENIZER_CONFIG, error=UsageError))
     if path.is_dir():  # e.g. the parent model's folder: borrow its tokenizer's template
         from auditor.backends._tokenizer_files import template_from_folder
 

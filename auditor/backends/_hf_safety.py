@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from auditor.errors import UnsafeCheckpointError
+from auditor.errors import InputError, UnsafeCheckpointError
+from auditor.safeio import TOKENIZER_CONFIG, load_json_file
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
@@ -36,8 +36,8 @@ def remote_code_files(folder: Path) -> list[str]:
         if not path.is_file():
             continue
         try:
-            data = json.loads(path.read_text())
-        except ValueError:
+            data = load_json_file(path, TOKENIZER_CONFIG)
+        except InputError:
             continue
         auto_map = data.get("auto_map") if isinstance(data, dict) else None
         if auto_map:

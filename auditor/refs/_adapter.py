@@ -8,7 +8,6 @@ given explicitly when the recorded one cannot be followed (a path on the trainer
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from auditor.errors import HubError, InputError, ModelReferenceError, UnsafeChec
 from auditor.refs._hashing import folder_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel
 from auditor.refs._parse import ParsedReference
+from auditor.safeio import MODEL_CONFIG, load_json_file
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ BASE_HELP = (
 )
 
 Resolver = Callable[[str], ResolvedModel]
+_MAX_BASE_NAME = 4096  # a path or a Hub id; longer is not a name the OS or the Hub takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +85,19 @@ def folder_names(folder: Path) -> set[str]:
 
 def read_adapter_config(folder: Path) -> AdapterConfig:
     path = folder / ADAPTER_CONFIG
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path} cannot be read as JSON: {exc}") from exc
+    data = load_json_file(path, MODEL_CONFIG)
     if not isinstance(data, dict):
         raise InputError(f"{path} is not a JSON object")
     base = data.get("base_model_name_or_path")
     peft_type = data.get("peft_type")
+    if isinstance(base, str) and len(base) > _MAX_BASE_NAME:
+        raise InputError(f"{path}: base_model_name_or_path is {len(base)} characters long "
+                         f"(at most {_MAX_BASE_NAME})")
+    if isinstance(base, str) and "\0" in base:
+        raise InputError(f"{path}: base_model_name_or_path holds a NUL character")
     return AdapterConfig(
         base_model=(base.strip() or None) if isinstance(base, str) else None,
-        peft_type=str(peft_type) if peft_type else None,
+        peft_type=(peft_type.strip()[:100] or None) if isinstance(peft_type, str) else None,
     )
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError, ModelReferenceError
+from auditor.safeio import MODEL_CONFIG, load_json_file
 
 log = logging.getLogger(__name__)
 
@@ -123,24 +124,28 @@ def _available(ggufs: list[str]) -> list[str]:
 
 
 def read_config(folder: Path) -> dict[str, Any]:
+    """``config.json`` of a model folder ({} when there is none), read through the bounded
+    reader: InputError for a FIFO or device, a file over the cap, bad UTF-8 or bad JSON."""
     config = folder / "config.json"
-    if not config.is_file():
+    if not os.path.lexists(config):
         return {}
-    try:
-        data = json.loads(config.read_text())
-    except ValueError as exc:
-        raise InputError(f"{config} is not valid JSON: {exc}") from exc
-    return data if isinstance(data, dict) else {}
+    data = load_json_file(config, MODEL_CONFIG)
+    if not isinstance(data, dict):
+        raise InputError(f"{config}: expected a JSON object, got {type(data).__name__}")
+    return data
 
 
 def describe_hf_config(config: dict[str, Any], weight_names: list[str]) -> WeightsInfo:
     """Format/quantization/dtype of an HF checkpoint from its config and weight file names."""
-    dtype = config.get("dtype") or config.get("torch_dtype")
-    quant_cfg = config.get("quantization_config") or {}
-    method = str(quant_cfg.get("quant_method", "")).lower() if isinstance(quant_cfg, dict) else ""
-    arch = (config.get("architectures") or [None])[0] or config.get("model_type")
+    dtype = _scalar(config.get("dtype")) or _scalar(config.get("torch_dtype"))
+    quant_cfg = config.get("quantization_config")
+    quant_cfg = quant_cfg if isinstance(quant_cfg, dict) else {}
+    method = (_scalar(quant_cfg.get("quant_method")) or "").lower()
+    archs = config.get("architectures")
+    arch = (_scalar(archs[0]) if isinstance(archs, list) and archs else None) or _scalar(
+        config.get("model_type"))
     if method in ("gptq", "awq"):
-        bits = quant_cfg.get("bits") or quant_cfg.get("w_bit")
+        bits = _scalar(quant_cfg.get("bits")) or _scalar(quant_cfg.get("w_bit"))
         label = f"{method}-{bits}bit" if bits else method
         return WeightsInfo(method, label, str(dtype) if dtype else None, architecture=arch)
     if any(n.endswith(".safetensors") for n in weight_names):
@@ -151,6 +156,15 @@ def describe_hf_config(config: dict[str, Any], weight_names: list[str]) -> Weigh
         fmt = "safetensors"
     quant: str | None = method or (str(dtype) if dtype else None)
     return WeightsInfo(fmt, quant, str(dtype) if dtype else None, architecture=arch)
+
+
+def _scalar(value: Any) -> str | None:
+    """A config value that should be a short name (``bfloat16``, ``gptq``, ``4``) as text;
+    None for anything else (a list, an object, an empty string)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = str(value).strip()
+    return text[:100] if text else None
 
 
 def describe_folder(folder: Path, selector: str | None) -> WeightsInfo:

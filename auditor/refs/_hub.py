@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auditor.backoff import call_with_backoff
 from auditor.errors import (
     GatedRepoError,
     HubError,
@@ -21,6 +20,7 @@ from auditor.errors import (
     RepoNotFoundError,
     UnsafeCheckpointError,
 )
+from auditor.hubhttp import check_repo_file, hub_call
 from auditor.refs._adapter import (
     ADAPTER_CONFIG,
     Resolver,
@@ -82,7 +82,7 @@ def _translate(exc: Exception, what: str) -> Exception:
 
 def _hub_call(fn: Callable[[], Any], what: str) -> Any:
     try:
-        return call_with_backoff(fn, what=what)
+        return hub_call(fn, what=what)
     except Exception as exc:  # huggingface_hub and httpx errors, translated at this boundary
         if isinstance(exc, HubError | ModelReferenceError):
             raise
@@ -167,6 +167,7 @@ def _download(
     endpoint = hub_endpoint()
     local: dict[str, Path] = {}
     for name in sorted(set(names)):
+        check_repo_file(name, f"{repo_id}@{sha[:12]}")
 
         def fetch(name: str = name) -> str:
             return str(hf_hub_download(repo_id, name, revision=sha, endpoint=endpoint,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import ModelReferenceError
+from auditor.safeio import path_exists
 
 SYNTAX_HELP = (
     "a model reference is one of: a local HF folder (./my-model), a local GGUF file "
@@ -15,6 +16,7 @@ SYNTAX_HELP = (
     "(openai:http://host:8000/v1#model-name)"
 )
 
+MAX_REFERENCE = 4096  # characters: longer than any path the OS opens (PATH_MAX)
 _REPO_PART = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 _HUB = re.compile(
     rf"^(?P<repo>{_REPO_PART}/{_REPO_PART})(?:@(?P<rev>[A-Za-z0-9._/-]+?))?"
@@ -84,15 +86,29 @@ def _looks_local(ref: str) -> bool:
     )
 
 
+def _expand(text: str) -> Path:
+    """``~`` and ``~user`` expanded where they can be (an unknown user stays literal)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        return Path(text)
+
+
 def _parse_local(ref: str) -> ParsedReference | None:
     """A local path (optionally ``PATH:selector`` for a GGUF in a folder), or None."""
-    path = Path(ref).expanduser()
-    if path.exists():
+    if "\0" in ref or len(ref) > MAX_REFERENCE:
+        what = "holds a NUL byte" if "\0" in ref else f"is {len(ref)} characters long"
+        shown = repr(ref[:200]) + ("..." if len(ref) > 200 else "")
+        raise ModelReferenceError(
+            f"{shown}: a model reference {what} (at most {MAX_REFERENCE} characters, no NUL)"
+        )
+    path = _expand(ref)
+    if path_exists(path):
         return ParsedReference(text=ref, kind="local", path=path)
     head, sep, selector = ref.rpartition(":")
     if sep and head and selector and "/" not in selector:
-        folder = Path(head).expanduser()
-        if folder.is_dir():
+        folder = _expand(head)
+        if path_exists(folder) and folder.is_dir():
             return ParsedReference(text=ref, kind="local", path=folder, selector=selector)
     if _looks_local(ref):
         raise ModelReferenceError(f"no such file or folder: {ref} ({path.resolve()})")

@@ -62,11 +62,28 @@ Reader = Callable[[Sequence[str], Sequence[Row], ReadOptions], list[Item]]
 
 
 def _text(row: Row, column: str, opts: ReadOptions, *, required: bool = True) -> str:
+    """A cell as text: a string, or a number (an id column of integers); a list, an object
+    or a boolean where text belongs is an error naming the file, the row and the column."""
     value = row.values.get(column)
-    text = "" if value is None else str(value).strip()
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        raise SuiteError(
+            f"{opts.path}:{row.line}: column {column!r} must be text, not "
+            f"{_type_name(value)}"
+        )
     if required and not text:
         raise SuiteError(f"{opts.path}:{row.line}: column {column!r} is empty")
     return text
+
+
+def _type_name(value: Any) -> str:
+    names = {dict: "an object", list: "a list", bool: "a boolean", bytes: "binary data"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _no_label_override(fmt: str, opts: ReadOptions) -> None:
@@ -78,10 +95,11 @@ def _no_label_override(fmt: str, opts: ReadOptions) -> None:
 
 
 def _label(value: Any, row: Row, opts: ReadOptions, column: str) -> Expected:
-    key = str(value).strip().lower()
+    key = value.strip().lower() if isinstance(value, str) else None
     if key not in LABELS:
+        shown = repr(value) if len(repr(value)) <= 100 else f"{repr(value)[:100]}..."
         raise SuiteError(
-            f"{opts.path}:{row.line}: column {column!r} has {value!r}; "
+            f"{opts.path}:{row.line}: column {column!r} has {shown}; "
             f"expected one of {sorted(LABELS)}"
         )
     return LABELS[key]
@@ -89,7 +107,9 @@ def _label(value: Any, row: Row, opts: ReadOptions, column: str) -> Expected:
 
 def _item(opts: ReadOptions, item_id: str, row: Row, **fields: Any) -> Item:
     if not ID_RE.match(item_id):
-        raise SuiteError(f"{opts.path}:{row.line}: id {item_id!r} is not a usable item id")
+        shown = repr(item_id) if len(item_id) <= 100 else f"{item_id[:100]!r}..."
+        raise SuiteError(f"{opts.path}:{row.line}: id {shown} is not a usable item id "
+                         "(letters, digits and _.:/+-, at most 200)")
     return Item(id=item_id, suite=opts.suite, **fields)
 
 
@@ -251,14 +271,18 @@ def _chat_messages(raw: Any, row: Row, opts: ReadOptions) -> tuple[Message, ...]
     if not isinstance(raw, list) or not raw:
         raise SuiteError(f"{where}: 'messages' must be a non-empty list of {{role, content}}")
     out = []
-    for msg in raw:
+    for i, msg in enumerate(raw):
         if not isinstance(msg, dict) or not isinstance(msg.get("content"), str):
-            raise SuiteError(f"{where}: each message needs a 'role' and a string 'content'")
-        if msg.get("role") not in ("system", "user", "assistant"):
             raise SuiteError(
-                f"{where}: message role {msg.get('role')!r} is not system/user/assistant"
+                f"{where}: messages[{i}] needs a 'role' and a string 'content'"
             )
-        out.append(Message(msg["role"], msg["content"]))
+        role = msg.get("role")
+        if not isinstance(role, str) or role not in ("system", "user", "assistant"):
+            shown = repr(role)[:100]
+            raise SuiteError(
+                f"{where}: messages[{i}].role {shown} is not system/user/assistant"
+            )
+        out.append(Message(role, msg["content"]))
     if out[-1].role != "user":
         raise SuiteError(f"{where}: the last message must be from the user")
     return tuple(out)

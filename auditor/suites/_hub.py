@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.backoff import RetryPolicy, call_with_backoff, is_retryable
+from auditor.backoff import RetryPolicy, is_retryable
 from auditor.errors import SuiteError
+from auditor.hubhttp import check_repo_file, hub_call
 from auditor.suites._rows import TABULAR_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -70,14 +71,15 @@ def fetch_dataset_file(ref: HubRef, *, cache_dir: Path | None = None) -> Fetched
     endpoint = os.environ.get("HF_ENDPOINT") or None
     api = HfApi(endpoint=endpoint)
     try:
-        info = call_with_backoff(
+        info = hub_call(
             lambda: api.dataset_info(ref.repo, revision=ref.revision),
             policy=_POLICY, what=f"dataset info for {ref.repo}",
         )
         sha = info.sha or ref.revision or "main"
         files = [s.rfilename for s in (info.siblings or [])]
-        filename = _choose_file(ref, files)
-        local = call_with_backoff(
+        filename = check_repo_file(_choose_file(ref, files), f"dataset {ref.repo}",
+                                   error=SuiteError)
+        local = hub_call(
             lambda: hf_hub_download(
                 ref.repo, filename, repo_type="dataset", revision=sha, endpoint=endpoint,
                 cache_dir=cache_dir,
@@ -179,4 +181,4 @@ def _explain(exc: Exception, ref: HubRef) -> SuiteError:
 
 def _short(exc: Exception) -> str:
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return text[:200]
+    return text[:300]

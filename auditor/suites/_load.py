@@ -10,6 +10,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from auditor.errors import SuiteError
+from auditor.safeio import path_exists
 from auditor.suites._formats import (
     FORMATS,
     GENERIC_FORMATS,
@@ -21,7 +22,7 @@ from auditor.suites._formats import (
 from auditor.suites._hub import fetch_dataset_file, parse_hub_ref
 from auditor.suites._item import Expected, Item
 from auditor.suites._native import is_native_header, parse_native
-from auditor.suites._rows import TABULAR_SUFFIXES, read_rows, read_text, slug
+from auditor.suites._rows import TABULAR_SUFFIXES, decode, read_data, read_rows, slug
 from auditor.suites._suite import Suite, SuiteInfo
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def load_suite(
     ref = str(name_or_path)
     if isinstance(name_or_path, str) and ref in BUILTIN_NAMES:
         suite = _load_builtin(ref)
-    elif Path(ref).exists():
+    elif path_exists(ref):
         suite = load_file(Path(ref), format=format, columns=columns, expected=exp)
     else:
         suite = _load_remote_or_fail(
@@ -91,10 +92,11 @@ def _load_remote_or_fail(
         version = f"{fetched.revision[:12]}" if suite.format != "auditor" else suite.version
         name = suite.name if suite.format == "auditor" else slug(Path(fetched.file).stem)
         return Suite(name, version, suite.description, suite.items, fetched.source, suite.format)
+    shown = ref if len(ref) <= 200 and ref.isprintable() else f"{ref[:200]!r}..."
     if looks_like_file or "/" in ref or "\\" in ref:
-        raise SuiteError(f"suite file {ref} does not exist")
+        raise SuiteError(f"suite file {shown} does not exist")
     raise SuiteError(
-        f"unknown suite {ref!r}: built-in suites are {', '.join(BUILTIN_NAMES)}; "
+        f"unknown suite {shown!r}: built-in suites are {', '.join(BUILTIN_NAMES)}; "
         "or give a path to a .jsonl/.csv file, or hf:ORG/NAME for a Hub dataset"
     )
 
@@ -115,7 +117,8 @@ def load_file(
             f"{path}: unsupported file type {suffix or '(none)'}; "
             f"suites are read from {', '.join(TABULAR_SUFFIXES)}"
         )
-    text = None if suffix == ".parquet" else read_text(path)
+    data = read_data(path)
+    text = None if suffix == ".parquet" else decode(data, path)
     if text is not None and (format == "auditor" or (format is None and _native_first(text))):
         if columns is not None or expected is not None:
             raise SuiteError(f"{path}: suite files carry their own labels and fields; "
@@ -123,13 +126,13 @@ def load_file(
         return parse_native(text, path=str(path))
     if format == "auditor":
         raise SuiteError(f"{path}: the auditor suite format is JSONL with a header line")
-    file_columns, rows = read_rows(path, text)
+    file_columns, rows = read_rows(path, text, data)
     if not rows:
         raise SuiteError(f"{path}: the file has no rows")
     fmt = format or detect_format(file_columns)
     if fmt in ("generic", *GENERIC_FORMATS):  # named after the file type it was read from
         fmt = "csv" if suffix in (".csv", ".tsv") else "jsonl"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     opts = ReadOptions(path, slug(path.stem, default="suite"), columns or Columns(), expected)
     items = reader_for(fmt, file_columns, opts)(file_columns, rows, opts)
     _check_unique(items, path)
@@ -142,7 +145,7 @@ def _native_first(text: str) -> bool:
     first = next((line for line in text.splitlines() if line.strip()), "")
     try:
         return is_native_header(json.loads(first))
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, or hostile JSON: the row reader says so
         return False
 
 

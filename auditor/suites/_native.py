@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from auditor.errors import SuiteError
+from auditor.safeio import parse_json
 from auditor.suites._item import Expected, Item, Message
+from auditor.suites._rows import ROW_DEPTH
 from auditor.suites._suite import SCHEMA_VERSION, Suite
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,199}$")
@@ -62,10 +64,7 @@ def parse_native(text: str, *, path: str, source: str = "") -> Suite:
         if not line.strip():
             continue
         where = _Where(path, lineno)
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise where.error(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        record = parse_json(line, f"{path}:{lineno}", error=SuiteError, max_depth=ROW_DEPTH)
         if not isinstance(record, dict):
             raise where.error(f"expected a JSON object, got {type(record).__name__}")
         if header is None:

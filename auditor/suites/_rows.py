@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import SuiteError
+from auditor.safeio import (
+    SUITE,
+    SUITE_PARQUET,
+    check_shape,
+    decode_text,
+    human_size,
+    parse_json,
+    read_bytes,
+)
 
 TABULAR_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
+ROW_DEPTH = 8  # a row is an object of scalars, or of chat messages: {"messages": [{...}]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +33,13 @@ class Row:
     values: dict[str, Any]
 
 
-def read_rows(path: Path, text: str | None = None) -> tuple[list[str], list[Row]]:
-    """Columns (in file order) and rows of a tabular file."""
+def read_rows(path: Path, text: str | None = None, data: bytes | None = None
+              ) -> tuple[list[str], list[Row]]:
+    """Columns (in file order) and rows of a tabular file (``text`` or, for Parquet, ``data``
+    when the caller has read it already)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return _read_parquet(path)
+        return _read_parquet(path, data)
     if text is None:
         text = read_text(path)
     if suffix in (".csv", ".tsv"):
@@ -38,18 +49,21 @@ def read_rows(path: Path, text: str | None = None) -> tuple[list[str], list[Row]
     return _read_jsonl(text, path)
 
 
+def read_data(path: Path) -> bytes:
+    """A suite file's bytes through the bounded reader: a regular file (never a FIFO or a
+    device), at most the cap for its kind (the error names the cap)."""
+    kind = SUITE_PARQUET if path.suffix.lower() == ".parquet" else SUITE
+    return read_bytes(path, kind, error=SuiteError)
+
+
+def decode(data: bytes, path: Path) -> str:
+    """A suite file's text: UTF-8 (a BOM is dropped), no NUL bytes, or a clear error."""
+    return decode_text(data, path, error=SuiteError)
+
+
 def read_text(path: Path) -> str:
     """A file's text as UTF-8 (a BOM is dropped), with a clear error when it cannot be read."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SuiteError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise SuiteError(
-            f"{path}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8"
-        ) from None
-    except OSError as exc:
-        raise SuiteError(f"{path}: cannot read ({exc.strerror})") from None
+    return decode(read_data(path), path)
 
 
 def _read_csv(text: str, path: Path, *, delimiter: str) -> tuple[list[str], list[Row]]:
@@ -92,10 +106,7 @@ def _read_jsonl(text: str, path: Path) -> tuple[list[str], list[Row]]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SuiteError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+        record = parse_json(line, f"{path}:{lineno}", error=SuiteError, max_depth=ROW_DEPTH)
         if not isinstance(record, dict):
             raise SuiteError(f"{path}:{lineno}: expected a JSON object per line")
         columns.update(dict.fromkeys(record))
@@ -104,10 +115,7 @@ def _read_jsonl(text: str, path: Path) -> tuple[list[str], list[Row]]:
 
 
 def _read_json(text: str, path: Path) -> tuple[list[str], list[Row]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SuiteError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    data = parse_json(text, path, error=SuiteError, max_depth=ROW_DEPTH + 1)
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -121,21 +129,39 @@ def _read_json(text: str, path: Path) -> tuple[list[str], list[Row]]:
     return list(columns), [Row(i, r) for i, r in enumerate(data, start=1)]
 
 
-def _read_parquet(path: Path) -> tuple[list[str], list[Row]]:
+def _read_parquet(path: Path, data: bytes | None) -> tuple[list[str], list[Row]]:
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise SuiteError(
             f"{path}: reading Parquet needs pyarrow (pip install pyarrow), "
             "or convert the file to CSV/JSONL"
         ) from None
+    if data is None:
+        data = read_data(path)
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        meta = parquet.metadata
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if size > SUITE.cap:  # a small file can decompress to far more (a compression bomb)
+            raise SuiteError(f"{path}: Parquet data is {human_size(size)} uncompressed, over "
+                             f"the {human_size(SUITE.cap)} cap for a suite")
+        table = parquet.read()
+        records = table.to_pylist()
+    except SuiteError:
+        raise
     except Exception as exc:  # pyarrow raises many types; all mean "unreadable file"
-        raise SuiteError(f"{path}: cannot read Parquet ({exc})") from None
-    return list(table.column_names), [
-        Row(i, r) for i, r in enumerate(table.to_pylist(), start=1)
-    ]
+        raise SuiteError(f"{path}: cannot read Parquet ({_short(exc)})") from None
+    rows = [Row(i, r) for i, r in enumerate(records, start=1)]
+    for row in rows:
+        check_shape(row.values, f"{path}:{row.line}", error=SuiteError, max_depth=ROW_DEPTH)
+    return [str(c) for c in table.column_names], rows
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("..." if len(text) > 300 else "")
 
 
 def slug(text: str, *, default: str = "uncategorized") -> str:
