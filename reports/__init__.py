@@ -33,9 +33,11 @@ from reports._model import (
     Provenance,
     ReasoningBlock,
     Report,
+    RuntimeBuild,
     SuiteProvenance,
     TraceStats,
 )
+from reports._provenance import runtime_build
 from reports._serde import from_json, load_report, to_dict, to_json
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "Provenance",
     "ReasoningBlock",
     "Report",
+    "RuntimeBuild",
     "SuiteProvenance",
     "TraceStats",
     "build_report",
@@ -71,6 +74,7 @@ __all__ = [
     "load_report",
     "render_html",
     "render_scan_index",
+    "runtime_build",
     "to_dict",
     "to_json",
     "write_report",

@@ -21,6 +21,7 @@ from reports._model import (
     ModelSummary,
     NotAudited,
     Report,
+    RuntimeBuild,
 )
 from reports._provenance import methods, provenance
 
@@ -154,13 +155,15 @@ def assemble(
     store_label: str,
     lineage_label: str,
     agreement: JudgeAgreement | None,
+    build: RuntimeBuild | None = None,
 ) -> Report:
     derivs = [d for _, d in out.derivatives]
     used = list(out.used.values())
     counts = {v: sum(d.verdict == v for d in derivs) for v in SEVERITY}
     ns = [d.n for d in derivs]
     prov = provenance(
-        used, judge_id=out.judge, store_label=store_label, lineage_label=lineage_label
+        used, judge_id=out.judge, store_label=store_label, lineage_label=lineage_label,
+        build=build,
     )
     rubric = ", ".join(j.rubric_hash for j in prov.judges)
     root_key = out.root.key if out.root else None

@@ -22,7 +22,14 @@ from reports import _compare as cmp
 from reports._assemble import Outcome, assemble
 from reports._collect import ModelData, collect
 from reports._family import Family, Member, family_from_lineage, family_from_store
-from reports._model import DerivativeResult, JudgeAgreement, NotAudited, PairedResult, Report
+from reports._model import (
+    DerivativeResult,
+    JudgeAgreement,
+    NotAudited,
+    PairedResult,
+    Report,
+    RuntimeBuild,
+)
 
 log = logging.getLogger(__name__)
 _STATUS_REASONS = {
@@ -58,6 +65,7 @@ def build_report(
     lineage_label: str | None = None,
     generated_at: str | None = None,
     title: str = "Safety regression audit",
+    build: RuntimeBuild | None = None,
 ) -> Report:
     """The report for one family (see the module docstring).
 
@@ -66,6 +74,8 @@ def build_report(
     ``node_models`` maps lineage node ids to the store keys they were evaluated as (``auditor
     audit`` passes it); without it nodes are matched by id (see :mod:`reports._family`).
     ``not_audited`` gives the reason for nodes the audit chose not to evaluate.
+    ``build`` (:func:`reports.runtime_build`) records how the native libraries that
+    generated were built; pass it only from the process that ran the backends.
     """
     if not 0 < alpha < 1 or not 0 < margin < 1:
         raise ReportError(f"alpha and margin must be in (0, 1); got {alpha} and {margin}")
@@ -92,6 +102,7 @@ def build_report(
         lineage_label=lineage_label
         or ("none (family taken from the store)" if lineage_graph is None else "lineage graph"),
         agreement=judge_agreement,
+        build=build,
     )
 
 

@@ -337,8 +337,28 @@ class JudgeProvenance:
 
 
 @dataclass(frozen=True, slots=True)
+class RuntimeBuild:
+    """How the native libraries that generated were built (``None``: not installed).
+
+    ``llama_cpp_system_info`` is llama.cpp's ``llama_print_system_info()`` verbatim: the CPU
+    features it was compiled for. ``torch_build``: ``CPU``, ``CUDA 12.4`` or ``ROCm 6.2``,
+    with the widest CPU kernels torch uses (``CPU, AVX512 kernels``).
+    """
+
+    llama_cpp_version: str | None = None
+    llama_cpp_system_info: str | None = None
+    torch_version: str | None = None
+    torch_build: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Provenance:
-    """Everything needed to reproduce or check the run."""
+    """Everything needed to reproduce or check the run.
+
+    ``build`` (optional, added in place: files written before it load with ``None``) is
+    recorded by ``auditor audit``, whose process ran the backends; a report rebuilt from a
+    store by ``auditor report`` cannot know it.
+    """
 
     tool_version: str
     python_version: str
@@ -354,6 +374,7 @@ class Provenance:
     first_generation_at: str | None
     last_generation_at: str | None
     last_verdict_at: str | None
+    build: RuntimeBuild | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from reports._model import (
     ModelProvenance,
     PackageVersion,
     Provenance,
+    RuntimeBuild,
     SuiteProvenance,
 )
 
@@ -78,8 +79,10 @@ def provenance(
     judge_id: str,
     store_label: str,
     lineage_label: str,
+    build: RuntimeBuild | None = None,
 ) -> Provenance:
-    """Provenance of exactly the generations and verdicts the report used."""
+    """Provenance of exactly the generations and verdicts the report used; ``build``: how
+    the native libraries that generated were built (see :func:`runtime_build`)."""
     gens = [g for _, md in models for g in md.generations]
     verdicts = [v for _, md in models for v in md.verdicts]
     suites: dict[str, set[str]] = {}
@@ -109,6 +112,27 @@ def provenance(
         first_generation_at=times[0] if times else None,
         last_generation_at=times[-1] if times else None,
         last_verdict_at=vtimes[-1] if vtimes else None,
+        build=build,
+    )
+
+
+def runtime_build() -> RuntimeBuild:
+    """llama.cpp's and torch's builds in this environment, as the report records them.
+
+    Read by :func:`auditor.doctor.runtime_build` in child processes (a crashing build is
+    reported there, and recorded here as unknown), so it costs a few seconds of imports.
+    """
+    from auditor.doctor import runtime_build as collect
+
+    info = collect()
+    torch = info.torch_build
+    if torch and info.torch_cpu_capability:
+        torch = f"{torch}, {info.torch_cpu_capability} kernels"
+    return RuntimeBuild(
+        llama_cpp_version=info.llama_cpp_version,
+        llama_cpp_system_info=info.llama_cpp_system_info,
+        torch_version=info.torch_version,
+        torch_build=torch,
     )
 
 

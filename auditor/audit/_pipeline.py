@@ -91,7 +91,7 @@ def run_audit(
     """Run the whole audit described by ``config`` (see the module docstring)."""
     from auditor.judges import get_judge, judge_store
     from auditor.store import Store
-    from reports import build_report, write_report
+    from reports import build_report, runtime_build, write_report
 
     config.validate()
     emit: AuditCallback = progress or _ignore
@@ -124,6 +124,7 @@ def run_audit(
                 not_audited=_not_audited(selection, outcomes),
                 seed=config.seed,
                 lineage_label=str(config.lineage or "crawled for this audit"),
+                build=runtime_build(),  # this process ran the backends: record their builds
             )
     with timer.stage("report"):
         html_path, json_path = write_report(report, config.out)

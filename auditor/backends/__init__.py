@@ -28,6 +28,7 @@ from auditor.backends._types import (
     GenerationRequest,
     GenerationResult,
 )
+from auditor.backends._worker import describe_exit
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -42,6 +43,7 @@ __all__ = [
     "auto_backend_name",
     "backend_names",
     "choose_chat_format",
+    "describe_exit",
     "get_backend",
     "load_backend",
     "register_backend",

@@ -19,6 +19,7 @@ from auditor.demo._family import (
     DemoProgress,
     quantized_id,
 )
+from auditor.demo._quantize import QUANT_TYPES, QuantizeResult, quantize_gguf
 from auditor.demo._source import default_cache_dir, source_gguf
 
 __all__ = [
@@ -26,13 +27,16 @@ __all__ = [
     "DEFAULT_QUANTIZATIONS",
     "OBEDIENT_ADAPTER_ID",
     "OBEDIENT_GGUF_ID",
+    "QUANT_TYPES",
     "ROOT_ID",
     "UPSTREAM_ID",
     "DemoFamily",
     "DemoMember",
     "DemoProgress",
+    "QuantizeResult",
     "build_demo_family",
     "default_cache_dir",
+    "quantize_gguf",
     "quantized_id",
     "source_gguf",
 ]

@@ -5,7 +5,7 @@ them, local or on the Hub) and remote servers.
 recorded with every result; ``identity.key`` is the ``model`` column of the store.
 """
 
-from auditor.refs._hashing import file_sha256, folder_sha256
+from auditor.refs._hashing import cache_dir, file_sha256, folder_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel, key_on_base
 from auditor.refs._parse import SYNTAX_HELP, ParsedReference, parse_reference
 from auditor.refs._resolve import reference_to_key, resolve_reference
@@ -15,6 +15,7 @@ __all__ = [
     "ModelIdentity",
     "ParsedReference",
     "ResolvedModel",
+    "cache_dir",
     "file_sha256",
     "folder_sha256",
     "key_on_base",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 from auditor.audit import AuditConfig, run_audit
@@ -47,6 +48,9 @@ def test_tiny_family_end_to_end(tiny_hf_model: Path, tiny_gguf: Path, tmp_path: 
     saved = json.loads(result.json_path.read_text())
     models = json.dumps(saved["provenance"])
     assert "tiny-base.Q8_0.gguf" in models and "sha256" in models
+    build = saved["provenance"]["build"]  # the audit's process ran the backends: it records them
+    assert build["llama_cpp_version"] == metadata.version("llama-cpp-python")
+    assert build["llama_cpp_system_info"] and build["torch_version"] == metadata.version("torch")
     identities = {o.target.node_id: o.summary.identity for o in result.outcomes
                   if o.summary and o.summary.identity}
     assert {i.backend for i in identities.values()} == {"transformers", "llamacpp"}

@@ -1,0 +1,75 @@
+"""Run one function in a ``spawn``-ed child process, so a native crash ends the child only.
+
+The doctor imports llama.cpp and torch, builds and quantizes models, and all of that is native
+code that a bad build can kill with SIGSEGV or SIGILL (a library compiled for instructions this
+CPU lacks dies on import). Each such step runs here: a result comes back pickled, an exception
+comes back as our own error, and a dead child raises
+:class:`~auditor.errors.BackendCrashedError` naming its signal. The function travels by
+reference, so it must be importable (a module-level function).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from auditor.backends import describe_exit
+from auditor.errors import AuditorError, BackendCrashedError, BackendError
+
+T = TypeVar("T")
+
+
+def call_isolated(fn: Callable[..., T], *args: Any, doing: str, timeout: float = 300.0) -> T:
+    """``fn(*args)`` in a child process; raises what it raised (as an :class:`AuditorError`),
+    :class:`BackendCrashedError` when it died, :class:`BackendError` after ``timeout`` s."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, fn, args), daemon=True,
+                              name=f"auditor-doctor:{doing}")
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            process.kill()
+            process.join(timeout=5)
+            raise BackendError(f"no answer after {timeout:.0f} s while {doing}")
+        try:
+            kind, payload = receiver.recv()
+        except (EOFError, OSError):
+            process.join(timeout=10)
+            raise BackendCrashedError(describe_exit(process.exitcode), doing=doing) from None
+    finally:
+        receiver.close()
+    process.join(timeout=10)
+    if kind == "error":
+        raise payload
+    result: T = payload
+    return result
+
+
+def _child(sender: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        result = fn(*args)
+    except BaseException as exc:  # every failure goes back to the parent, typed
+        sender.send(("error", _portable(exc)))
+        return
+    sender.send(("ok", result))
+
+
+def _portable(exc: BaseException) -> AuditorError:
+    """``exc`` if it is one of ours and survives pickling, else a :class:`BackendError`."""
+    if isinstance(exc, AuditorError):
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return exc
+        except Exception:
+            return BackendError(str(exc))
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return BackendError(last)
+
+
+__all__ = ["call_isolated"]
