@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
+from auditor.gguf import SkippedArray, file_type_name, read_gguf_metadata
 from auditor.safeio import (
     FRONT_MATTER,
     MERGE_CONFIG,
@@ -29,7 +30,6 @@ from auditor.safeio import (
     parse_yaml,
     read_bytes,
 )
-from lineage._gguf import SkippedArray, file_type_name, read_gguf_metadata
 from lineage._ids import as_list
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from auditor.backends._types import (
     GenerationResult,
 )
 from auditor.errors import BackendError, BackendUnavailableError, InputError
-from auditor.refs._gguf_header import validate_gguf
+from auditor.gguf import validate_gguf
 from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,11 @@ def preflight(resolved: ResolvedModel) -> None:
 
 
 def _import_llama() -> Any:
+    # On a failed GGML_ASSERT, ggml forks a child that attaches gdb to print a backtrace and
+    # waits for it. When two threads assert at once (a NaN norm epsilon does, while decoding)
+    # the two forked children can block each other for ever: the process then hangs instead
+    # of dying, and the worker's crash is never reported. Without the backtrace it aborts.
+    os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     try:
         import llama_cpp
     except ImportError as exc:

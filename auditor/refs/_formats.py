@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError, ModelReferenceError
+from auditor.gguf import file_type_name, read_gguf_metadata
 from auditor.safeio import MODEL_CONFIG, load_json_file
 
 log = logging.getLogger(__name__)
@@ -42,28 +43,20 @@ def quant_from_name(name: str) -> str | None:
 
 
 def gguf_metadata(path: Path) -> dict[str, Any]:
-    """A few header fields of a GGUF file, and its quantization name from ``file_type``."""
-    from auditor.refs._gguf_header import read_gguf_header
-
-    header = read_gguf_header(path)
-    out: dict[str, Any] = {k: header[k] for k in _GGUF_KEYS if k in header}
-    file_type = header.get("general.file_type")
-    if isinstance(file_type, int) and file_type in _FILE_TYPES:
-        out["quantization"] = _FILE_TYPES[file_type]
+    """A few scalar or string header fields of a GGUF file (a field of another type is left
+    out), and its quantization name from ``file_type``."""
+    header = read_gguf_metadata(path)
+    out: dict[str, Any] = {
+        k: header[k] for k in _GGUF_KEYS if isinstance(header.get(k), str | int | float)
+    }
+    quantization = file_type_name(header.get("general.file_type"))
+    if quantization is not None:
+        out["quantization"] = quantization
     return out
 
 
 _GGUF_KEYS = ("general.architecture", "general.file_type", "general.name", "general.finetune",
               "tokenizer.chat_template")
-# llama.cpp's LLAMA_FTYPE_* values (gguf.LlamaFileType), without the MOSTLY_/ALL_ prefix.
-_FILE_TYPES = {
-    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K",
-    11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S",
-    17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS",
-    23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S",
-    29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0",
-    38: "MXFP4_MOE",
-}
 
 
 def describe_gguf(path: Path) -> WeightsInfo:

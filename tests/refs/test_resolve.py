@@ -85,18 +85,3 @@ def test_reference_to_key(tiny_gguf: Path) -> None:
     assert reference_to_key("org/model", known) == known[0]
     assert reference_to_key("org/model@0123456", known) == known[0]
     assert reference_to_key("org/model-GGUF:Q4_K_M", known) == known[1]
-
-
-def test_gguf_header_reader(tiny_gguf: Path, tmp_path: Path) -> None:
-    from auditor.errors import InputError
-    from auditor.refs._gguf_header import read_gguf_header
-
-    header = read_gguf_header(tiny_gguf)
-    assert header["general.architecture"] == "llama"
-    assert header["llama.block_count"] == 2
-    assert header["tokenizer.ggml.pre"] == "gpt-2"
-    assert "tokenizer.ggml.tokens" not in header  # arrays are skipped
-    bad = tmp_path / "bad.gguf"
-    bad.write_bytes(b"NOPE" + b"\0" * 64)
-    with pytest.raises(InputError, match="not a GGUF file"):
-        read_gguf_header(bad)
