@@ -20,10 +20,11 @@ from annotated_types import Interval as Bounds
 
 from auditor.errors import InputError
 from auditor.judges import CalibrationResult
+from auditor.safeio import read_text
 from reports._html import _atomic_write
 from reports._model import Difference, JudgeAgreement, Proportion
 from reports._serde import to_dict
-from reports._validate import read_text, validate_json
+from reports._validate import AGREEMENT, validate_json
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,7 +64,7 @@ def write_judge_agreement(result: CalibrationResult, path: str | Path, *, datase
 def load_judge_agreement(path: str | Path, judge_id: str | None = None) -> JudgeAgreement:
     """Read and check an agreement file; ``judge_id`` is the judge the report uses."""
     p = Path(path)
-    text = read_text(p, what="judge agreement", error=InputError)
+    text = read_text(p, AGREEMENT, error=InputError)
     data = validate_json(AgreementFile, text, source=str(p), error=InputError)
     if judge_id is not None and data.judge_id is not None and data.judge_id != judge_id:
         raise InputError(

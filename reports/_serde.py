@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import ReportError
+from auditor.safeio import read_text
 from reports._model import SCHEMA_VERSION, Report
-from reports._validate import read_text, shown, validate_json
+from reports._validate import REPORT, shown, validate_json
 
 SUPPORTED_VERSIONS = (SCHEMA_VERSION,)
 
@@ -58,7 +59,7 @@ def from_json(text: str, *, source: str = "report JSON") -> Report:
 
 def load_report(path: str | Path) -> Report:
     """Read ``report.json`` from disk (size-capped, UTF-8, validated as :func:`from_json`)."""
-    text = read_text(path, what="report", error=ReportError)
+    text = read_text(path, REPORT, error=ReportError)
     return from_json(text, source=str(path))
 
 

@@ -7,12 +7,14 @@ fed the previous hand-written decoder 25 edited files and got 5 tracebacks (deep
 negative count). Here every such file either becomes our frozen dataclasses or raises one error
 of the caller's class, in one line that names the file and the JSON path of the bad field::
 
-    report.json: derivatives[2].unsafe_rate: expected a number in [0, 1], got "x"
+    report.json: derivatives[2].unsafe_rate: expected null or a number in [0, 1], got "x"
 
 What is refused, and where:
 
-- more than :data:`MAX_BYTES` (refused after reading at most one byte more, never whole);
-- bytes that are not UTF-8 (a leading byte-order mark is tolerated);
+- anything but a regular file, more than the kind's cap (:data:`REPORT`: 64 MiB;
+  :data:`AGREEMENT`: 1 MiB), bytes that are not UTF-8 (a leading byte-order mark is
+  tolerated) and NUL bytes: the callers read with the project's one bounded reader,
+  :func:`auditor.safeio.read_text`, and these kinds;
 - invalid JSON, as pydantic's parser (jiter) sees it: nesting deeper than 200 levels, lone
   surrogates, numbers longer than 4300 digits. Python's ``json`` would raise ``RecursionError``
   or ``ValueError`` on the first and last; jiter reports them as errors;
@@ -33,37 +35,23 @@ import math
 import types
 import typing
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
 from annotated_types import Interval as Bounds
 
 from auditor.errors import AuditorError
+from auditor.safeio import FileKind, MiB
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
 T = TypeVar("T")
 
-MAX_BYTES = 64 * 1024 * 1024  # a report with thousands of verbatim responses stays well below
+# A report with thousands of verbatim responses stays well below its cap.
+REPORT = FileKind("report JSON", 64 * MiB)
+AGREEMENT = FileKind("judge agreement file", 1 * MiB)
 _INT64 = 2**63 - 1
 _SHOWN = 60  # characters of an offending value quoted in a message
-
-
-def read_text(path: str | Path, *, what: str, error: type[AuditorError]) -> str:
-    """The UTF-8 text of ``path``, read with a size cap; ``what`` names the file in errors."""
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise error(f"cannot read {what} {p}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_BYTES:
-        raise error(f"{p}: larger than {MAX_BYTES // 2**20} MiB; this is not a {what} file")
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise error(f"{p}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
 
 
 def validate_json(tp: type[T], text: str, *, source: str, error: type[AuditorError]) -> T:

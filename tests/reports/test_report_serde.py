@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -164,9 +165,10 @@ def test_a_bad_field_is_named_with_its_file_and_json_path(edit, message, tmp_pat
     [
         (b"[" * 300 + b"]" * 300, "not valid JSON (recursion limit exceeded at line 1 column 202)"),
         (b'{"schema_version": 1' + b"0" * 5000 + b"}", "not valid JSON (number out of range"),
-        (b'{"schema_version": 1, "root": "\xe9"}', "not UTF-8 text (invalid byte at offset 31)"),
+        (b'{"schema_version": 1, "root": "\xe9"}', "not UTF-8 text (invalid byte 0xe9 at offset"),
         (b'{"schema_version": 1, "root": "\\ud800"}', "not valid JSON ("),
-        (b'{"schema_version": 1, "root": "a\x00"}', "not valid JSON (control character"),
+        (b'{"schema_version": 1, "root": "a\x00"}', "holds a NUL byte (character 32)"),
+        (b'{"schema_version": 1, "root": "a\x01"}', "not valid JSON (control character"),
         (b"[1]", "(top level): expected an object, got a list of 1 item"),
     ],
 )
@@ -179,10 +181,14 @@ def test_unreadable_json_is_one_report_error(raw: bytes, message: str, tmp_path)
 
 
 def test_an_oversized_file_is_refused_before_it_is_parsed(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from reports._validate import MAX_BYTES
+    from reports._validate import REPORT
 
     path = tmp_path / "report.json"
     with path.open("wb") as fh:
-        fh.truncate(MAX_BYTES + 1)  # sparse: no disk used
-    with pytest.raises(ReportError, match=r"larger than 64 MiB; this is not a report file"):
+        fh.truncate(REPORT.cap + 1)  # sparse: no disk used
+    with pytest.raises(ReportError, match=r"report JSON is 64\.0 MiB, over the 64 MiB cap"):
         load_report(path)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # would block a plain open() forever
+    with pytest.raises(ReportError, match=r"FIFO"):
+        load_report(fifo)
