@@ -127,6 +127,7 @@ def call_with_backoff(
     """
     attempt = 1
     started = time.monotonic()
+    waited = asleep = 0.0  # seconds asked of ``sleep``, and seconds it took
     while True:
         try:
             return fn()
@@ -145,7 +146,7 @@ def call_with_backoff(
             backoff = policy.base_delay * (2 ** (attempt - 1))
             delay = min(policy.max_delay, asked if asked is not None else backoff)
             delay += random.uniform(0, policy.jitter * max(delay, policy.base_delay))
-            spent = time.monotonic() - started
+            spent = time.monotonic() - started - asleep + waited  # an injected sleep counts
             if policy.deadline is not None and spent + delay > policy.deadline:
                 raise RetryLimitError(
                     f"{what}: gave up after {attempt} attempts in {_duration(spent)} "
@@ -162,7 +163,10 @@ def call_with_backoff(
                 policy.max_attempts - 1,
                 delay,
             )
+            before = time.monotonic()
             sleep(delay)
+            asleep += time.monotonic() - before
+            waited += delay
             attempt += 1
 
 

@@ -50,7 +50,7 @@ TIMEOUT_ENV = "AUDITOR_HUB_TIMEOUT"
 MAX_WAIT_ENV = "AUDITOR_MAX_RETRY_WAIT"
 DEFAULT_TIMEOUT = 30.0  # seconds without a byte (read) or to connect
 DEFAULT_MAX_WAIT = 60.0  # longest Retry-After honoured
-DEFAULT_DEADLINE = 600.0  # one operation, retries included
+DEFAULT_DEADLINE = 120.0  # one operation, retries included
 MAX_REPO_FILE = 1024  # characters in a repository file name (path)
 MAX_COMPONENT = 255  # bytes in one component: what a file system takes
 
@@ -84,7 +84,7 @@ def hub_timeout(explicit: float | None = None) -> float:
 
 def hub_policy(policy: RetryPolicy | None = None) -> RetryPolicy:
     """``policy`` (default: 5 attempts) with the Hub's caps filled in where it leaves them
-    open: ``max_wait`` from ``AUDITOR_MAX_RETRY_WAIT`` (default 60 s) and a 600 s deadline."""
+    open: ``max_wait`` from ``AUDITOR_MAX_RETRY_WAIT`` (default 60 s) and a 120 s deadline."""
     base = policy or RetryPolicy()
     return replace(
         base,

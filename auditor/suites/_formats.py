@@ -78,6 +78,8 @@ def _text(row: Row, column: str, opts: ReadOptions, *, required: bool = True) ->
         )
     if required and not text:
         raise SuiteError(f"{opts.path}:{row.line}: column {column!r} is empty")
+    if "\0" in text:
+        raise SuiteError(f"{opts.path}:{row.line}: column {column!r} holds a NUL character")
     return text
 
 
@@ -276,6 +278,8 @@ def _chat_messages(raw: Any, row: Row, opts: ReadOptions) -> tuple[Message, ...]
             raise SuiteError(
                 f"{where}: messages[{i}] needs a 'role' and a string 'content'"
             )
+        if "\0" in msg["content"]:
+            raise SuiteError(f"{where}: messages[{i}].content holds a NUL character")
         role = msg.get("role")
         if not isinstance(role, str) or role not in ("system", "user", "assistant"):
             shown = repr(role)[:100]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from auditor.backoff import RetryPolicy, call_with_backoff, delay_from_headers
+from auditor.errors import HubUnavailableError, RetryLimitError
 
 
 class _Script:
@@ -102,3 +103,44 @@ def test_server_delay_is_capped_by_policy(server: tuple[str, _Script]) -> None:
 )
 def test_delay_from_headers(headers: dict[str, str], expected: float | None) -> None:
     assert delay_from_headers(headers) == expected
+
+
+def test_server_asking_for_more_than_max_wait_is_not_waited_for(
+    server: tuple[str, _Script],
+) -> None:
+    url, script = server
+    script.answers = [(429, {"Retry-After": "100000"})] * 3
+    slept: list[float] = []
+    policy = RetryPolicy(max_wait=60.0, jitter=0.0)
+    with pytest.raises(RetryLimitError, match=r"HTTP 429 .*100000 s \(27\.8 h\).*60 s cap"):
+        call_with_backoff(lambda: _get(url), policy=policy, sleep=slept.append, what="GET x")
+    assert script.calls == 1 and slept == []
+
+
+def test_deadline_bounds_the_whole_call(server: tuple[str, _Script]) -> None:
+    url, script = server
+    script.answers = [(503, {})] * 20
+    slept: list[float] = []
+    policy = RetryPolicy(max_attempts=20, base_delay=1.0, max_delay=100.0, jitter=0.0,
+                         deadline=5.0)
+    with pytest.raises(RetryLimitError, match=r"gave up after 3 attempts .*5 s deadline") as e:
+        call_with_backoff(lambda: _get(url), policy=policy, sleep=slept.append)
+    assert slept == [1.0, 2.0]  # the third wait (4 s) would pass 5 s: refused, not slept
+    assert e.value.attempts == 3
+
+
+def test_our_own_errors_carry_status_headers_and_retryability() -> None:
+    calls: list[int] = []
+    slept: list[float] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise HubUnavailableError("no answer within 1 s")  # no status: a timeout
+        if len(calls) == 2:
+            raise HubUnavailableError("HTTP 429", status=429, headers={"Retry-After": "2"})
+        return "ok"
+
+    policy = RetryPolicy(base_delay=0.25, jitter=0.0)
+    assert call_with_backoff(flaky, policy=policy, sleep=slept.append) == "ok"
+    assert slept == [0.25, 2.0]

@@ -7,8 +7,6 @@ without end would hang this test, so each such read runs in a thread with a dead
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,27 +26,9 @@ from auditor.safeio import (
     read_bytes,
     read_text,
 )
+from tests.fixtures.hostile import within
 
 SMALL = FileKind("test file", 64)
-
-
-def within(seconds: float, fn: Callable[[], Any]) -> Any:
-    """``fn()`` run in a thread; fails the test (instead of hanging it) past ``seconds``."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed back to the test thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still reading after {seconds} s: it blocks"
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 def test_regular_file_is_read(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@ It speaks the shape the real ``huggingface_hub`` client expects (see shared HUB_
 ``GET /api/models?filter=base_model:<id>&expand=...`` with ``Link`` pagination,
 ``GET /api/models/<id>`` (and ``/revision/<rev>``), 404 with ``X-Error-Code: RepoNotFound``,
 gated repos (visible metadata, or 403 ``GatedRepo`` for ``access="denied"``), and injected
-failures (429 with ``Retry-After`` / ``RateLimit``, 503, ...). Repos given ``contents`` also
-serve those files (``HEAD``/``GET /<id>/resolve/<rev>/<file>``, as ``hf_hub_download`` meets
-them), so a crawled family can be resolved and evaluated too. Reusable by any test that needs
-a Hub: start it, point ``HF_ENDPOINT`` (or ``endpoint=``) at ``server.url``.
+failures (429 with ``Retry-After`` / ``RateLimit``, 503, ...; file downloads too). Repos
+given ``contents`` also serve those files (``HEAD``/``GET /<id>/resolve/<rev>/<file>``, as
+``hf_hub_download`` meets them), so a crawled family can be resolved and evaluated too.
+Reusable by any test that needs a Hub: start it, point ``HF_ENDPOINT`` (or ``endpoint=``) at
+``server.url``.
 
     with HubServer() as hub:
         hub.add_model("org/base")
@@ -302,7 +303,12 @@ class _Handler(BaseHTTPRequestHandler):
         repo_id, _, tail = rest.partition("/resolve/")
         revision, _, name = tail.partition("/")
         repo = self.hub.repos.get(repo_id.lower())
-        if repo is None:
+        fault = self.hub._take_fault("/" + rest)
+        if fault is not None:
+            record.status = fault.status
+            self._send_bytes(fault.status, b'{"error": "injected failure"}',
+                             {"Content-Type": "application/json", **fault.headers}, body)
+        elif repo is None:
             record.status = 404
             self._error(404, "RepoNotFound", "Repository not found", body)
         elif revision not in ("main", repo.sha):
