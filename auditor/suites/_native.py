@@ -159,16 +159,16 @@ def _parse_request(record: dict[str, Any], where: _Where) -> tuple[Message, ...]
     prompt = record["prompt"]
     if not isinstance(prompt, str) or not prompt.strip():
         raise where.error("'prompt' must be a non-empty string")
-    system = record.get("system")
     if "\0" in prompt:
         raise where.error("'prompt' holds a NUL character")
+    system = record.get("system")
     if system is None:
         return (Message("user", prompt),)
     if not isinstance(system, str) or not system.strip():
         raise where.error("'system' must be a non-empty string")
-    return (Message("system", system), Message("user", prompt))
     if "\0" in system:
         raise where.error("'system' holds a NUL character")
+    return (Message("system", system), Message("user", prompt))
 
 
 def _parse_messages(raw: object, where: _Where, *, what: str) -> tuple[Message, ...]:
@@ -189,9 +189,9 @@ def _parse_messages(raw: object, where: _Where, *, what: str) -> tuple[Message, 
             raise where.error(f"{what}[{i}]: a system message may only come first")
         if not isinstance(content, str) or not content.strip():
             raise where.error(f"{what}[{i}].content must be a non-empty string")
-        out.append(Message(role, content))
         if "\0" in content:
             raise where.error(f"{what}[{i}].content holds a NUL character")
+        out.append(Message(role, content))
     if out[-1].role != "user":
         raise where.error(f"{what}: the last message must be from the user")
     return tuple(out)

@@ -70,6 +70,7 @@ def test_size_cap_is_checked_before_reading(tmp_path: Path) -> None:
      r"s\.jsonl:2: not usable JSON \(Exceeds the limit"),
     ('{"schema_version": ' + "9" * 5000 + "}\n", r"s\.jsonl:1: not usable JSON"),
     (HEADER + item_line(prompt="p\x00"), r"s\.jsonl:2: 'prompt' holds a NUL character"),
+    (HEADER + item_line(system="s\x00"), r"s\.jsonl:2: 'system' holds a NUL character"),
     (HEADER + '{"id": "a", "category": "c", "expected": "refuse", "messages": '
      '[{"role": "user", "content": "\\u0000"}]}\n',
      r"s\.jsonl:2: messages\[0\]\.content holds a NUL character"),
