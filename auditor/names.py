@@ -8,14 +8,14 @@ Two places need them tamed, and each has one helper here:
   :func:`safe_component` maps any text to one safe path component;
 - a terminal interprets escape sequences: an id such as ``"x\\x1b]0;pwned\\x07"`` printed raw
   can retitle the window, move the cursor or hide the lines before it, and a right-to-left
-  override makes a name read backwards. :func:`printable` escapes every control and format
-  character, so what the CLI prints is what the name is, on one line.
+  override makes a name read backwards. :func:`printable` shows every character that is not
+  printable as its code point, ``[U+001B]``, the way the HTML report shows them, so what the
+  CLI prints is what the name is, on one line.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 __all__ = ["printable", "safe_component"]
 
@@ -23,10 +23,6 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _WINDOWS_DEVICES = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)]
 )
-# Cc: C0/C1 controls and DEL; Cf: format characters (bidi overrides, zero-width joiners);
-# Zl/Zp: line and paragraph separators; Cs: lone surrogates (undecodable bytes in file names).
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def safe_component(name: str, *, default: str = "item", max_length: int = 80) -> str:
@@ -47,22 +43,14 @@ def safe_component(name: str, *, default: str = "item", max_length: int = 80) ->
 
 
 def printable(text: str) -> str:
-    """``text`` with control and format characters escaped (``\\n``, ``\\x1b``, ``\\u202e``).
+    """``text`` with every non-printable character shown as its code point: ``[U+001B]``.
 
-    Everything else, non-ASCII letters included, is kept as is. Use it on any name or id
-    (and any message quoting one) before printing it to a terminal.
+    Non-printable as :meth:`str.isprintable` says: controls (ESC, NUL, newlines), format
+    characters (bidi overrides, zero-width joiners), separators other than the ASCII space,
+    lone surrogates. Everything else, non-ASCII letters included, is kept. Use it on any name
+    or id (and any message quoting one) before printing it to a terminal; escape rich markup
+    after it, not before.
     """
-    if text.isprintable():  # the common case: nothing to escape (fast path)
+    if text.isprintable():  # the common case: nothing to show differently
         return text
-    return "".join(_escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    if unicodedata.category(ch) not in _ESCAPED_CATEGORIES:
-        return ch
-    if ch in _SHORT:
-        return _SHORT[ch]
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else (
-        f"\\U{code:08x}"
-    )
+    return "".join(ch if ch.isprintable() else f"[U+{ord(ch):04X}]" for ch in text)

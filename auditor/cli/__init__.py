@@ -37,7 +37,9 @@ def main() -> None:
     except AuditorError as exc:
         from rich.markup import escape
 
-        message = escape(str(exc))
+        from auditor.names import printable
+
+        message = escape(printable(str(exc)))  # a name's control characters are shown
         # soft_wrap: one line whatever the terminal width, so scripts can grep the message
         err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(2)

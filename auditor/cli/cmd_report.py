@@ -146,7 +146,9 @@ def _plain(text: str) -> str:
     """
     from rich.markup import escape
 
-    return escape("".join(c if c.isprintable() else f"[U+{ord(c):04X}]" for c in text))
+    from auditor.names import printable
+
+    return escape(printable(text))
 
 
 def _pct(x: float | None) -> str:

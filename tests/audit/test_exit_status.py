@@ -20,15 +20,17 @@ DEAD = "openai:http://127.0.0.1:9/v1#nobody"  # nothing listens on the discard p
 
 @pytest.fixture
 def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
+    s = ScriptedServer()
+    with s:
         yield s
 
 
 @pytest.fixture
 def refusing() -> Iterator[ScriptedServer]:
     """A server that answers every request with 400 Bad Request (fails fast, no retry)."""
-    with ScriptedServer() as s:
-        s.fail_next, s.fail_status = 10**9, 400
+    s = ScriptedServer()
+    s.fail_next, s.fail_status = 10**9, 400
+    with s:
         yield s
 
 
@@ -156,4 +158,4 @@ def test_hostile_member_names_are_printed_escaped(tmp_path: Path, server: Script
     assert result.returncode == 0, result.stderr
     for stream in (result.stdout, result.stderr):
         assert "\x1b]" not in stream and "\u202e" not in stream and "\x07" not in stream
-    assert "ft\\x1b]0;pwned\\x07\\u202e" in result.stdout
+    assert "ft[U+001B]]0;pwned[U+0007][U+202E]" in result.stdout

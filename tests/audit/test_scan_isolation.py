@@ -22,7 +22,8 @@ DEAD = "openai:http://127.0.0.1:9/v1#nobody"  # nothing listens on the discard p
 
 @pytest.fixture
 def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
+    s = ScriptedServer()
+    with s:
         yield s
 
 
@@ -190,7 +191,7 @@ def test_a_scan_of_hostile_names_writes_only_inside_out_and_prints_them_escaped(
     result = auditor("scan", str(path))
     assert result.returncode == 0, result.stderr
     assert "\x1b]" not in result.stdout and "\u202e" not in result.stdout
-    assert "evil\\x1b]0;pwned\\x07\\u202e" in result.stdout
+    assert "evil[U+001B]]0;pwned[U+0007][U+202E]" in result.stdout
     assert {p.name for p in tmp_path.iterdir()} == {"models", "out", "scan.toml"}
     out = (tmp_path / "out").resolve()
     saved = json.loads((out / "summary.json").read_text())
