@@ -82,7 +82,9 @@ def select_targets(
     overrides = {k.lower(): v for k, v in (overrides or {}).items()}
     root_node = graph.root_node
     if root_node.status != "ok":
-        raise UsageError(f"the root {root_node.id} cannot be audited: status {root_node.status}")
+        why = next((w.message for w in graph.warnings if root_node.id in w.nodes),
+                   f"status {root_node.status}")
+        raise UsageError(f"the root {root_node.id} cannot be audited: {why}")
     root_targets = _targets_for(root_node, None, "", policy, overrides)
     if not root_targets:
         raise UsageError(f"the root {root_node.id} has no weights this tool can load")

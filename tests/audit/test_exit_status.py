@@ -159,3 +159,25 @@ def test_hostile_member_names_are_printed_escaped(tmp_path: Path, server: Script
     for stream in (result.stdout, result.stderr):
         assert "\x1b]" not in stream and "\u202e" not in stream and "\x07" not in stream
     assert "ft[U+001B]]0;pwned[U+0007][U+202E]" in result.stdout
+
+
+@pytest.mark.parametrize("status", [401, 500])
+def test_a_hub_root_that_cannot_be_read_exits_2_with_the_reason(
+    tmp_path: Path, status: int
+) -> None:
+    from tests.lineage.hub_server import HubServer
+
+    with HubServer() as hub:
+        hub.add_model("org/base")
+        hub.add_model("org/base-ft", base_model="org/base", relation="finetune")
+        hub.fail("/api/models/org/base?", status, times=100)
+        hub.fail("/api/models/org/base/", status, times=100)
+        env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE_DIR": str(tmp_path / "cache"),
+               "HF_HOME": str(tmp_path / "hf"), "HF_TOKEN": ""}
+        result = auditor("audit", "org/base", "--suite", "harm", "--limit", "1",
+                         "--store", str(tmp_path / "a.db"), "--out", str(tmp_path / "out"),
+                         env=env)
+    assert result.returncode == 2, result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "the root org/base cannot be audited" in errors[0]
+    assert f"HTTP {status}" in errors[0]

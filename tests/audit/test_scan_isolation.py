@@ -150,6 +150,9 @@ def test_a_family_whose_every_derivative_failed_is_not_ok(
     report = json.loads((tmp_path / "out" / family.report_json).read_text())
     assert [n["id"] for n in report["not_audited"]] == ["x-ft"]
     assert summary.exit_code == 2
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "could not be audited: no derivative" in index
+    assert 'href="dead-children/report.html"' in index
 
 
 HOSTILE_NAMES = [
