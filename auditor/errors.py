@@ -109,6 +109,10 @@ class StoreError(AuditorError):
     """The results store cannot be opened or has an incompatible schema."""
 
 
+class OutputError(AuditorError):
+    """An output cannot be written, or would overwrite an input of the same command."""
+
+
 class JudgeError(AuditorError):
     """A judge cannot be built or run."""
 
@@ -128,6 +132,7 @@ __all__ = [
     "InputError",
     "JudgeError",
     "ModelReferenceError",
+    "OutputError",
     "RepoNotFoundError",
     "ReportError",
     "RetryLimitError",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
+from auditor.outputs import atomic_write_text
 from auditor.safeio import LINEAGE_GRAPH, parse_json, read_text
 from lineage._records import (
     EVIDENCE_SOURCES,
@@ -153,11 +154,7 @@ class LineageGraph:
 
     def save(self, path: str | Path) -> Path:
         """Write the JSON file atomically (a temporary file renamed into place)."""
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        tmp.replace(target)
-        return target
+        return atomic_write_text(path, self.to_json())
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, origin: str = "lineage data") -> LineageGraph:

@@ -6,7 +6,7 @@ is that model serialised and ``report.html`` is rendered from it and nothing els
 
 from reports._agreement import load_judge_agreement, write_judge_agreement
 from reports._build import build_report
-from reports._html import render_html, write_report
+from reports._html import REPORT_FILES, render_html, write_report
 from reports._index import render_scan_index, write_scan_index
 from reports._model import (
     SCHEMA_VERSION,
@@ -41,6 +41,7 @@ from reports._provenance import runtime_build
 from reports._serde import from_json, load_report, to_dict, to_json
 
 __all__ = [
+    "REPORT_FILES",
     "SCHEMA_VERSION",
     "VERDICTS",
     "CategoryRow",

@@ -9,8 +9,6 @@ no script, loads nothing (a strict Content-Security-Policy says so), and prints 
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +18,9 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from auditor.errors import ReportError
+from auditor.errors import OutputError, ReportError
+from auditor.outputs import atomic_write_text
+from auditor.redact import redact
 from reports import _charts
 from reports._layout import NODE_H, NODE_W, layout_lineage
 from reports._model import DerivativeResult, PairedResult, Report
@@ -232,6 +232,10 @@ def render_html(report: Report) -> str:
     return _environment().get_template(TEMPLATE).render(**_view(report))
 
 
+#: The files :func:`write_report` writes into its folder (checked against a command's inputs).
+REPORT_FILES = ("report.html", "report.json")
+
+
 def write_report(report: Report, out_dir: str | Path) -> tuple[Path, Path]:
     """Write ``report.html`` and ``report.json`` into ``out_dir`` (created if needed).
 
@@ -245,20 +249,18 @@ def write_report(report: Report, out_dir: str | Path) -> tuple[Path, Path]:
         raise ReportError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
     html_text = render_html(report)
     json_text = to_json(report) + "\n"
-    paths = (out / "report.html", out / "report.json")
+    html_name, json_name = REPORT_FILES
+    paths = (out / html_name, out / json_name)
     for path, text in zip(paths, (html_text, json_text), strict=True):
         _atomic_write(path, text)
     return paths
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Every file of this package is written here: through the project's one atomic writer
+    (:mod:`auditor.outputs`), failing as a ReportError, and scrubbed of credentials
+    (:func:`auditor.redact.redact`): a report is made to be shared."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        atomic_write_text(path, redact(text))
+    except OutputError as exc:
+        raise ReportError(str(exc)) from exc

@@ -13,6 +13,7 @@ from auditor.audit._selection import AuditTarget, Selection
 from auditor.backends import BackendOptions, GenerationConfig, auto_backend_name
 from auditor.errors import AuditorError
 from auditor.judges import Judge
+from auditor.redact import redact
 from auditor.refs import ResolvedModel, key_on_base, resolve_reference
 from auditor.runner import RunProgress, RunSummary, expand, run_eval
 from auditor.stats import random_order
@@ -188,6 +189,7 @@ class Evaluator:
         return [self.items[int(i)] for i in order]
 
     def _skip(self, target: AuditTarget, reason: str) -> TargetOutcome:
+        reason = redact(reason)  # it names the reference, which may carry a credential
         log.warning("%s not audited: %s", target.id, reason)
         self.emit(AuditEvent("skip", reason, target=target.id))
         return TargetOutcome(target, "", None, skipped_reason=reason)

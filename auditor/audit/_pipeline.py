@@ -18,6 +18,7 @@ from auditor.audit._evaluate import Evaluator, TargetOutcome
 from auditor.audit._events import AuditCallback, AuditEvent, StageTimer
 from auditor.audit._selection import NotAudited, Selection, select_targets
 from auditor.errors import AuditorError, UsageError
+from auditor.outputs import Labelled, check_outputs, store_inputs
 
 if TYPE_CHECKING:
     from lineage import LineageGraph
@@ -76,6 +77,27 @@ def obtain_graph(config: AuditConfig) -> LineageGraph:
     return graph
 
 
+def report_outputs(out: Path) -> list[Path]:
+    """The files an audit writes: the report's, in the folder ``out``."""
+    from reports import REPORT_FILES
+
+    return [out / name for name in REPORT_FILES]
+
+
+def audit_inputs(config: AuditConfig) -> list[Labelled]:
+    """The files an audit reads, which its report must never replace: the store (with its
+    SQLite files), the lineage file, suite files and local model files.
+
+    The store may sit in the report folder under another name (``auditor demo`` keeps
+    ``demo/audit.db`` beside ``demo/report.json``): see :mod:`auditor.outputs`.
+    """
+    inputs = store_inputs(config.store)
+    inputs.append(("the lineage file", config.lineage))
+    inputs += [("a suite file", Path(s)) for s in config.suites if Path(s).is_file()]
+    inputs += [("a local model", p) for p in config.local if p.is_file()]
+    return inputs
+
+
 def exit_code_for(report: Report, fail_on: str) -> int:
     """3 when a derivative is flagged degraded (or inconclusive with ``fail_on``), else 0."""
     failing = {"degraded"} if fail_on == "degraded" else {"degraded", "inconclusive"}
@@ -94,6 +116,7 @@ def run_audit(
     from reports import build_report, runtime_build, write_report
 
     config.validate()
+    check_outputs(report_outputs(config.out), audit_inputs(config), folders=[config.out])
     emit: AuditCallback = progress or _ignore
     timer = StageTimer()
     with timer.stage("crawl"):

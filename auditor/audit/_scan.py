@@ -171,8 +171,11 @@ def run_scan(config: ScanConfig, *, progress: AuditCallback | None = None) -> Sc
     One family failing, for whatever reason (an error, a bug in reading its metadata, a
     backend crash that took its root), is recorded with the reason and the next family
     runs. The summary and index are written even when the scan is interrupted; the
-    families not reached are listed as not run.
+    families not reached are listed as not run. An output that would replace an input (a
+    family's report or the scan's own files over a store, suite or lineage file of any
+    family) is refused before the first family runs.
     """
+    _check_outputs(config)
     started = _now()
     outcomes: list[FamilyOutcome] = []
     try:
@@ -191,12 +194,25 @@ def run_scan(config: ScanConfig, *, progress: AuditCallback | None = None) -> Sc
     return summary
 
 
+def _check_outputs(config: ScanConfig) -> None:
+    from auditor.audit._pipeline import audit_inputs, report_outputs
+    from auditor.outputs import check_outputs
+
+    inputs = [i for f in config.families for i in audit_inputs(f.config)]
+    check_outputs([config.out / n for n in ("summary.json", "index.html")], inputs,
+                  folders=[config.out])
+    for family in config.families:
+        check_outputs(report_outputs(family.config.out), inputs, folders=[family.config.out])
+
+
 def _write_summary(summary: ScanSummary, out: Path) -> None:
+    from auditor.outputs import atomic_write_text
+    from auditor.redact import redact
     from reports import write_scan_index
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
+        atomic_write_text(out / "summary.json", redact(summary.to_json() + "\n"))
     except OSError as exc:
         raise InputError(f"cannot write the scan summary in {out}: {exc.strerror or exc}"
                          ) from exc

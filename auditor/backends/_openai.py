@@ -1,6 +1,10 @@
 """The ``openai`` backend: any OpenAI-compatible chat endpoint (vLLM, llama.cpp server, TGI,
-hosted APIs). Requests run concurrently; 408/429/5xx are retried with backoff. The API key is
-read from ``OPENAI_API_KEY`` and never logged."""
+hosted APIs). Requests run concurrently; 408/429/5xx are retried with backoff.
+
+Credentials: the one a reference carried (``user:password@`` or ``?api_key=``/``token``...,
+taken out by :func:`auditor.refs.parse_reference`) goes in the ``Authorization`` header,
+Basic or Bearer; without one, ``OPENAI_API_KEY`` is sent as a Bearer token. Neither is ever
+in the request URL, a log line or a stored error."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -22,6 +27,7 @@ from auditor.backends._types import (
 )
 from auditor.backoff import RetryPolicy, call_with_backoff
 from auditor.errors import UsageError
+from auditor.redact import redact
 from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
@@ -42,12 +48,14 @@ class OpenAIBackend:
         identity = resolved.identity
         if identity.base_url is None or identity.remote_model is None:
             raise UsageError("the openai backend needs a reference openai:BASE_URL#model")
-        self._url = f"{identity.base_url}/chat/completions"
+        self._url = _endpoint(identity.base_url)
         self._model = identity.remote_model
         self._policy = policy or RetryPolicy()
         headers = {"Content-Type": "application/json"}
         key = os.environ.get("OPENAI_API_KEY")
-        if key:
+        if resolved.credentials is not None:
+            headers.update(resolved.credentials.auth_headers())
+        elif key:
             headers["Authorization"] = f"Bearer {key}"
         self._client = httpx.Client(headers=headers, timeout=options.request_timeout)
         self.batch_size = max(1, options.batch_size or options.concurrency)
@@ -93,7 +101,8 @@ class OpenAIBackend:
             choice = data["choices"][0]
             message = choice.get("message") or {}
         except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
-            return GenerationResult("", prompt_text, error=f"{type(exc).__name__}: {exc}")
+            error = redact(f"{type(exc).__name__}: {exc}")
+            return GenerationResult("", prompt_text, error=error)
         content = message.get("content") or ""
         server_reasoning = message.get("reasoning_content") or message.get("reasoning") or ""
         inline_reasoning, response = split_reasoning(content)
@@ -110,3 +119,10 @@ class OpenAIBackend:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _endpoint(base_url: str) -> str:
+    """``BASE_URL/chat/completions``, keeping the base URL's query (e.g. ``api-version``)."""
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/") + "/chat/completions"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

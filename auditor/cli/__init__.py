@@ -38,8 +38,10 @@ def main() -> None:
         from rich.markup import escape
 
         from auditor.names import printable
+        from auditor.redact import redact
 
-        message = escape(printable(str(exc)))  # a name's control characters are shown
+        # no credential from a reference or the env; a name's control characters shown
+        message = escape(printable(redact(str(exc))))
         # soft_wrap: one line whatever the terminal width, so scripts can grep the message
         err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(2)

@@ -23,13 +23,12 @@ def configure_logging(verbose: int) -> None:
     """Route library logging to stderr through rich; -v for INFO, -vv for DEBUG."""
     from rich.logging import RichHandler
 
+    from auditor.redact import RedactingFilter
+
     level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level,
-        format="%(message)s",
-        handlers=[RichHandler(console=err_console, show_path=False, markup=False)],
-        force=True,
-    )
+    handler = RichHandler(console=err_console, show_path=False, markup=False)
+    handler.addFilter(RedactingFilter())  # credentials never reach stderr, whoever logs them
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
 
 
 def _version_callback(value: bool) -> None:

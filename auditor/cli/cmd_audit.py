@@ -132,6 +132,12 @@ def audit_command(
         memory_limit_gb=memory_limit_gb, trust_remote_code=trust_remote_code,
         allow_pickle=allow_pickle,
     ).validate()
+    if config_file is not None:  # the other inputs are checked by run_audit
+        from auditor.audit import report_outputs
+        from auditor.outputs import check_outputs
+
+        check_outputs(report_outputs(config.out), [("the config file", config_file)],
+                      folders=[config.out])
     result = run_with_progress(config)
     print_summary(result)
     if result.failure:

@@ -51,9 +51,12 @@ def compare_command(
     """Unsafe compliance, over-refusal, categories (Holm), 3-way shift, eval-awareness,
     DETECTED_PROCEEDS and the clustered method, from stored judged generations."""
     from auditor.compare import compare_models
+    from auditor.outputs import atomic_write_text, check_outputs, store_inputs
     from auditor.refs import reference_to_key
     from auditor.store import Store
 
+    if json_out is not None and str(json_out) != "-":
+        check_outputs([json_out], store_inputs(store))
     with Store(store, readonly=True) as db:
         known = db.models()
         parent = reference_to_key(parent_ref, known)
@@ -67,8 +70,7 @@ def compare_command(
         return
     _render(report)
     if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(text + "\n", encoding="utf-8")
+        atomic_write_text(json_out, text + "\n")
         err_console.print(f"wrote {json_out}", highlight=False)
 
 

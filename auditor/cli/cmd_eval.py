@@ -110,8 +110,8 @@ def eval_command(
     loaded_suite = load_suite(suite, limit=limit)
     resolved = resolve_reference(model_ref, allow_pickle=allow_pickle, base=base)
     if base is not None and not resolved.is_adapter:
-        raise UsageError(f"--base applies to PEFT adapters only; {model_ref} is "
-                         f"{resolved.identity.format}")
+        raise UsageError(f"--base applies to PEFT adapters only; "
+                         f"{resolved.identity.reference} is {resolved.identity.format}")
     with Store(store) as db, _progress_bar(resolved.key) as bar:
         summary = run_eval(resolved, loaded_suite.items, db, config, suite=loaded_suite.name,
                            backend=backend, options=options, progress=bar.update)

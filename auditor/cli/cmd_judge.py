@@ -87,7 +87,9 @@ def _judge_file(
 
     from auditor.judges import ModelVerdicts, TraceAnalysis, get_judge, summarize_traces
     from auditor.judges._table import judge_rows, read_table, require_columns, write_jsonl_atomic
+    from auditor.outputs import check_outputs
 
+    check_outputs([out], [("the input file", file)])
     rows = read_table(file)
     require_columns(rows, file, (prompt_col, response_col, reasoning_col))
     the_judge = get_judge(judge)
@@ -203,7 +205,10 @@ def judge_eval_command(
     from auditor.errors import InputError
     from auditor.judges import LabelledResponse, calibrate, get_judge, map_label, parse_label_map
     from auditor.judges._table import cell, read_table, require_columns
+    from auditor.outputs import check_outputs
 
+    if json_out is not None:
+        check_outputs([json_out], [("the labelled file", file)])
     rows = read_table(file)
     require_columns(rows, file, (prompt_col, response_col, label_col))
     mapping = parse_label_map(label_map) if label_map else None

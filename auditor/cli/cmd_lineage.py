@@ -91,6 +91,11 @@ def lineage_command(
         cache_dir=cache_dir if cache_dir is not None else default_cache_dir(),
     )
     args = list(targets or [])
+    if out is not None:
+        from auditor.outputs import check_outputs
+
+        given = [*(local or []), *(Path(a).expanduser() for a in args if local)]
+        check_outputs([out], [("a model being crawled", p) for p in given])
     if local:
         graph = _crawl_local(args, local, options)
     else:
@@ -159,6 +164,7 @@ def _emit(graph: LineageGraph, fmt: str, out: Path | None) -> None:
     import sys
 
     from auditor.errors import InputError
+    from auditor.outputs import atomic_write_text
     from lineage import render_tree, to_graphml, to_mermaid
 
     if fmt == "tree":
@@ -172,8 +178,8 @@ def _emit(graph: LineageGraph, fmt: str, out: Path | None) -> None:
             if fmt in ("tree", "json"):
                 graph.save(out)
             else:
-                out.write_text(to_graphml(graph) if fmt == "graphml" else to_mermaid(graph),
-                               encoding="utf-8")
+                atomic_write_text(out, to_graphml(graph) if fmt == "graphml"
+                                  else to_mermaid(graph))
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
         kind = "JSON" if fmt in ("tree", "json") else fmt

@@ -63,9 +63,20 @@ def report_command(
     A lineage node is matched to the stored models whose key, repo id, reference or local name equals the node id (`auditor audit` records the mapping itself).
     """  # noqa: E501 (typer rewraps the help text; a hard break here would show as one)
     from auditor.errors import InputError, UsageError
+    from auditor.outputs import check_outputs, store_inputs
     from auditor.store import Store
-    from reports import build_report, load_judge_agreement, load_report, write_report
+    from reports import (
+        REPORT_FILES,
+        build_report,
+        load_judge_agreement,
+        load_report,
+        write_report,
+    )
 
+    inputs = [("the lineage file", lineage), ("the judge agreement file", judge_agreement),
+              ("the report being re-rendered", from_json)]
+    check_outputs([out / name for name in REPORT_FILES],
+                  inputs + ([] if from_json is not None else store_inputs(store)), folders=[out])
     if from_json is not None:
         if lineage is not None or root is not None:
             raise UsageError("--from-json re-renders a finished report: drop --lineage/--root")

@@ -33,11 +33,14 @@ def results_command(
     """One row per stored generation (model, item_id, category, framing, sample, prompt,
     response, reasoning, ...), plus verdict columns when the store has verdicts."""
     from auditor.errors import UsageError
+    from auditor.outputs import atomic_open, check_outputs, store_inputs
     from auditor.refs import reference_to_key
     from auditor.store import Store, export_rows, write_csv, write_jsonl
 
     if fmt not in _FORMATS:
         raise UsageError(f"--format must be jsonl or csv, got {fmt!r}")
+    if out is not None:
+        check_outputs([out], store_inputs(store))
     with Store(store, readonly=True) as db:
         key = None
         if model is not None:
@@ -53,7 +56,7 @@ def results_command(
         if out is None:
             count = writer(rows, sys.stdout)
         else:
-            with out.open("w", encoding="utf-8", newline="") as handle:
+            with atomic_open(out, newline="") as handle:
                 count = writer(rows, handle)
     if out is not None:
         err_console.print(f"wrote {count} rows to {out}", highlight=False)

@@ -193,8 +193,10 @@ def export(
 ) -> None:
     """Convert any supported suite source into the native JSONL format (a frozen copy)."""
     from auditor.errors import UsageError
+    from auditor.outputs import check_outputs
     from auditor.suites import dump_native
 
+    check_outputs([out], [("the suite being exported", Path(source).expanduser())])
     if out.exists() and not force:
         raise UsageError(f"{out} exists; pass --force to overwrite it")
     suite = _load(source, fmt, limit, prompt_column, id_column, category_column,

@@ -121,17 +121,19 @@ def model_judge(
 ) -> ModelJudge:
     """Load the model at ``reference`` (anything the runner accepts) as a judge."""
     from auditor.backends import BackendOptions, load_backend
+    from auditor.redact import redact
     from auditor.refs import resolve_reference
 
     try:
         resolved = resolve_reference(reference)
     except AuditorError as exc:
         raise JudgeError(
-            f"--judge {reference!r} is neither a judge name (heuristic) nor a loadable model "
+            f"--judge {redact(reference)!r} is neither a judge name (heuristic) nor a loadable "
+            "model "
             f"reference: {exc}"
         ) from exc
     opts = options if isinstance(options, BackendOptions) else None
     loaded = load_backend(resolved, backend, opts)
     tokens = max_new_tokens or (16 if rubric == "llamaguard" else 96)
-    key = getattr(loaded.identity, "key", reference)
+    key = getattr(loaded.identity, "key", resolved.key)
     return ModelJudge(backend_chat(loaded, max_new_tokens=tokens), str(key), rubric=rubric)

@@ -92,6 +92,8 @@ def get_judge(name_or_ref: str = DEFAULT_JUDGE, **model_options: object) -> Judg
             raise JudgeError(f"judge {name!r} does not implement the Judge protocol")
         return judge
     from auditor.judges._model import model_judge
+    from auditor.redact import redact
 
-    log.info("judge %r is not a registered name; treating it as a model reference", name)
+    log.info("judge %r is not a registered name; treating it as a model reference",
+             redact(name))
     return model_judge(name, **model_options)  # type: ignore[arg-type]

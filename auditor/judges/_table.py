@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 from auditor.errors import InputError
 from auditor.judges._protocol import Judge
 from auditor.judges._trace import TraceAnalysis, analyze_trace
+from auditor.outputs import atomic_open
 
 Row = dict[str, Any]
 
@@ -115,17 +114,10 @@ def judge_rows(
 
 
 def write_jsonl_atomic(rows: Iterable[Row], out: Path) -> int:
-    """Write rows as JSONL to ``out`` via a temporary file, so a failure leaves no half file."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    """Write rows as JSONL to ``out`` atomically, so a failure leaves no half file."""
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-                count += 1
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(out) as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            count += 1
     return count

@@ -7,13 +7,14 @@ recorded with every result; ``identity.key`` is the ``model`` column of the stor
 
 from auditor.refs._hashing import cache_dir, file_sha256, folder_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel, key_on_base
-from auditor.refs._parse import SYNTAX_HELP, ParsedReference, parse_reference
+from auditor.refs._parse import SYNTAX_HELP, ParsedReference, RemoteCredentials, parse_reference
 from auditor.refs._resolve import reference_to_key, resolve_reference
 
 __all__ = [
     "SYNTAX_HELP",
     "ModelIdentity",
     "ParsedReference",
+    "RemoteCredentials",
     "ResolvedModel",
     "cache_dir",
     "file_sha256",

@@ -6,7 +6,10 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.refs._parse import RemoteCredentials
 
 # 2: base_key and base_reference (PEFT adapters); version 1 records load with both None.
 IDENTITY_SCHEMA_VERSION = 2
@@ -107,6 +110,8 @@ class ResolvedModel:
     available next to a GGUF (used to pick a chat template for template-less GGUF files).
     For a PEFT adapter, ``path`` and ``hf_dir`` are the adapter folder, ``base`` the resolved
     base model, and ``tokenizer_dir`` the adapter's own tokenizer or else the base's.
+    ``credentials`` is what a remote reference carried for its server (sent as a header by
+    the backend); it is never part of the identity, its key or a ``repr``.
     """
 
     identity: ModelIdentity
@@ -114,6 +119,7 @@ class ResolvedModel:
     hf_dir: Path | None = None
     tokenizer_dir: Path | None = None
     base: ResolvedModel | None = None
+    credentials: RemoteCredentials | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:

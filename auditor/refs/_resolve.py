@@ -59,7 +59,7 @@ def _resolve(
             remote_model=parsed.model,
             chat_template="server",
         )
-        return ResolvedModel(identity)
+        return ResolvedModel(identity, credentials=parsed.credentials)
 
     def resolve_base(text: str) -> ResolvedModel:
         return _resolve(parse_reference(text), allow_pickle=allow_pickle, cache_dir=cache_dir,

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from auditor.errors import SuiteError
+from auditor.outputs import atomic_write_text
 from auditor.safeio import parse_json
 from auditor.suites._item import Expected, Item, Message
 from auditor.suites._rows import ROW_DEPTH
@@ -254,7 +255,7 @@ def dump_native(suite: Suite, out: TextIO | Path | str) -> None:
     """Write ``suite`` in the native JSONL format (header line, then one item per line)."""
     lines = _native_lines(suite)
     if isinstance(out, (str, Path)):
-        Path(out).write_text("".join(lines), encoding="utf-8")
+        atomic_write_text(out, "".join(lines))
     else:
         out.writelines(lines)
 

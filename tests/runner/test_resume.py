@@ -14,7 +14,10 @@ N_ITEMS = 12
 
 
 def _rows(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
+    try:  # read-only: polling must not create an empty file where the store will appear
+        conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return []
     try:
         return conn.execute(
             "SELECT id, item_id, response, created_at FROM generations ORDER BY id"
