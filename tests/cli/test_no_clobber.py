@@ -131,3 +131,9 @@ def test_lineage_out_over_a_model_being_crawled(tmp_path: Path) -> None:
 def test_suites_export_over_its_source(tmp_path: Path) -> None:
     suite = write_suite(tmp_path / "mine.jsonl", 3)
     _refused(["suites", "export", str(suite), str(suite), "--force"], suite)
+
+
+def test_eval_with_its_suite_file_as_the_store(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path / "mine.jsonl", 2)
+    _refused(["eval", "openai:http://127.0.0.1:9/v1#m", "--suite", str(suite), "--store",
+              str(suite)], suite, match="not a usable results store")
