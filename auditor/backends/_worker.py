@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import pickle
 import signal
+import time
 import traceback
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -35,6 +36,7 @@ from auditor.refs._identity import ResolvedModel
 log = logging.getLogger(__name__)
 
 _POLL_SECONDS = 0.5
+LOAD_TIMEOUT = 3600.0  # seconds to load a model: a 70B file from a slow disk fits
 
 
 class WorkerBackend:
@@ -50,7 +52,8 @@ class WorkerBackend:
         )
         self._process.start()
         child_end.close()
-        ready = self._receive("loading the model")
+        self._request_timeout = options.request_timeout
+        ready = self._receive("loading the model", LOAD_TIMEOUT)
         self.name: str = ready["name"]
         self.identity = ready["identity"]
         self.batch_size: int = ready["batch_size"]
@@ -60,7 +63,8 @@ class WorkerBackend:
         self, requests: Sequence[GenerationRequest], config: GenerationConfig
     ) -> list[GenerationResult]:
         self._send(("generate", list(requests), config))
-        results: list[GenerationResult] = self._receive("decoding")["results"]
+        budget = self._request_timeout * max(1, len(requests))
+        results: list[GenerationResult] = self._receive("decoding", budget)["results"]
         return results
 
     def close(self) -> None:
@@ -85,8 +89,10 @@ class WorkerBackend:
         except (BrokenPipeError, OSError) as exc:
             raise self._crashed("decoding") from exc
 
-    def _receive(self, doing: str) -> dict[str, Any]:
-        """The child's next reply; raises when it reports an error or dies."""
+    def _receive(self, doing: str, timeout: float) -> dict[str, Any]:
+        """The child's next reply; raises when it reports an error, dies, or hangs: a child
+        silent for ``timeout`` seconds (``--request-timeout`` per request) is killed."""
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 if self._conn.poll(_POLL_SECONDS):
@@ -96,6 +102,12 @@ class WorkerBackend:
                 raise self._crashed(doing) from None
             if not self._process.is_alive():
                 raise self._crashed(doing)
+            if time.monotonic() > deadline:
+                self._process.kill()
+                self._process.join(timeout=5)
+                self._conn.close()
+                raise BackendCrashedError(f"hung: no answer within {timeout:.0f} s, killed",
+                                          doing=doing)
         if kind == "error":
             self.close()
             raise payload

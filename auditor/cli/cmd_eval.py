@@ -86,6 +86,18 @@ def eval_command(
             "| a Jinja file | a model folder whose template to borrow (e.g. the parent's).",
         ),
     ] = "auto",
+    request_timeout: Annotated[
+        float,
+        typer.Option("--request-timeout", min=1.0,
+                     help="Seconds one request may take before it counts as failed (openai) or "
+                     "the llama.cpp worker counts as hung and is killed."),
+    ] = 600.0,
+    in_process: Annotated[
+        bool,
+        typer.Option("--in-process",
+                     help="Run llama.cpp in this process, not a worker (debugging only: a "
+                     "native crash then ends the command)."),
+    ] = False,
 ) -> None:
     """Generate responses of one model to a suite; results go to the store as they finish.
 
@@ -106,7 +118,9 @@ def eval_command(
     options = BackendOptions(device=device, dtype=dtype, trust_remote_code=trust_remote_code,
                              allow_pickle=allow_pickle, threads=threads,
                              n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size,
-                             concurrency=concurrency, chat_template=chat_template)
+                             concurrency=concurrency, chat_template=chat_template,
+                             request_timeout=request_timeout,
+                             in_worker=False if in_process else None)
     loaded_suite = load_suite(suite, limit=limit)
     resolved = resolve_reference(model_ref, allow_pickle=allow_pickle, base=base)
     if base is not None and not resolved.is_adapter:
@@ -125,17 +139,16 @@ def _progress_bar(label: str):  # type: ignore[no-untyped-def]
 
 
 def _print_summary(summary: object, store: Path) -> None:
-    from rich.markup import escape
-
+    from auditor.cli._text import shown
     from auditor.runner import RunSummary
 
     assert isinstance(summary, RunSummary)
     template = summary.identity.chat_template if summary.identity else "-"
     used = summary.identity.backend if summary.identity else "-"
-    console.print(f"model     {escape(summary.model)}", highlight=False)
-    console.print(f"backend   {used}   chat template: {escape(template)}", highlight=False)
+    console.print(f"model     {shown(summary.model)}", highlight=False)
+    console.print(f"backend   {used}   chat template: {shown(template)}", highlight=False)
     console.print(
-        f"suite     {escape(summary.suite)}: {summary.requested} generations, "
+        f"suite     {shown(summary.suite)}: {summary.requested} generations, "
         f"{summary.generated} new, {summary.skipped} already stored, {summary.errors} errors",
         highlight=False,
     )
@@ -145,7 +158,7 @@ def _print_summary(summary: object, store: Path) -> None:
             f"= {summary.tokens_per_second:.1f} tokens/s (model load {summary.load_seconds:.1f} s)",
             highlight=False,
         )
-    console.print(f"store     {escape(str(store))}", highlight=False)
+    console.print(f"store     {shown(str(store))}", highlight=False)
     if summary.errors:
         console.print(
             "[yellow]some generations failed; they are stored with their error and re-run "

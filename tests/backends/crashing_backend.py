@@ -2,15 +2,16 @@
 
 It answers ``CRASH_AFTER`` requests (an environment variable, read in the worker process),
 then kills its own process with ``CRASH_SIGNAL`` (default SIGSEGV), as llama.cpp does on a
-hostile file. ``CRASH_ON_LOAD=1`` dies while loading instead; ``CRASH_ON_LOAD=raise``
-raises a :class:`BackendError` while loading. Module level, so a worker
-process can import it by reference.
+hostile file; ``CRASH_SIGNAL=hang`` hangs instead of dying. ``CRASH_ON_LOAD=1`` dies while
+loading instead; ``CRASH_ON_LOAD=raise`` raises a :class:`BackendError` while loading. Module
+level, so a worker process can import it by reference.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Sequence
 
 from auditor.backends import BackendOptions, GenerationConfig, GenerationRequest, GenerationResult
@@ -38,6 +39,8 @@ class CrashingBackend:
         results = []
         for request in requests:
             if self.left <= 0:
+                if os.environ.get("CRASH_SIGNAL") == "hang":
+                    time.sleep(3600)
                 self._die()
             self.left -= 1
             results.append(GenerationResult(response="I can't help with that.",

@@ -64,6 +64,20 @@ def test_the_runner_keeps_every_row_before_the_crash_and_names_the_item(
     assert f"while decoding item {third.id}" in str(crash.value)
 
 
+def test_a_hung_worker_is_killed_after_the_request_timeout(
+    crashing: str, tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRASH_AFTER", "0")
+    monkeypatch.setenv("CRASH_SIGNAL", "hang")
+    backend = load_backend(resolve_reference(str(tiny_gguf)), crashing,
+                           BackendOptions(request_timeout=1.0))
+    assert isinstance(backend, WorkerBackend)
+    with pytest.raises(BackendCrashedError, match=r"hung: no answer within 1 s, killed while"):
+        backend.generate(REQUESTS[:1], GenerationConfig(max_new_tokens=4))
+    assert not backend._process.is_alive()
+    backend.close()
+
+
 def test_in_worker_false_loads_in_this_process(crashing: str, tiny_gguf: Path) -> None:
     backend = load_backend(resolve_reference(str(tiny_gguf)), crashing,
                            BackendOptions(in_worker=False))
