@@ -28,6 +28,7 @@ from auditor.backends._types import (
     GenerationResult,
 )
 from auditor.errors import BackendError, BackendUnavailableError, InputError, UsageError
+from auditor.gguf import validate_gguf
 from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,13 @@ GPTQ_EXTRA = (
     "pip install 'supply-chain-auditor[gptq]' (gptqmodel: transformers 5 loads GPTQ and AWQ "
     "checkpoints only through it; auto-gptq and autoawq are archived upstream)"
 )
+
+
+def preflight(resolved: ResolvedModel) -> None:
+    """A GGUF file is checked structurally before transformers' ``gguf`` reader maps it, so a
+    truncated or hostile file gets a one-line error (as under llama.cpp), not a traceback."""
+    if resolved.is_gguf and resolved.path is not None and resolved.path.is_file():
+        validate_gguf(resolved.path)
 
 
 def import_hf() -> tuple[Any, Any]:

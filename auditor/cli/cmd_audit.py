@@ -234,12 +234,10 @@ _STYLE = {"degraded": "bold red", "not_degraded": "green", "inconclusive": "yell
 
 
 def _shown(text: str) -> str:
-    """A name or message for rich markup: control characters and markup escaped."""
-    from rich.markup import escape
+    """A name or message for rich markup (see :mod:`auditor.cli._text`)."""
+    from auditor.cli._text import shown
 
-    from auditor.names import printable
-
-    return escape(printable(text))
+    return shown(text)
 
 
 def print_summary(result: AuditResult) -> None:

@@ -116,12 +116,13 @@ _ROWS: tuple[tuple[str, Callable[[Any], str]], ...] = (
 
 def _render(report: ComparisonReport) -> None:
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
 
+    from auditor.cli._text import shown
+
     console.print(
-        f"[bold]{escape(report.parent)}[/] → [bold]{escape(report.child)}[/]   "
-        f"verdict: {_verdict(report.verdict)}   (judge {escape(report.judge_id)}, margin "
+        f"[bold]{shown(report.parent)}[/] → [bold]{shown(report.child)}[/]   "
+        f"verdict: {_verdict(report.verdict)}   (judge {shown(report.judge_id)}, margin "
         f"{100 * report.margin:g} pts, α = {report.alpha:g})",
         highlight=False,
     )
@@ -150,7 +151,7 @@ def _render(report: ComparisonReport) -> None:
 
 
 def _changed_items(report: ComparisonReport, limit: int = 10) -> None:
-    from rich.markup import escape
+    from auditor.cli._text import shown
 
     for label, result in (("unsafe", report.unsafe), ("over-refusal", report.over_refusal)):
         if result is None:
@@ -162,7 +163,7 @@ def _changed_items(report: ComparisonReport, limit: int = 10) -> None:
             if ids:
                 more = f" … and {len(ids) - limit} more (see --json)" if len(ids) > limit else ""
                 console.print(
-                    f"{label}, {side}: {escape(', '.join(ids[:limit]))}{more}", highlight=False
+                    f"{label}, {side}: {shown(', '.join(ids[:limit]))}{more}", highlight=False
                 )
 
 
@@ -179,8 +180,9 @@ def _detectable(unsafe: OutcomeResult | None) -> None:
 
 
 def _render_sections(report: ComparisonReport) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from auditor.cli._text import shown
 
     if report.categories is not None and report.categories.rows:
         table = Table(
@@ -191,7 +193,7 @@ def _render_sections(report: ComparisonReport) -> None:
         for row in report.categories.rows:
             p = row.comparison
             table.add_row(
-                escape(row.category),
+                shown(row.category),
                 str(p.n),
                 f"{100 * p.difference:+.1f} pts",
                 f"{p.b}/{p.c}",
@@ -246,4 +248,4 @@ def _render_sections(report: ComparisonReport) -> None:
                 highlight=False,
             )
     for note in report.notes:
-        console.print(f"[dim]note: {escape(note)}[/]", highlight=False)
+        console.print(f"[dim]note: {shown(note)}[/]", highlight=False)

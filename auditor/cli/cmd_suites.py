@@ -145,17 +145,17 @@ def _print_json(suite: Suite) -> None:
 
 
 def _print_summary(suite: Suite) -> None:
-    from rich.markup import escape
+    from auditor.cli._text import shown
 
     counts = ", ".join(f"{k} {v}" for k, v in suite.expected_counts().items())
     cats = ", ".join(f"{k} {v}" for k, v in suite.category_counts().items())
-    console.print(f"[bold]{escape(suite.name)}[/] {escape(suite.version)}  "
+    console.print(f"[bold]{shown(suite.name)}[/] {shown(suite.version)}  "
                   f"({len(suite.items)} items: {counts})")
-    console.print(f"source: {escape(suite.source)}  format: {suite.format}", highlight=False)
+    console.print(f"source: {shown(suite.source)}  format: {suite.format}", highlight=False)
     console.print(f"hash: {suite.hash}", highlight=False)
-    console.print(f"categories: {escape(cats)}", highlight=False)
+    console.print(f"categories: {shown(cats)}", highlight=False)
     if suite.description:
-        console.print(escape(suite.description), style="dim")
+        console.print(shown(suite.description), style="dim")
 
 
 def _print_items(suite: Suite, *, full: bool) -> None:

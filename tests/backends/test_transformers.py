@@ -115,3 +115,15 @@ def test_thinking_switch_reaches_the_template(tiny_hf_model: Path, tmp_path: Pat
     # The template opened the block: an unclosed completion is all reasoning.
     assert on.response == "" and on.reasoning != ""
     assert off.reasoning == "" and off.response != ""
+
+
+def test_a_truncated_gguf_is_refused_before_transformers_reads_it(
+    tiny_gguf: Path, tmp_path: Path
+) -> None:
+    from auditor.errors import InputError
+
+    data = tiny_gguf.read_bytes()
+    cut = tmp_path / "cut-F32.gguf"
+    cut.write_bytes(data[: len(data) - 4096])  # the header is intact, the last tensor is not
+    with pytest.raises(InputError, match="truncated"):
+        load_backend(resolve_reference(str(cut)), "transformers")

@@ -1,4 +1,6 @@
-"""`auditor lineage` exits 2 when the Hub's root cannot be read; what was found is still shown."""
+"""The CLI on untrusted names and unreadable roots: `auditor lineage` exits 2 when the Hub's
+root cannot be read (what was found is still shown); ids, suite fields and error lines show
+control characters as [U+001B] instead of letting the terminal obey them."""
 
 from __future__ import annotations
 
@@ -73,3 +75,16 @@ def test_the_error_line_shows_control_characters(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "\x1b[2J" not in result.stderr
     assert "x[U+001B][2Jy.toml does not exist" in result.stderr
+
+
+def test_suite_fields_with_control_characters_are_shown_not_obeyed(tmp_path: Path) -> None:
+    from tests.cli._run import write_suite
+
+    path = write_suite(tmp_path / "mini.jsonl", 2)
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0].replace('"test suite"', '"evil \\u001b]0;pwned\\u0007 \\u202e"')
+    path.write_text("\n".join(lines) + "\n")
+    result = auditor("suites", "show", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b]" not in result.stdout and "\u202e" not in result.stdout
+    assert "evil [U+001B]]0;pwned[U+0007] [U+202E]" in result.stdout
