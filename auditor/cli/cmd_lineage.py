@@ -182,9 +182,11 @@ def _emit(graph: LineageGraph, fmt: str, out: Path | None) -> None:
                                   else to_mermaid(graph))
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        from auditor.names import printable
+
         kind = "JSON" if fmt in ("tree", "json") else fmt
         err_console.print(
-            f"wrote {kind} lineage of {graph.root} ({len(graph.nodes)} models, "
-            f"{len(graph.edges)} edges, {len(graph.warnings)} warnings) to {out}",
+            printable(f"wrote {kind} lineage of {graph.root} ({len(graph.nodes)} models, "
+                      f"{len(graph.edges)} edges, {len(graph.warnings)} warnings) to {out}"),
             highlight=False, markup=False,
         )

@@ -68,6 +68,12 @@ def test_ids_with_control_characters_are_shown_not_obeyed(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "\x1b]" not in result.stdout and "\x07" not in result.stdout
     assert "ft[U+001B]]0;pwned[U+0007]" in result.stdout
+    root = tmp_path / "root\x1b]0;pwned\x07"
+    root.mkdir()
+    saved = auditor("lineage", "--local", str(root), "--out", str(tmp_path / "f.json"))
+    assert saved.returncode == 0, saved.stderr
+    assert "\x1b]" not in saved.stderr
+    assert "lineage of root[U+001B]]0;pwned[U+0007]" in saved.stderr
 
 
 def test_the_error_line_shows_control_characters(tmp_path: Path) -> None:
