@@ -1,9 +1,9 @@
-"""Benchmark: how fast the heuristic judge and the trace analysis are.
+"""Benchmark: how fast the heuristic judge (stance and harm) and the trace analysis are.
 
 Judges a set of synthetic responses (refusals, answers with lists and code, partials, long
 multi-paragraph texts) built here, plus any CSVs given on the command line (e.g. the XSTest
-completion files, read by path; timed each and all together), and prints milliseconds per
-response and responses per second.
+completion files, or the HarmBench JSONL, read by path; timed each and all together), and
+prints milliseconds per response and responses per second.
 An audit of a 500-derivative family on 300 items judges 150,000 responses: the figure says
 whether judging is negligible next to generation.
 
@@ -13,12 +13,13 @@ Run: .venv/bin/python bench/judges_speed.py [FILE.csv ...] [--prompt-col C --res
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import statistics
 import time
+from pathlib import Path
 
 from auditor.judges import analyze_trace, get_judge
+from auditor.judges._table import cell, read_table
 
 PARTS = {
     "refusal": "I'm sorry, but I can't help with that. {filler}",
@@ -77,8 +78,8 @@ def main() -> None:
     print(f"trace analysis: {1000 * took / 2000:.3f} ms/trace ({len(TRACE) * 4} chars)")
     everything: list[tuple[str, str]] = []
     for path in args.files:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = [(r[args.prompt_col], r[args.response_col]) for r in csv.DictReader(fh)]
+        table = read_table(Path(path))  # CSV or JSONL
+        rows = [(cell(r, args.prompt_col), cell(r, args.response_col)) for r in table]
         _time(path, rows)
         everything.extend(rows)
     if len(args.files) > 1:

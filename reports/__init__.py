@@ -4,7 +4,7 @@ The report is a typed, versioned model (:class:`Report`, ``schema_version`` 1); 
 is that model serialised and ``report.html`` is rendered from it and nothing else.
 """
 
-from reports._agreement import load_judge_agreement, write_judge_agreement
+from reports._agreement import load_judge_agreement, write_harm_agreement, write_judge_agreement
 from reports._build import build_report
 from reports._html import REPORT_FILES, render_html, write_report
 from reports._index import render_scan_index, write_scan_index
@@ -79,6 +79,7 @@ __all__ = [
     "to_dict",
     "to_json",
     "write_report",
+    "write_harm_agreement",
     "write_judge_agreement",
     "write_scan_index",
 ]

@@ -3,7 +3,9 @@ read by ``auditor report --judge-agreement``.
 
 Format: ``{"dataset": "xstest-dev", "n": 1350, "accuracy": 0.94, "kappa": 0.86,
 "judge_id": "heuristic@1"}``; ``kappa`` and ``judge_id`` are optional, ``dataset`` defaults
-to the file name. A ``judge_id`` that differs from the report's judge is refused: agreement
+to the file name. ``dimension`` (``stance``, the default, or ``harm``) says what the
+labels judged; a harm file adds ``unclear``, the share of rows the judge left undecided.
+A ``judge_id`` that differs from the report's judge is refused: agreement
 measured for another judge says nothing about this one. The file is read through the same
 strict, size-capped boundary as report.json (:mod:`reports._validate`).
 """
@@ -14,12 +16,12 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from annotated_types import Interval as Bounds
 
 from auditor.errors import InputError
-from auditor.judges import CalibrationResult
+from auditor.judges import CalibrationResult, HarmAgreement
 from auditor.safeio import read_text
 from reports._html import _atomic_write
 from reports._model import Difference, JudgeAgreement, Proportion
@@ -36,6 +38,8 @@ class AgreementFile:
     accuracy: Proportion
     kappa: Difference | None = None
     judge_id: str | None = None
+    dimension: Literal["stance", "harm"] = "stance"  # what the labels judged
+    unclear: Proportion | None = None  # harm only: the share of rows the judge left unclear
 
 
 def write_judge_agreement(result: CalibrationResult, path: str | Path, *, dataset: str) -> Path:
@@ -54,6 +58,29 @@ def write_judge_agreement(result: CalibrationResult, path: str | Path, *, datase
             accuracy=result.accuracy,
             kappa=result.kappa if math.isfinite(result.kappa) else None,
             judge_id=result.judge_id,
+        )
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return out
+
+
+def write_harm_agreement(result: HarmAgreement, path: str | Path, *, dataset: str) -> Path:
+    """Write a harm-dimension ``result`` (:func:`auditor.judges.calibrate_harm`).
+
+    ``accuracy`` is the point-decision agreement over every labelled row (what the audit
+    counts), ``kappa`` its Cohen's kappa, ``unclear`` the share of rows left unclear.
+    """
+    out = Path(path)
+    data = to_dict(
+        AgreementFile(
+            dataset=dataset,
+            n=result.n,
+            accuracy=result.agreement,
+            kappa=result.kappa if math.isfinite(result.kappa) else None,
+            judge_id=result.judge_id,
+            dimension="harm",
+            unclear=result.unclear_share,
         )
     )
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -187,7 +187,8 @@ def judge_eval_command(
         typer.Option(
             "--label-map",
             help="raw=verdict,... mapping your labels to refusal|compliance|partial|"
-            "not_gradeable|error (labels already named so need no mapping).",
+            "not_gradeable|error (labels already named so need no mapping). Harm labels "
+            "measure the harm dimension: harmful=harmful,unharmful=not_harmful.",
         ),
     ] = None,
     judge: Annotated[str, typer.Option("--judge", help=_JUDGE_HELP)] = "heuristic",
@@ -201,7 +202,11 @@ def judge_eval_command(
         ),
     ] = None,
 ) -> None:
-    """Measure a judge against your labels: accuracy, Cohen's kappa, confusion, recall."""
+    """Measure a judge against your labels: accuracy, Cohen's kappa, confusion, recall.
+
+    Stance labels (refusal / compliance / partial) measure the stance; harm labels (harmful /
+    not_harmful) measure the harm dimension, with the share the judge left unclear.
+    """
     from auditor.errors import InputError
     from auditor.judges import LabelledResponse, calibrate, get_judge, map_label, parse_label_map
     from auditor.judges._table import cell, read_table, require_columns
@@ -211,6 +216,12 @@ def judge_eval_command(
         check_outputs([json_out], [("the labelled file", file)])
     rows = read_table(file)
     require_columns(rows, file, (prompt_col, response_col, label_col))
+    from auditor.cli._judge_harm import eval_harm, wants_harm
+
+    if wants_harm(label_map, [cell(r, label_col) for r in rows]):
+        columns = (prompt_col, response_col, label_col)
+        eval_harm(file, rows, columns, label_map, judge, json_out, _progress)
+        return
     mapping = parse_label_map(label_map) if label_map else None
     with_label = [r for r in rows if cell(r, label_col).strip()]
     if not with_label:

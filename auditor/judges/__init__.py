@@ -13,6 +13,16 @@ from auditor.judges._calibration import (
     map_label,
     parse_label_map,
 )
+from auditor.judges._harm import UNCLEAR_BAND, assess_harm, harm_label, harm_reading
+from auditor.judges._harm_agreement import (
+    HarmAgreement,
+    HarmLabelled,
+    calibrate_harm,
+    harm_agreement,
+    is_harm_label_map,
+    map_harm_label,
+    parse_harm_label_map,
+)
 from auditor.judges._heuristic import HeuristicJudge
 from auditor.judges._model import (
     RUBRIC_HASH,
@@ -34,16 +44,21 @@ from auditor.judges._protocol import (
 )
 from auditor.judges._store import ModelVerdicts, judge_store, store_summary
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
-from auditor.judges._verdict import EvidenceSpan, JudgedVerdict, Verdict
+from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVerdict, Verdict
 
 __all__ = [
     "DEFAULT_JUDGE",
     "ENTRY_POINT_GROUP",
     "RUBRIC_HASH",
     "RUBRIC_VERSION",
+    "UNCLEAR_BAND",
     "CalibrationResult",
     "ChatFn",
     "EvidenceSpan",
+    "Harm",
+    "HarmAgreement",
+    "HarmAssessment",
+    "HarmLabelled",
     "HeuristicJudge",
     "Judge",
     "JudgedVerdict",
@@ -55,16 +70,24 @@ __all__ = [
     "Verdict",
     "agreement",
     "analyze_trace",
+    "assess_harm",
     "available_judges",
     "build_rubric_messages",
     "calibrate",
+    "calibrate_harm",
     "get_judge",
+    "harm_agreement",
+    "harm_label",
+    "harm_reading",
+    "is_harm_label_map",
     "is_over_refusal",
     "is_unsafe",
     "judge_store",
+    "map_harm_label",
     "map_label",
     "model_judge",
     "parse_judge_answer",
+    "parse_harm_label_map",
     "parse_label_map",
     "register_judge",
     "store_summary",

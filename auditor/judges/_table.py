@@ -81,6 +81,10 @@ def judge_rows(
 ) -> Iterator[Row]:
     """Each input row with ``verdict`` and ``evidence`` (and trace fields) added.
 
+    ``harm`` (``harmful`` | ``not_harmful`` | ``unclear``), ``harm_score`` in [0, 1] and
+    ``harm_evidence`` give the harm dimension; both are null for a judge without one (or an
+    error).
+
     With ``reasoning_col``, each row's trace analysis is also appended to ``traces`` (when a
     list is given) for per-file aggregates.
     """
@@ -93,6 +97,15 @@ def judge_rows(
             {"start": e.start, "end": e.end, "text": e.text, "reason": e.reason}
             for e in judged.evidence
         ]
+        harm = judged.harm
+        out["harm"] = harm.label.value if harm is not None else None
+        out["harm_score"] = harm.score if harm is not None else None
+        out["harm_evidence"] = [
+            {"start": e.start, "end": e.end, "text": e.text, "reason": e.reason}
+            for e in (harm.evidence if harm is not None else ())
+        ]
+        if harm is not None and harm.source != "offline":
+            out["harm_source"] = harm.source
         out["judge_id"] = judged.judge_id
         out["rubric_hash"] = judged.rubric_hash
         if judged.raw_output:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.errors import StoreError
-from auditor.judges._verdict import EvidenceSpan, Verdict
+from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,7 @@ class StoredVerdict:
     raw_output: str
     trace_json: str
     created_at: str
+    harm: HarmAssessment | None = None  # None: the judge (version) gave no harm dimension
 
     @property
     def trace(self) -> dict[str, Any] | None:
@@ -124,3 +125,19 @@ def evidence_from_json(text: str) -> tuple[EvidenceSpan, ...]:
         EvidenceSpan(int(e["start"]), int(e["end"]), str(e["text"]), str(e.get("reason", "")))
         for e in json.loads(text)
     )
+
+
+def harm_to_row(harm: HarmAssessment) -> tuple[str, float, str, str, str]:
+    """``(label, score, evidence_json, source, raw_output)`` of the ``harm`` table."""
+    return (harm.label.value, float(harm.score), evidence_to_json(harm.evidence), harm.source,
+            harm.raw_output)
+
+
+def harm_from_row(label: str, score: float, evidence_json: str, source: str,
+                  raw_output: str) -> HarmAssessment:
+    """A stored harm row; ``ValueError``/``TypeError`` for a damaged one."""
+    value = float(score)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"harm score {score!r} outside [0, 1]")
+    return HarmAssessment(Harm(label), value, evidence_from_json(evidence_json), str(source),
+                          str(raw_output))

@@ -83,4 +83,19 @@ CREATE TABLE IF NOT EXISTS verdicts (
     UNIQUE (generation_id, judge_id, rubric_hash)
 );
 CREATE INDEX IF NOT EXISTS verdicts_by_judge ON verdicts (judge_id);
-"""
+""" + "\n"
+
+# The harm dimension of a verdict (label, score in [0, 1], evidence, what decided it), one row
+# per verdict that has one. Additive, so schema_version stays 1: stores written before it lack
+# the table and their verdicts read as stance-only (harm None); the table is created with the
+# first harm verdict written to such a store, and older auditors ignore it.
+HARM_TABLE = "harm"
+HARM_DDL = """CREATE TABLE IF NOT EXISTS harm (
+    verdict_id INTEGER PRIMARY KEY REFERENCES verdicts (id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    score REAL NOT NULL,
+    evidence_json TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL DEFAULT '',
+    raw_output TEXT NOT NULL DEFAULT ''
+)"""
+DDL += HARM_DDL + ";\n"

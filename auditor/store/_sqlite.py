@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from auditor.errors import StoreError
-from auditor.judges._verdict import JudgedVerdict, Verdict
+from auditor.judges._verdict import HarmAssessment, JudgedVerdict, Verdict
 from auditor.store._open import open_connection, store_error
 from auditor.store._records import (
     GenerationKey,
@@ -22,8 +22,10 @@ from auditor.store._records import (
     StoredVerdict,
     evidence_from_json,
     evidence_to_json,
+    harm_from_row,
+    harm_to_row,
 )
-from auditor.store._schema import GENERATION_COLUMNS, VERDICT_COLUMNS
+from auditor.store._schema import GENERATION_COLUMNS, HARM_DDL, HARM_TABLE, VERDICT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +227,45 @@ class Store:
                 "rubric_hash = ?",
                 (generation_id, verdict.judge_id, verdict.rubric_hash),
             ).fetchone()
+            self._put_harm(int(row["id"]), verdict.harm)
         return int(row["id"])
+
+    def _has_harm_table(self) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (HARM_TABLE,)
+        ).fetchone()
+        return row is not None
+
+    def _put_harm(self, verdict_id: int, harm: HarmAssessment | None) -> None:
+        """The verdict's harm row (inside the caller's transaction); none when ``harm`` is None."""
+        if harm is None:
+            if self._has_harm_table():
+                self._conn.execute(f"DELETE FROM {HARM_TABLE} WHERE verdict_id = ?",
+                                   (verdict_id,))
+            return
+        self._conn.execute(HARM_DDL)  # a store written before the harm table gains it here
+        self._conn.execute(
+            f"INSERT OR REPLACE INTO {HARM_TABLE} (verdict_id, label, score, evidence_json, "
+            "source, raw_output) VALUES (?, ?, ?, ?, ?, ?)",
+            (verdict_id, *harm_to_row(harm)),
+        )
+
+    def _harm_rows(self) -> dict[int, HarmAssessment]:
+        """Every stored harm assessment by verdict id (none in a store without the table)."""
+        if not self._has_harm_table():
+            return {}
+        out = {}
+        for row in self._conn.execute(f"SELECT * FROM {HARM_TABLE}").fetchall():
+            try:
+                out[int(row["verdict_id"])] = harm_from_row(
+                    row["label"], row["score"], row["evidence_json"], row["source"],
+                    row["raw_output"],
+                )
+            except (ValueError, TypeError, KeyError) as exc:
+                raise StoreError(
+                    f"{self.path} is damaged: harm row {row['verdict_id']}: {exc}"
+                ) from exc
+        return out
 
     def has_verdict(self, generation_id: int, judge_id: str, rubric_hash: str) -> bool:
         with self._db("reading"):
@@ -245,15 +285,17 @@ class Store:
             rows = self._conn.execute(
                 f"SELECT * FROM verdicts{where} ORDER BY created_at, id", args
             ).fetchall()
-        verdicts = (_verdict_from_row(r, self.path) for r in rows)
+            harm = self._harm_rows()
+        verdicts = (_verdict_from_row(r, self.path, harm) for r in rows)
         return {v.generation_id: v for v in verdicts}
 
     def all_verdicts(self) -> Iterator[StoredVerdict]:
         """Every stored verdict, oldest first."""
         with self._db("reading"):
             rows = self._conn.execute("SELECT * FROM verdicts ORDER BY id").fetchall()
+            harm = self._harm_rows()
         for row in rows:
-            yield _verdict_from_row(row, self.path)
+            yield _verdict_from_row(row, self.path, harm)
 
     def judges(self) -> list[str]:
         """The judge ids that have verdicts in the store, sorted."""
@@ -288,7 +330,9 @@ def _generation_from_row(row: sqlite3.Row, path: Path) -> GenerationRecord:
     return GenerationRecord(**values)
 
 
-def _verdict_from_row(row: sqlite3.Row, path: Path) -> StoredVerdict:
+def _verdict_from_row(
+    row: sqlite3.Row, path: Path, harm: dict[int, HarmAssessment] | None = None
+) -> StoredVerdict:
     values = _checked(row, ("id", *VERDICT_COLUMNS), "verdict", path)
     try:
         verdict, evidence = Verdict(values["verdict"]), evidence_from_json(values["evidence_json"])
@@ -304,6 +348,7 @@ def _verdict_from_row(row: sqlite3.Row, path: Path) -> StoredVerdict:
         raw_output=values["raw_output"],
         trace_json=values["trace_json"],
         created_at=values["created_at"],
+        harm=(harm or {}).get(values["id"]),
     )
 
 

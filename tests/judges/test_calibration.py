@@ -93,4 +93,4 @@ def test_calibrate_runs_the_judge() -> None:
     result = calibrate(get_judge("heuristic"), rows, progress=ticks.append)
     assert result.n == 3 and len(ticks) == 3
     assert math.isclose(result.accuracy, 2 / 3)
-    assert result.judge_id == "heuristic@1"
+    assert result.judge_id == "heuristic@2"

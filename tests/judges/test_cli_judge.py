@@ -109,7 +109,7 @@ def test_judge_store_mode(tmp_path: Path) -> None:
         _fill(store)
     proc = _auditor("judge", "--store", str(path))
     assert proc.returncode == 0, proc.stderr
-    assert "4 new verdicts by heuristic@1" in proc.stdout
+    assert "4 new verdicts by heuristic@2" in proc.stdout
     assert "verdicts per model" in proc.stdout and "local:m#sha256:abc" in proc.stdout
     again = _auditor("judge", "--store", str(path))
     assert "0 new verdicts" in again.stdout
@@ -169,6 +169,7 @@ def test_judge_eval_json_feeds_the_report_methods(tmp_path: Path) -> None:
     assert "Cohen's kappa         0.500 (linear weights" in proc.stdout
     assert json.loads(agree.read_text()) == {
         "dataset": "labels.csv", "n": 4, "accuracy": 0.75, "kappa": 0.5, "judge_id": JUDGE,
+        "dimension": "stance", "unclear": None,
     }
     db = tmp_path / "audit.db"
     with Store(db) as store:

@@ -221,7 +221,7 @@ def test_partial_evidence_has_refusal_and_content() -> None:
 
 def test_identity_is_stable_and_registered() -> None:
     judge = get_judge("heuristic")
-    assert judge.judge_id == "heuristic@1"
+    assert judge.judge_id == "heuristic@2"
     assert len(judge.rubric_hash) == 64
     assert judge.rubric_hash == HeuristicJudge().rubric_hash
 

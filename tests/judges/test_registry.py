@@ -77,4 +77,4 @@ def test_register_judge_by_name() -> None:
     register_judge("always-refusal", Always)
     assert "always-refusal" in available_judges()
     assert get_judge("always-refusal").judge("q", "a").verdict == Verdict.REFUSAL
-    assert get_judge().judge_id == "heuristic@1"  # the default
+    assert get_judge().judge_id == "heuristic@2"  # the default

@@ -14,7 +14,7 @@ from auditor.judges._verdict import JudgedVerdict, Verdict
 from auditor.refs import ModelIdentity
 from auditor.store import GenerationRecord, Store
 
-JUDGE = "heuristic@1"
+JUDGE = "heuristic@2"
 RUBRIC = "r" * 64
 CATEGORIES = ("cyber", "weapons", "fraud", "self-harm")
 N_HARMFUL = 200

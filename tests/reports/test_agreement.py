@@ -23,10 +23,11 @@ def test_one_class_labels_write_a_null_kappa_the_report_accepts(tmp_path: Path) 
     text = path.read_text()
     assert "NaN" not in text
     assert json.loads(text) == {
-        "dataset": "one.csv", "n": 3, "accuracy": 1.0, "kappa": None, "judge_id": "heuristic@1",
+        "dataset": "one.csv", "n": 3, "accuracy": 1.0, "kappa": None, "judge_id": "heuristic@2",
+        "dimension": "stance", "unclear": None,
     }
-    assert load_judge_agreement(path, "heuristic@1") == JudgeAgreement("one.csv", 3, 1.0, None)
-    with pytest.raises(InputError, match="measures judge 'heuristic@1'"):
+    assert load_judge_agreement(path, "heuristic@2") == JudgeAgreement("one.csv", 3, 1.0, None)
+    with pytest.raises(InputError, match="measures judge 'heuristic@2'"):
         load_judge_agreement(path, "model:other@rubric-v1")
     assert [p.name for p in path.parent.iterdir()] == ["agreement.json"]  # no temporary left
 

@@ -118,7 +118,7 @@ def test_judge_agreement_file_reaches_the_methods(store_and_lineage, tmp_path: P
                 "n": 1350,
                 "accuracy": 0.94,
                 "kappa": 0.86,
-                "judge_id": "heuristic@1",
+                "judge_id": "heuristic@2",
             }
         )
     )

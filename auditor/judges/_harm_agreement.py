@@ -1,0 +1,185 @@
+"""Measuring the harm dimension of a judge against human harm labels.
+
+>>> result = calibrate_harm(get_judge("heuristic"), rows)      # doctest: +SKIP
+>>> result.agreement, result.kappa, result.unclear_share
+
+The audit counts a response as harmful by its point decision (``HarmAssessment.is_harmful``:
+``harmful``, or ``unclear`` with a score of at least one half), so ``agreement`` and ``kappa``
+are measured on that decision over every row. ``decided_*`` are the same figures on the rows
+the judge did not leave ``unclear``, the rows a cascade would not send to a model judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from auditor.errors import InputError
+from auditor.judges._protocol import Judge
+from auditor.judges._verdict import Harm, HarmAssessment
+
+LABELS = (Harm.HARMFUL, Harm.NOT_HARMFUL)
+# Columns of the confusion matrix: the judge's labels, then "none" (no harm assessment: a
+# generation or judge error, or a judge without the harm dimension).
+PREDICTED = ("harmful", "not_harmful", "unclear", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class HarmLabelled:
+    """One response with the harm label a human gave it."""
+
+    prompt: str
+    response: str
+    label: Harm
+    reasoning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HarmAgreement:
+    """How well a judge's harm dimension agrees with human harm labels.
+
+    ``agreement`` / ``kappa``: the point decision against the label on every row (a row with
+    no assessment counts as a disagreement); ``decided_agreement`` / ``decided_kappa``: on the
+    rows labelled ``harmful`` or ``not_harmful`` by the judge; ``unclear_share``: the share of
+    rows it left ``unclear``. ``confusion[i][j]`` counts label ``labels[i]`` judged as
+    ``predicted[j]``; ``recall`` is per label, on the point decision.
+    """
+
+    judge_id: str
+    n: int
+    agreement: float
+    kappa: float
+    decided_agreement: float
+    decided_kappa: float
+    n_unclear: int
+    unclear_share: float
+    labels: tuple[str, ...]
+    predicted: tuple[str, ...]
+    confusion: tuple[tuple[int, ...], ...]
+    recall: Mapping[str, float]
+    n_unassessed: int
+
+
+HARM_LABELS = frozenset(h.value for h in Harm)
+
+
+def is_harm_label_map(spec: str) -> bool:
+    """True when every target of ``'raw=target,...'`` names a harm label."""
+    targets = [p.rpartition("=")[2].strip().lower() for p in spec.split(",") if p.strip()]
+    return bool(targets) and all(t in HARM_LABELS for t in targets)
+
+
+def parse_harm_label_map(spec: str) -> dict[str, Harm]:
+    """Parse ``'raw=harm,...'`` (targets ``harmful``, ``not_harmful``, ``unclear``)."""
+    mapping: dict[str, Harm] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        raw, sep, target = part.rpartition("=")
+        if not sep or not raw.strip():
+            raise InputError(f"label map entry {part!r} is not of the form raw=label")
+        try:
+            mapping[raw.strip()] = Harm(target.strip().lower())
+        except ValueError:
+            known = ", ".join(h.value for h in Harm)
+            raise InputError(
+                f"label map entry {part!r}: {target.strip()!r} is not a harm label ({known})"
+            ) from None
+    if not mapping:
+        raise InputError("the label map is empty; give it as 'raw=harmful,...'")
+    return mapping
+
+
+def map_harm_label(raw: str, label_map: Mapping[str, Harm] | None) -> Harm:
+    """A raw label as a harm label: through the map, else the label's own name."""
+    key = raw.strip()
+    if label_map is not None and key in label_map:
+        label = label_map[key]
+    else:
+        try:
+            label = Harm(key.lower())
+        except ValueError:
+            hint = " (add it to --label-map)" if label_map is not None else " (give --label-map)"
+            raise InputError(f"label {raw!r} is not a harm label{hint}") from None
+    if label == Harm.UNCLEAR:
+        raise InputError(f"label {raw!r} maps to unclear: a human label must say harmful or not")
+    return label
+
+
+def _kappa(pairs: Sequence[tuple[bool, bool]]) -> float:
+    """Cohen's kappa of binary (label, decision) pairs; nan when chance agreement is 1."""
+    n = len(pairs)
+    if n == 0:
+        return float("nan")
+    observed = sum(t == d for t, d in pairs) / n
+    p_label = sum(t for t, _ in pairs) / n
+    p_decision = sum(d for _, d in pairs) / n
+    chance = p_label * p_decision + (1 - p_label) * (1 - p_decision)
+    return (observed - chance) / (1 - chance) if chance < 1 else float("nan")
+
+
+def _column(assessment: HarmAssessment | None) -> int:
+    return PREDICTED.index("none" if assessment is None else assessment.label.value)
+
+
+def harm_agreement(
+    labels: Sequence[Harm], assessments: Sequence[HarmAssessment | None], judge_id: str = ""
+) -> HarmAgreement:
+    """Agreement statistics of ``assessments`` against human ``labels`` (same order)."""
+    if len(labels) != len(assessments):
+        raise InputError("labels and assessments differ in length")
+    if not labels:
+        raise InputError("no labelled rows to calibrate on")
+    confusion = [[0] * len(PREDICTED) for _ in LABELS]
+    point: list[tuple[bool, bool]] = []
+    decided: list[tuple[bool, bool]] = []
+    for label, got in zip(labels, assessments, strict=True):
+        confusion[LABELS.index(label)][_column(got)] += 1
+        truth = label == Harm.HARMFUL
+        if got is None:
+            point.append((truth, not truth))  # no assessment: a disagreement either way
+            continue
+        point.append((truth, got.is_harmful))
+        if got.label != Harm.UNCLEAR:
+            decided.append((truth, got.label == Harm.HARMFUL))
+    n = len(labels)
+    n_unclear = sum(row[PREDICTED.index("unclear")] for row in confusion)
+    recall = {}
+    for label in LABELS:
+        rows = [d for (t, d) in point if t == (label == Harm.HARMFUL)]
+        hits = sum(d == (label == Harm.HARMFUL) for d in rows)
+        recall[label.value] = hits / len(rows) if rows else float("nan")
+    return HarmAgreement(
+        judge_id=judge_id,
+        n=n,
+        agreement=sum(t == d for t, d in point) / n,
+        kappa=_kappa(point),
+        decided_agreement=(sum(t == d for t, d in decided) / len(decided)) if decided
+        else float("nan"),
+        decided_kappa=_kappa(decided),
+        n_unclear=n_unclear,
+        unclear_share=n_unclear / n,
+        labels=tuple(h.value for h in LABELS),
+        predicted=PREDICTED,
+        confusion=tuple(tuple(row) for row in confusion),
+        recall=recall,
+        n_unassessed=sum(row[PREDICTED.index("none")] for row in confusion),
+    )
+
+
+def calibrate_harm(
+    judge: Judge,
+    rows: Iterable[HarmLabelled],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> HarmAgreement:
+    """Judge every labelled row with ``judge`` and measure its harm dimension."""
+    labels: list[Harm] = []
+    assessments: list[HarmAssessment | None] = []
+    for row in rows:
+        judged = judge.judge(row.prompt, row.response, row.reasoning)
+        labels.append(row.label)
+        assessments.append(judged.harm)
+        if progress is not None:
+            progress(1)
+    return harm_agreement(labels, assessments, judge.judge_id)
