@@ -1,4 +1,4 @@
-"""GEE for several samples per item with category covariates (STATS.md, "several samples").
+"""GEE for several samples per item with category covariates (docs/STATISTICS.md, section 11).
 
 A marginal logistic model ``logit P(unsafe) = b0 + b1 * derivative + category effects``,
 fitted by generalised estimating equations (Binomial family, exchangeable working

@@ -8,7 +8,7 @@ is at most ``alpha``, whenever and however the runner decides to stop.
 * Degradation (H0: the derivative is not worse, theta <= 1/2, where theta is the chance
   that a discordant pair is derivative-only): a beta-binomial mixture on the discordant
   pairs, E = int theta^b (1 - theta)^c pi(d theta) / 0.5^(b + c). With the prior on all
-  of [0, 1] (``one_sided=False``) this is the mixture of STATS.md (b = 12, c = 3 gives
+  of [0, 1] (``one_sided=False``) this is the mixture of docs/STATISTICS.md (b = 12, c = 3 gives
   4.50 with a uniform prior); it is valid for theta = 1/2 exactly. The stopping rule uses
   the prior restricted to theta >= 1/2, whose every component is a supermartingale under
   any theta <= 1/2, so it stays valid for the one-sided null.

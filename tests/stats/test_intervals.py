@@ -1,6 +1,6 @@
 """Tango and Newcombe intervals and the Tango non-inferiority test.
 
-Reference values from STATS.md (R ``contingencytables``); further values are computed here
+Reference values from docs/STATISTICS.md (R ``contingencytables``); further values are computed here
 independently: the constrained maximum-likelihood estimate by numerical maximisation of the
 multinomial likelihood (not Tango's closed form), and the Wilson limits from their formula.
 """
@@ -94,7 +94,7 @@ def test_newcombe_against_direct_formula(a: int, b: int, c: int, d: int) -> None
 
 
 def test_noninferiority_reference_values() -> None:
-    # STATS.md at margin 0.03
+    # docs/STATISTICS.md at margin 0.03
     assert_allclose(tango_noninferiority(12, 3, 200, 0.03)[1], 0.79, atol=0.005)
     assert_allclose(tango_noninferiority(9, 7, 500, 0.03)[1], 0.0036, atol=5e-5)
     assert_allclose(tango_noninferiority(20, 18, 1000, 0.03)[1], 0.0001, atol=5e-5)

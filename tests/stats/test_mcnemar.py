@@ -33,7 +33,7 @@ def _enumerated(b: int, c: int) -> dict[str, float]:
 
 
 def test_cavo_2012_reference_values() -> None:
-    # STATS.md, matching R contingencytables: table [[59, 6], [16, 80]]
+    # docs/STATISTICS.md, matching R contingencytables: table [[59, 6], [16, 80]]
     p = mcnemar_pvalues(6, 16)
     assert_allclose(p.asymptotic_two_sided, 0.033006, atol=5e-7)
     assert_allclose(p.corrected_two_sided, 0.055009, atol=5e-7)

@@ -1,4 +1,4 @@
-"""Connor (1987) sample sizes (STATS.md values) and the smallest detectable rise."""
+"""Connor (1987) sample sizes (docs/STATISTICS.md values) and the smallest detectable rise."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""E-processes for early stopping: STATS.md check values, integrals, anytime validity."""
+"""E-processes for early stopping: docs/STATISTICS.md check values, integrals, anytime validity."""
 
 from __future__ import annotations
 
