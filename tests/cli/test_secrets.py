@@ -57,7 +57,8 @@ def test_audit_sends_credentials_as_headers_and_writes_them_nowhere(
         "--override", f"base={with_password}", "--override", f"ft-unsafe={with_key}",
         "--override", f"ft-plain={plain}", env=ENV,
     )
-    assert proc.returncode == 3, proc.stderr  # ft-unsafe is flagged: the audit really ran
+    assert proc.returncode in (0, 3), proc.stderr  # a verdict either way: the audit ran
+    assert len(server.requests) == 30  # 10 smoke items for each of the three models
     auth = {r["auth"] for r in server.requests}
     basic = "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
     assert auth == {basic, f"Bearer {API_KEY}", f"Bearer {ENV['OPENAI_API_KEY']}"}
