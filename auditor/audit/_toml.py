@@ -20,8 +20,10 @@ from pydantic import ValidationError
 
 from auditor.errors import UsageError
 from auditor.names import printable
+from auditor.safeio import FileKind, path_exists, read_bytes
 
-MAX_TOML_BYTES = 1 << 20  # a config is a few hundred bytes; more is the wrong file
+# A config is a few hundred bytes; more is the wrong file.
+TOML_FILE = FileKind("TOML config file", 1 << 20)
 
 _EXPECTED = {
     "bool_type": "true or false (a TOML boolean, without quotes)",
@@ -44,15 +46,10 @@ ONE_OR_MANY_FIELDS = frozenset({"local", "suites", "relations", "include", "excl
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
     """The parsed TOML document at ``path``; ``what`` names the file in messages."""
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_TOML_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{what} {path} does not exist") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_TOML_BYTES:
-        raise UsageError(f"{path} is larger than {MAX_TOML_BYTES // 1024} KiB; not a {what}")
+    if not path_exists(path):
+        raise UsageError(f"{what} {path} does not exist")
+    # The one bounded reader: a FIFO or device is refused without blocking, size capped.
+    raw = read_bytes(path, TOML_FILE, error=UsageError)
     if b"\x00" in raw:
         raise UsageError(f"{path} contains a NUL byte at offset {raw.index(0)}: not a TOML file")
     try:

@@ -88,7 +88,7 @@ def test_booleans_still_work_and_false_stays_false(tmp_path: Path) -> None:
         (b"root = " + b"9" * 5000 + b"\n", "is not usable TOML: Exceeds the limit"),
         (b"suites = " + b"[" * 3000 + b"]" * 3000 + b"\n", "nested too deeply"),
         (b"root = \n", "is not valid TOML"),
-        (b"# " + b"x" * (1 << 20) + b"\n", "is larger than 1024 KiB"),
+        (b"# " + b"x" * (1 << 20) + b"\n", "over the 1 MiB cap"),
         (b"audit = 3\n", "[audit] must be a table"),
         (b'root = "o/b"\n[audit]\nseed = 1\n', "unknown key 'root' outside the [audit] table"),
         (b'max-new-tokens = 3\nmax_new_tokens = 4\n', "'max_new_tokens' is given twice"),
@@ -109,7 +109,7 @@ def test_unreadable_files_are_one_clear_line(tmp_path: Path, data: bytes, messag
 
 
 def test_a_directory_is_not_a_config(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="cannot read config file"):
+    with pytest.raises(UsageError, match="is a folder, not a regular file"):
         load_config_file(tmp_path)
 
 
@@ -216,3 +216,14 @@ relations = "finetune"
     assert first.store == second.store == (tmp_path / "shared.db").resolve()
     assert config.families[0].name == "org/a"
     assert first.out == (tmp_path / "o" / "org-a").resolve()
+
+
+def test_a_fifo_given_as_config_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    from auditor.audit._toml import read_toml
+
+    fifo = tmp_path / "audit.toml"
+    os.mkfifo(fifo)  # nobody writes to it: a plain open() would block for ever
+    with pytest.raises(UsageError, match="not a regular file"):
+        read_toml(fifo, "config")
