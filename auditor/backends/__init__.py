@@ -28,7 +28,7 @@ from auditor.backends._types import (
     GenerationRequest,
     GenerationResult,
 )
-from auditor.backends._worker import describe_exit
+from auditor.backends._worker import describe_exit, portable_error
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -44,6 +44,7 @@ __all__ = [
     "backend_names",
     "choose_chat_format",
     "describe_exit",
+    "portable_error",
     "get_backend",
     "load_backend",
     "register_backend",

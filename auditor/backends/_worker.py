@@ -139,7 +139,7 @@ def serve(conn: Connection, factory: BackendFactory, resolved: ResolvedModel,
     try:
         backend = factory(resolved, options)
     except BaseException as exc:  # every failure goes back to the parent, typed
-        conn.send(("error", _portable(exc)))
+        conn.send(("error", portable_error(exc)))
         return
     conn.send(("ready", {"name": backend.name, "identity": backend.identity,
                          "batch_size": backend.batch_size}))
@@ -161,13 +161,14 @@ def _answer(conn: Connection, backend: Backend) -> None:
         try:
             results = backend.generate(requests, config)
         except BaseException as exc:
-            conn.send(("error", _portable(exc)))
+            conn.send(("error", portable_error(exc)))
             return
         conn.send(("ok", {"results": results}))
 
 
-def _portable(exc: BaseException) -> AuditorError:
-    """``exc`` if it is one of ours and survives pickling, else a :class:`BackendError`."""
+def portable_error(exc: BaseException, context: str = "the backend failed") -> AuditorError:
+    """What a child process sends back for ``exc``: ``exc`` itself if it is one of ours and
+    survives pickling, else a :class:`BackendError` naming it (after ``context``)."""
     if isinstance(exc, AuditorError):
         try:
             pickle.loads(pickle.dumps(exc))
@@ -175,4 +176,4 @@ def _portable(exc: BaseException) -> AuditorError:
         except Exception:
             return BackendError(str(exc))
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return BackendError(f"the backend failed: {last}")
+    return BackendError(f"{context}: {last}" if context else last)

@@ -11,14 +11,12 @@ reference, so it must be importable (a module-level function).
 from __future__ import annotations
 
 import multiprocessing
-import pickle
-import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from auditor.backends import describe_exit
-from auditor.errors import AuditorError, BackendCrashedError, BackendError
+from auditor.backends import describe_exit, portable_error
+from auditor.errors import BackendCrashedError, BackendError
 
 T = TypeVar("T")
 
@@ -55,21 +53,9 @@ def _child(sender: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) ->
     try:
         result = fn(*args)
     except BaseException as exc:  # every failure goes back to the parent, typed
-        sender.send(("error", _portable(exc)))
+        sender.send(("error", portable_error(exc, context="")))
         return
     sender.send(("ok", result))
-
-
-def _portable(exc: BaseException) -> AuditorError:
-    """``exc`` if it is one of ours and survives pickling, else a :class:`BackendError`."""
-    if isinstance(exc, AuditorError):
-        try:
-            pickle.loads(pickle.dumps(exc))
-            return exc
-        except Exception:
-            return BackendError(str(exc))
-    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return BackendError(last)
 
 
 __all__ = ["call_isolated"]
