@@ -1,4 +1,6 @@
 # `make test` and `make demo` work on a fresh machine: they build .venv from requirements.lock.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -11,6 +13,9 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 	-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF
 export LLAMA_CMAKE_ARGS
 PIP_TOOLS := pip-tools==7.7.0
+# pip warns once per package about extra index folders it does not find (a machine's pip.conf
+# may list local mirrors); keep the rest of its output.
+QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --extra hf --extra gguf --extra dev -c scripts/lock-constraints.txt -o $(LOCK)
 
@@ -21,11 +26,11 @@ venv: $(VENV)/.installed
 # A fresh environment whenever the lock changes: exactly the locked versions, nothing left over.
 $(VENV)/.installed: $(LOCK) pyproject.toml scripts/install-llama-cpp.sh
 	$(PYTHON) -m venv --clear $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --upgrade pip 2>&1 | $(QUIET_PIP)
 	# llama-cpp-python first, built with LLAMA_CMAKE_ARGS (pip's cache ignores build options).
-	scripts/install-llama-cpp.sh $(PY) $(LOCK)
-	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK)
-	$(PY) -m pip install -q --no-deps -e .
+	scripts/install-llama-cpp.sh $(PY) $(LOCK) 2>&1 | $(QUIET_PIP)
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK) 2>&1 | $(QUIET_PIP)
+	$(PY) -m pip install -q --no-deps -e . 2>&1 | $(QUIET_PIP)
 	$(PY) -m pip check
 	touch $@
 
@@ -34,6 +39,7 @@ check-lock: $(VENV)/.installed
 
 test: check-lock
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.installed
