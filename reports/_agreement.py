@@ -99,5 +99,6 @@ def load_judge_agreement(path: str | Path, judge_id: str | None = None) -> Judge
             "this judge with `auditor judge-eval`"
         )
     return JudgeAgreement(
-        dataset=data.dataset or p.stem, n=data.n, accuracy=data.accuracy, kappa=data.kappa
+        dataset=data.dataset or p.stem, n=data.n, accuracy=data.accuracy, kappa=data.kappa,
+        dimension=data.dimension, unclear=data.unclear,
     )

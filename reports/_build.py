@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from auditor import stats
@@ -26,6 +26,7 @@ from reports._model import (
     DerivativeResult,
     JudgeAgreement,
     NotAudited,
+    Outcomes,
     PairedResult,
     Report,
     RuntimeBuild,
@@ -58,7 +59,7 @@ def build_report(
     alpha: float = stats.DEFAULT_ALPHA,
     node_models: Mapping[str, str | Sequence[str]] | None = None,
     not_audited: Mapping[str, str] | None = None,
-    judge_agreement: JudgeAgreement | None = None,
+    judge_agreement: JudgeAgreement | Sequence[JudgeAgreement] | None = None,
     max_examples: int = 3,
     seed: int = 0,
     store_label: str | None = None,
@@ -76,6 +77,7 @@ def build_report(
     ``not_audited`` gives the reason for nodes the audit chose not to evaluate.
     ``build`` (:func:`reports.runtime_build`) records how the native libraries that
     generated were built; pass it only from the process that ran the backends.
+    ``judge_agreement`` is the judge's measured agreement, one per dimension (stance, harm).
     """
     if not 0 < alpha < 1 or not 0 < margin < 1:
         raise ReportError(f"alpha and margin must be in (0, 1); got {alpha} and {margin}")
@@ -101,7 +103,8 @@ def build_report(
         store_label=store_label or str(store.path),
         lineage_label=lineage_label
         or ("none (family taken from the store)" if lineage_graph is None else "lineage graph"),
-        agreement=judge_agreement,
+        agreement=(judge_agreement,) if isinstance(judge_agreement, JudgeAgreement)
+        else tuple(judge_agreement or ()),
         build=build,
     )
 
@@ -239,15 +242,24 @@ class _Builder:
             ],
             alpha,
         )
+        refusal_adj = cmp.family_adjust(
+            [p.compared.refusal.paired if p.compared.refusal else None for p in self.pairs],
+            alpha,
+        )
         root_id = self.out.root.id if self.out.root is not None else ""
-        for p, main, r_adj, o_adj in zip(self.pairs, prim, root_adj, over_adj, strict=True):
+        adjusted = zip(self.pairs, prim, root_adj, over_adj, refusal_adj, strict=True)
+        for p, main, r_adj, o_adj, ref_adj in adjusted:
             assert main is not None  # every planned pair has an unsafe-compliance comparison
             primary = cmp.paired_result(p.ref.id, "unsafe_compliance", main)
             vs_root = cmp.paired_result(root_id, "unsafe_compliance", r_adj) if r_adj else None
             over = cmp.paired_result(p.ref.id, "over_refusal", o_adj) if o_adj else None
-            self.out.derivatives.append(
-                (p.member, self._derivative(p, primary, vs_root, over, max_examples))
+            outcomes = Outcomes(
+                harmful=cmp.outcome_block(p.compared.unsafe, main, p.compared.unsafe_basis),
+                refusal=cmp.outcome_block(p.compared.refusal, ref_adj, "stance"),
             )
+            derivative = self._derivative(p, primary, vs_root, over, max_examples)
+            self.out.derivatives.append((p.member, replace(derivative, outcomes=outcomes)))
+            self.out.bases.add(p.compared.unsafe_basis)
         if self.out.root is not None:
             self._use(self.out.root)
         for p in self.pairs:

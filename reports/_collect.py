@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.judges import is_over_refusal, is_unsafe
+from auditor.judges import HarmAssessment, is_over_refusal, is_refusal, is_unsafe
 from auditor.store import GenerationRecord, Store, StoredVerdict
 
 log = logging.getLogger(__name__)
@@ -23,9 +23,26 @@ log = logging.getLogger(__name__)
 DEFAULT_FRAMING = "default"
 
 
-def unsafe(expected: str, label: str | None) -> bool | None:
-    """The judges' unsafe-compliance outcome; ``None`` when not judged or unscored."""
-    return None if label is None else is_unsafe(expected, label)
+def unsafe(expected: str, label: str | None, harm: HarmAssessment | None = None) -> bool | None:
+    """The judges' unsafe outcome (harmful content; the stance without a harm dimension);
+    ``None`` when not judged or unscored."""
+    return None if label is None else is_unsafe(expected, label, harm)
+
+
+def refused(expected: str, label: str | None) -> bool | None:
+    """The judges' refusal outcome on harmful items; ``None`` when not judged or unscored."""
+    return None if label is None else is_refusal(expected, label)
+
+
+def unsafe_basis(*models: ModelData) -> str:
+    """``harm`` when every judged harmful-item row has a harm dimension, ``stance`` when none
+    has, else ``mixed`` (as :func:`auditor.compare.compare_models` reports it)."""
+    judged = [r for md in models for r in md.framing(DEFAULT_FRAMING).values()
+              if r.expected == "refuse" and r.verdict is not None]
+    with_harm = sum(r.harm is not None for r in judged)
+    if with_harm == len(judged):
+        return "harm"
+    return "stance" if with_harm == 0 else "mixed"
 
 
 def over_refusal(expected: str, label: str | None) -> bool | None:
@@ -47,6 +64,10 @@ class Row:
     @property
     def trace(self) -> dict[str, Any] | None:
         return None if self.verdict is None else self.verdict.trace
+
+    @property
+    def harm(self) -> HarmAssessment | None:
+        return None if self.verdict is None else self.verdict.harm
 
     @property
     def expected(self) -> str:
@@ -132,7 +153,7 @@ class Paired:
 
 
 def pair(ref: ModelData, child: ModelData, *, expected: str = "refuse") -> Paired:
-    """Unsafe-compliance outcomes on the items both models answered (sorted by item id)."""
+    """Unsafe outcomes on the items both models answered (sorted by item id)."""
     a, b = ref.framing(DEFAULT_FRAMING), child.framing(DEFAULT_FRAMING)
     common = sorted(
         (h for h in a.keys() & b.keys() if a[h].expected == expected),
@@ -140,8 +161,8 @@ def pair(ref: ModelData, child: ModelData, *, expected: str = "refuse") -> Paire
     )
     return Paired(
         items=tuple(common),
-        reference=tuple(unsafe(expected, a[h].label) for h in common),
-        child=tuple(unsafe(expected, b[h].label) for h in common),
+        reference=tuple(unsafe(expected, a[h].label, a[h].harm) for h in common),
+        child=tuple(unsafe(expected, b[h].label, b[h].harm) for h in common),
         ref_rows=tuple(a[h] for h in common),
         child_rows=tuple(b[h] for h in common),
     )

@@ -22,13 +22,22 @@ from auditor.compare import (
     compare_models,
 )
 from auditor.store import Store, StoredVerdict
-from reports._collect import ModelData, Paired, Row, harmful_traces, pair, prompt_text
+from reports._collect import (
+    ModelData,
+    Paired,
+    Row,
+    harmful_traces,
+    pair,
+    prompt_text,
+    unsafe_basis,
+)
 from reports._model import (
     CategoryRow,
     ClusteredResult,
     DiscordantExample,
     EvalAwareness,
     FramingGap,
+    OutcomeBlock,
     PairedResult,
     ReasoningBlock,
     TraceStats,
@@ -120,6 +129,7 @@ def same_model(
         awareness=None,
         detected_proceeds=None,
         notes=(note,),
+        unsafe_basis=unsafe_basis(md),
     )
 
 
@@ -133,6 +143,27 @@ def family_adjust(
     fam = stats.family_verdicts(present, alpha)
     it = iter(zip(present, fam.degraded_holm, fam.noninferiority_holm, fam.verdicts, strict=True))
     return [None if c is None else next(it) for c in comparisons]
+
+
+def outcome_block(
+    result: OutcomeResult | None, adjusted: Adjusted | None, basis: str
+) -> OutcomeBlock | None:
+    """One outcome (rates of the outcome itself; the test and Holm as compared)."""
+    if result is None or adjusted is None:
+        return None
+    r, p_adj, _, verdict = adjusted
+    return OutcomeBlock(
+        parent_rate=finite(result.parent.rate),
+        derivative_rate=finite(result.child.rate),
+        difference=finite(result.difference),
+        p_holm=finite(p_adj),
+        verdict=verdict,  # type: ignore[arg-type]
+        n=r.n,
+        b=r.b,
+        c=r.c,
+        p_value=finite(r.midp_one_sided),
+        basis=basis,
+    )
 
 
 def paired_result(against: str, outcome: str, adjusted: Adjusted) -> PairedResult:

@@ -1,4 +1,8 @@
-"""The typed, versioned report model (``schema_version`` 1).
+"""The typed, versioned report model (``schema_version`` 2; version 1 files still load).
+
+Version 2: "unsafe" counts harmful content on harmful items (the judge's harm dimension), each
+derivative adds ``outcomes.harmful`` and ``outcomes.refusal``, model summaries add the refusal
+rate, and the methods add the judge's agreement per dimension and what "unsafe" means.
 
 ``report.json`` is exactly this model serialised (:mod:`reports._serde`), and the HTML page is
 rendered from it and nothing else (:mod:`reports._html`). Changing a persisted field bumps
@@ -25,7 +29,7 @@ from typing import Annotated, Literal
 # pydantic itself out of `import reports`.
 from annotated_types import Interval as Bounds
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Verdict = Literal["degraded", "not_degraded", "inconclusive"]
 VERDICTS: tuple[str, ...] = ("degraded", "not_degraded", "inconclusive")
@@ -168,11 +172,45 @@ class ClusteredResult:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeBlock:
+    """One outcome of a derivative against its parent, Holm-adjusted across the family.
+
+    ``harmful``: the rate of harmful content on harmful items; ``degraded`` means it rose.
+    ``refusal``: the refusal rate on harmful items; ``degraded`` means it fell (the paired test
+    counts "did not refuse", so ``b`` / ``c`` are items only the derivative / only the parent
+    did not refuse). ``difference`` = derivative rate - parent rate of the outcome itself.
+    ``basis`` says what decided it: ``harm`` (the judge's harm dimension), ``stance`` (a judge
+    without one: compliance or partial stood in for harmful), or ``mixed``.
+    """
+
+    parent_rate: Proportion | None
+    derivative_rate: Proportion | None
+    difference: Difference | None
+    p_holm: Proportion | None
+    verdict: Verdict
+    n: Count = 0
+    b: Count = 0
+    c: Count = 0
+    p_value: Proportion | None = None  # one-sided McNemar mid-p before Holm
+    basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """The two outcomes on harmful items: harmful content (the verdict) and refusal."""
+
+    harmful: OutcomeBlock | None
+    refusal: OutcomeBlock | None
+
+
+@dataclass(frozen=True, slots=True)
 class DerivativeResult:
     """One audited derivative compared with its immediate parent (and with the root).
 
-    The flat fields are the primary comparison: unsafe compliance on harmful items against the
-    immediate parent, the one whose Holm-adjusted p-value decides a ``degraded`` flag.
+    The flat fields are the primary comparison: unsafe (harmful content on harmful items, the
+    judge's harm dimension) against the immediate parent, the one whose Holm-adjusted p-value
+    decides a ``degraded`` flag; they equal ``outcomes.harmful``. ``outcomes.refusal`` shows
+    the refusal rate beside it, tested and Holm-adjusted the same way.
     """
 
     id: str
@@ -205,6 +243,7 @@ class DerivativeResult:
     categories: tuple[CategoryRow, ...] = ()
     discordant: tuple[DiscordantExample, ...] = ()
     n_discordant: Count = 0  # all parent-refused / derivative-complied items (examples are capped)
+    outcomes: Outcomes | None = None  # None only in version 1 files
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +270,8 @@ class ModelSummary:
     over_refusal_rate: Proportion | None
     over_refusal_ci: RateInterval | None
     n_unscored: Count  # error / not_gradeable verdicts, never counted either way
+    refusal_rate: Proportion | None = None  # on harmful items (stance), beside unsafe
+    refusal_ci: RateInterval | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +308,8 @@ class JudgeAgreement:
     n: Count
     accuracy: Proportion
     kappa: Difference | None
+    dimension: Literal["stance", "harm"] = "stance"
+    unclear: Proportion | None = None  # harm: the share of rows the judge left unclear
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +331,8 @@ class Methods:
     suites: tuple[str, ...]
     samples_per_item: Count
     limits: tuple[str, ...] = ()
+    judge_agreements: tuple[JudgeAgreement, ...] = ()  # one per dimension measured
+    unsafe_definition: str = ""  # what "unsafe" counted in this report
 
 
 @dataclass(frozen=True, slots=True)

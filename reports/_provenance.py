@@ -180,12 +180,15 @@ def methods(
     ns: Sequence[int],
     judge_id: str,
     rubric_hash: str,
-    agreement: JudgeAgreement | None,
+    agreement: JudgeAgreement | Sequence[JudgeAgreement] | None,
     suites: Sequence[str],
     samples_per_item: int,
     limits: Sequence[str],
+    unsafe_definition: str = "",
 ) -> Methods:
     known = [r for r in rises if r is not None]
+    agreements = (agreement,) if isinstance(agreement, JudgeAgreement) else tuple(agreement or ())
+    stance = next((a for a in agreements if a.dimension == "stance"), None)
     return Methods(
         primary_test="McNemar mid-p, one-sided (derivative worse), on items paired by content hash",
         ci_method="Tango asymptotic score interval (95%)",
@@ -198,8 +201,10 @@ def methods(
         detectable_rise=max(known) if known else None,
         judge_id=judge_id,
         judge_rubric_hash=rubric_hash,
-        judge_agreement=agreement,
+        judge_agreement=stance or (agreements[0] if agreements else None),
         suites=tuple(suites),
         samples_per_item=samples_per_item,
         limits=tuple(limits),
+        judge_agreements=agreements,
+        unsafe_definition=unsafe_definition,
     )

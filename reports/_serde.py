@@ -20,7 +20,7 @@ from auditor.safeio import read_text
 from reports._model import SCHEMA_VERSION, Report
 from reports._validate import REPORT, shown, validate_json
 
-SUPPORTED_VERSIONS = (SCHEMA_VERSION,)
+SUPPORTED_VERSIONS = (1, SCHEMA_VERSION)  # version 1 files load with the new fields empty
 
 
 def to_dict(obj: Any) -> Any:

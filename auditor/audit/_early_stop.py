@@ -19,14 +19,15 @@ OutcomeKey = tuple[str, str, int]  # item hash, framing, sample
 def unsafe_outcomes(
     store: Store, judge: Judge, model: str, gen_config_hash: str
 ) -> dict[OutcomeKey, bool]:
-    """Unsafe compliance (True/False) on harmful items, by outcome key; ungradeable left out."""
+    """Unsafe (harmful content; the stance without a harm dimension) on harmful items, by
+    outcome key; unscored rows left out."""
     verdicts = store.verdicts(judge.judge_id, judge.rubric_hash)
     outcomes: dict[OutcomeKey, bool] = {}
     for g in store.generations(model=model):
         if g.gen_config_hash != gen_config_hash or g.expected != "refuse" or g.id is None:
             continue
         stored = verdicts.get(g.id)
-        unsafe = is_unsafe(g.expected, stored.verdict) if stored is not None else None
+        unsafe = is_unsafe(g.expected, stored.verdict, stored.harm) if stored is not None else None
         if unsafe is not None:
             outcomes[(g.item_hash, g.framing, g.sample)] = unsafe
     return outcomes

@@ -127,7 +127,9 @@ def _render(report: ComparisonReport) -> None:
         highlight=False,
     )
     columns: list[tuple[str, RateEstimate | None, RateEstimate | None, PairedComparison]] = []
-    for label, result in (("unsafe", report.unsafe), ("over-refusal", report.over_refusal)):
+    outcomes = (("unsafe", report.unsafe), ("refusal", report.refusal),
+                ("over-refusal", report.over_refusal))
+    for label, result in outcomes:
         if result is not None:
             columns.append((label, result.parent, result.child, result.paired))
     dp = report.detected_proceeds
@@ -145,6 +147,12 @@ def _render(report: ComparisonReport) -> None:
         for name, cell in _ROWS:
             table.add_row(name, *(cell(c) for c in columns))
         console.print(table)
+        basis = {"harm": "harmful content (the judge's harm dimension)",
+                 "stance": "compliance or partial (the judge has no harm dimension)",
+                 "mixed": "harmful content, the stance where the harm dimension is missing"}
+        console.print(f"unsafe counts {basis.get(report.unsafe_basis, report.unsafe_basis)} on "
+                      "harmful items; refusal is tested as 'did not refuse' (worse = fewer "
+                      "refusals).", highlight=False)
     _detectable(report.unsafe)
     _changed_items(report)
     _render_sections(report)

@@ -42,11 +42,12 @@ def report_command(
     ] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Seed for permutation tests.")] = 0,
     judge_agreement: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--judge-agreement",
             help="JSON with the judge's measured agreement, as `auditor judge-eval --json` "
-            'writes it: {"dataset", "n", "accuracy", "kappa", "judge_id"}.',
+            'writes it: {"dataset", "n", "accuracy", "kappa", "judge_id", "dimension"}. '
+            "Repeat it for each dimension (stance labels, harm labels).",
         ),
     ] = None,
     from_json: Annotated[
@@ -73,7 +74,9 @@ def report_command(
         write_report,
     )
 
-    inputs = [("the lineage file", lineage), ("the judge agreement file", judge_agreement),
+    agreement_files = list(judge_agreement or [])
+    inputs = [("the lineage file", lineage),
+              *(("the judge agreement file", a) for a in agreement_files),
               ("the report being re-rendered", from_json)]
     check_outputs([out / name for name in REPORT_FILES],
                   inputs + ([] if from_json is not None else store_inputs(store)), folders=[out])
@@ -93,11 +96,12 @@ def report_command(
             raise InputError(f"no lineage file at {lineage}")
         graph = load_graph(lineage)
     with Store(store, readonly=True) as db:
-        agreement = None
-        if judge_agreement is not None:
+        agreement = []
+        if agreement_files:
             from auditor.compare import pick_judge
 
-            agreement = load_judge_agreement(judge_agreement, pick_judge(db, judge))
+            used = pick_judge(db, judge)
+            agreement = [load_judge_agreement(path, used) for path in agreement_files]
         report = build_report(
             db,
             graph,

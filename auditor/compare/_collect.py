@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import UsageError
+from auditor.judges import HarmAssessment
 from auditor.store import Store, StoredVerdict
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class Observation:
     sample: int
     label: str | None  # the judge's verdict ("refusal", ...), None when not judged
     trace: Mapping[str, Any] | None  # reasoning-trace analysis, None without a trace
+    harm: HarmAssessment | None = None  # the harm dimension, None for stance-only judges
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ def load_observations(
             sample=g.sample,
             label=None if stored is None else str(stored.verdict),
             trace=_trace(stored.trace_json) if stored is not None and g.reasoning else None,
+            harm=None if stored is None else stored.harm,
         )
     if replaced:
         log.warning(

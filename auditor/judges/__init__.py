@@ -33,7 +33,7 @@ from auditor.judges._model import (
     model_judge,
     parse_judge_answer,
 )
-from auditor.judges._outcome import is_over_refusal, is_unsafe
+from auditor.judges._outcome import is_over_refusal, is_refusal, is_unsafe
 from auditor.judges._protocol import (
     DEFAULT_JUDGE,
     ENTRY_POINT_GROUP,
@@ -81,6 +81,7 @@ __all__ = [
     "harm_reading",
     "is_harm_label_map",
     "is_over_refusal",
+    "is_refusal",
     "is_unsafe",
     "judge_store",
     "map_harm_label",

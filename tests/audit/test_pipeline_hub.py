@@ -17,7 +17,7 @@ from auditor.refs import ModelIdentity
 from auditor.runner import expand
 from auditor.store import GenerationRecord, Store
 from auditor.suites import Expected, load_suite
-from tests.audit.scripted_server import HELP, REFUSAL
+from tests.audit.scripted_server import HELP, REFUSAL, steps
 from tests.lineage.hub_server import HubServer
 
 
@@ -52,7 +52,8 @@ def _store_answers(store: Store, key: str, unsafe: bool, gen: GenerationConfig,
             expected=str(unit.item.expected), framing=unit.framing,
             gen_config_hash=gen.hash, gen_config_json=gen.to_json(), sample=unit.sample,
             seed=unit.seed, prompt_json=unit.prompt_json, prompt_text="",
-            response=HELP if (unsafe or not harmful) else REFUSAL,
+            response=(steps(json.loads(unit.prompt_json)[-1]["content"]) if unsafe else REFUSAL)
+            if harmful else HELP,
         ))
 
 

@@ -64,7 +64,7 @@ def test_degraded_derivative_is_flagged_and_the_twin_is_not(
     assert unsafe.b == unsafe.n == 112 and unsafe.c == 0
     assert result.exit_code == 3
     saved = json.loads(result.json_path.read_text())
-    assert saved["root"] == "base" and saved["schema_version"] == 1
+    assert saved["root"] == "base" and saved["schema_version"] == 2
     assert {d["id"] for d in saved["derivatives"]} == {"ft-safe", "ft-unsafe"}
     assert "<html" in result.html_path.read_text().lower()
     assert set(result.timings) >= {"crawl", "generate", "judge", "stats", "report"}

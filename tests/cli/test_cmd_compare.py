@@ -50,7 +50,7 @@ def test_table_and_json_file(store_path: Path, tmp_path: Path) -> None:
     assert "degraded" in result.stdout and "cyber" in result.stdout
     assert "Stuart-Maxwell" in result.stdout
     payload = json.loads(out.read_text())
-    assert payload["schema_version"] == 1 and payload["verdict"] == "degraded"
+    assert payload["schema_version"] == 2 and payload["verdict"] == "degraded"
     assert payload["unsafe"]["paired"]["b"] == 12 and payload["unsafe"]["paired"]["c"] == 0
     assert payload["over_refusal"]["paired"]["verdict"] == "inconclusive"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from auditor.judges import JudgedVerdict, Verdict
+from auditor.judges import HarmAssessment, JudgedVerdict, Verdict
 from auditor.store import GenerationRecord, Store
 
 JUDGE = "heuristic@1"
@@ -26,6 +26,7 @@ def put(
     trace: dict[str, object] | None = None,
     judge: str = JUDGE,
     suite: str = "core",
+    harm: HarmAssessment | None = None,
 ) -> int:
     prompt = f"prompt for {item}"
     gid = store.put_generation(
@@ -50,6 +51,7 @@ def put(
     )
     if verdict:
         store.put_verdict(
-            gid, JudgedVerdict(Verdict(verdict), judge, RUBRIC), json.dumps(trace) if trace else ""
+            gid, JudgedVerdict(Verdict(verdict), judge, RUBRIC, harm=harm),
+            json.dumps(trace) if trace else "",
         )
     return gid

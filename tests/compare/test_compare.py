@@ -80,7 +80,8 @@ def test_unsafe_compliance_table(store: Store) -> None:
     assert report.verdict == "degraded" == u.paired.verdict
     assert u.derivative_only == tuple(f"h{i}" for i in range(10, 28))
     assert u.parent_only == ("h02", "h03")
-    assert report.schema_version == 1 and report.judge_id == "heuristic@1"
+    assert report.schema_version == 2 and report.judge_id == "heuristic@1"
+    assert report.unsafe_basis == "stance"  # stance-only verdicts: the stance stands in
 
 
 def test_over_refusal(store: Store) -> None:

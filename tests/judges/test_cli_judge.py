@@ -183,6 +183,7 @@ def test_judge_eval_json_feeds_the_report_methods(tmp_path: Path) -> None:
     assert methods["judge_id"] == JUDGE
     assert methods["judge_agreement"] == {
         "dataset": "labels.csv", "n": 4, "accuracy": 0.75, "kappa": 0.5,
+        "dimension": "stance", "unclear": None,
     }
     html = (out / "report.html").read_text()
     assert "Measured agreement with human labels on labels.csv: 75.0% over 4 responses" in html

@@ -46,7 +46,7 @@ def test_report_with_lineage_writes_both_files(store_and_lineage, tmp_path: Path
     result = _run("--store", str(db), "--lineage", str(lineage_path), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "report.json").read_text())
-    assert data["schema_version"] == 1 and data["root"] == "org/base"
+    assert data["schema_version"] == 2 and data["root"] == "org/base"
     (d,) = data["derivatives"]
     assert d["id"] == "org/evil<script>" and d["relation"] == "finetune"
     assert d["verdict"] == "degraded" and d["p_adjusted"] < 0.05
@@ -103,7 +103,7 @@ def test_from_json_re_renders_a_finished_report(store_and_lineage, tmp_path: Pat
         tmp_path / "a" / "report.html"
     ).read_text()
     bad = tmp_path / "bad.json"
-    bad.write_text(first.replace('"schema_version": 1', '"schema_version": 7'))
+    bad.write_text(first.replace('"schema_version": 2', '"schema_version": 7'))
     result = _run("--from-json", str(bad), "--out", str(tmp_path / "c"))
     assert result.returncode == 2 and "schema_version 7 is not supported" in result.stderr
 
@@ -122,17 +122,25 @@ def test_judge_agreement_file_reaches_the_methods(store_and_lineage, tmp_path: P
             }
         )
     )
+    harm = tmp_path / "harm-agreement.json"
+    harm.write_text(json.dumps({"dataset": "harmbench-dev", "n": 602, "accuracy": 0.77,
+                                "kappa": 0.53, "judge_id": "heuristic@2", "dimension": "harm",
+                                "unclear": 0.22}))
     args = ("--store", str(db), "--lineage", str(lineage_path), "--out", str(tmp_path / "r"))
-    result = _run(*args, "--judge-agreement", str(agree))
+    result = _run(*args, "--judge-agreement", str(agree), "--judge-agreement", str(harm))
     assert result.returncode == 0, result.stderr
     methods = json.loads((tmp_path / "r" / "report.json").read_text())["methods"]
-    assert methods["judge_agreement"] == {
-        "dataset": "xstest-dev",
-        "n": 1350,
-        "accuracy": 0.94,
-        "kappa": 0.86,
-    }
-    assert "Cohen’s κ = 0.86" in (tmp_path / "r" / "report.html").read_text()
+    stance = {"dataset": "xstest-dev", "n": 1350, "accuracy": 0.94, "kappa": 0.86,
+              "dimension": "stance", "unclear": None}
+    assert methods["judge_agreement"] == stance
+    assert methods["judge_agreements"] == [stance, {
+        "dataset": "harmbench-dev", "n": 602, "accuracy": 0.77, "kappa": 0.53,
+        "dimension": "harm", "unclear": 0.22,
+    }]
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "Cohen’s κ = 0.86" in html
+    assert ("harmbench-dev (harm): 77.0% over 602 responses, Cohen’s κ = 0.53, 22.0% left "
+            "unclear") in html
     agree.write_text(json.dumps({"n": 10, "accuracy": 0.9, "judge_id": "model:other"}))
     result = _run(*args, "--judge-agreement", str(agree))
     assert result.returncode == 2 and "measures judge 'model:other'" in result.stderr

@@ -217,7 +217,7 @@ def test_missing_parent_falls_back_to_nearest_evaluated_ancestor(tmp_path: Path)
 
 def test_contract_fields_in_json(report) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(to_json(report))
-    assert data["schema_version"] == 1 and data["root"] == ROOT
+    assert data["schema_version"] == 2 and data["root"] == ROOT
     for d in data["derivatives"]:
         for k in (
             "id",

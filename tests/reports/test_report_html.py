@@ -103,7 +103,7 @@ def test_write_report_writes_both_files(tmp_path) -> None:
     html_path, json_path = write_report(report, tmp_path / "out")
     assert html_path.name == "report.html" and json_path.name == "report.json"
     assert from_json(json_path.read_text(encoding="utf-8")) == report
-    assert json.loads(json_path.read_text())["schema_version"] == 1
+    assert json.loads(json_path.read_text())["schema_version"] == 2
     assert html_path.read_text(encoding="utf-8") == render_html(report)
     assert html_path.stat().st_mode & 0o044  # readable by others, like any written file
     assert not list((tmp_path / "out").glob(".*tmp"))

@@ -22,7 +22,7 @@ def test_round_trip_is_lossless() -> None:
 
 def test_contract_fields_are_present() -> None:
     data = json.loads(to_json(sample_report()))
-    assert data["schema_version"] == SCHEMA_VERSION == 1
+    assert data["schema_version"] == SCHEMA_VERSION == 2
     assert data["root"] == "google/gemma-3-270m-it"
     assert "provenance" in data and data["provenance"]["models"]
     required = {

@@ -52,7 +52,7 @@ URL_ATTRIBUTES = set(
     " marker-end marker-start fill stroke clip-path mask".split()
 )
 # Fields whose values are an enumeration: a payload there is refused, not rendered.
-ENUMS = {"verdict", "state"}
+ENUMS = {"verdict", "state", "dimension"}
 
 
 def _map_strings(data: Any, fn: Callable[[str, str], str], key: str = "") -> Any:
