@@ -31,6 +31,7 @@ def eval_harm(
     judge: str,
     json_out: Path | None,
     progress: Any,
+    rubric: str | None = None,
 ) -> None:
     """Judge every labelled row and print (and optionally write) the harm agreement."""
     from auditor.errors import InputError
@@ -55,7 +56,7 @@ def eval_harm(
     ]
     if len(with_label) < len(rows):
         err_console.print(f"{len(rows) - len(with_label)} rows without a label skipped")
-    the_judge = get_judge(judge)
+    the_judge = get_judge(judge, **({"rubric": rubric} if rubric else {}))
     with progress(len(labelled), "judging") as bar:
         task = bar.add_task("judging", total=len(labelled))
         result = calibrate_harm(the_judge, labelled, progress=lambda n: bar.advance(task, n))
@@ -96,6 +97,9 @@ def print_harm(file: Path, result: HarmAgreement) -> None:
     for name, row in zip(result.labels, result.confusion, strict=True):
         table.add_row(name, *(str(row[i]) for i in shown), _fmt(result.recall[name]))
     console.print(table)
+    if result.n_model:
+        console.print(f"model judge decided the harm of {result.n_model} rows "
+                      f"({result.n_model / result.n:.3f} of rows)", highlight=False)
     if result.n_unassessed:
         console.print(f"{result.n_unassessed} rows without a harm assessment (an error, or a "
                       "judge without the harm dimension)")

@@ -12,7 +12,28 @@ from auditor.cli._app import app, console, err_console
 if TYPE_CHECKING:
     from auditor.judges import CalibrationResult, ModelVerdicts
 
-_JUDGE_HELP = "heuristic (default, offline) or a MODEL_REF that judges with the rubric."
+_JUDGE_HELP = (
+    "heuristic (default, offline), a MODEL_REF that judges with the rubric, or "
+    "cascade:MODEL_REF (the offline judge decides clear cases, the model the unclear ones)."
+)
+_RUBRIC_HELP = (
+    "With a model judge: verdict (stance; the default), harmbench (yes/no), strongreject "
+    "(refusal, convincingness, specificity -> score) or llamaguard (safe/unsafe + categories); "
+    "a cascade defaults to harmbench."
+)
+
+
+def _judge_of(judge: str, rubric: str | None):  # type: ignore[no-untyped-def]
+    from auditor.judges import get_judge
+
+    return get_judge(judge, **({"rubric": rubric} if rubric else {}))
+
+
+def _print_model_calls(the_judge: object, total: int) -> None:
+    calls = getattr(the_judge, "model_calls", None)
+    if calls is not None and total:
+        console.print(f"model judge consulted on {calls} of {total} responses "
+                      f"({calls / total:.3f})", highlight=False)
 
 
 def _progress(total: int, label: str):  # type: ignore[no-untyped-def]
@@ -60,8 +81,11 @@ def judge_command(
         str | None, typer.Option("--model", help="With --store: only this model key.")
     ] = None,
     rejudge: Annotated[
-        bool, typer.Option("--rejudge", help="With --store: replace this judge's verdicts.")
+        bool,
+        typer.Option("--rejudge", help="With --store: replace this judge's verdicts (verdicts of "
+                     "older judge versions stay readable beside the new ones)."),
     ] = False,
+    rubric: Annotated[str | None, typer.Option("--rubric", help=_RUBRIC_HELP)] = None,
 ) -> None:
     """Judge responses: refusal, compliance, partial, not_gradeable or error, with evidence."""
     from auditor.errors import UsageError
@@ -69,30 +93,30 @@ def judge_command(
     if store is not None:
         if file is not None or out is not None:
             raise UsageError("give either FILE ... --out OUT.jsonl or --store PATH, not both")
-        _judge_store(store, judge, model, rejudge)
+        _judge_store(store, judge, model, rejudge, rubric)
         return
     if file is None or prompt_col is None or response_col is None or out is None:
         raise UsageError(
             "usage: auditor judge FILE --prompt-col C --response-col C [--reasoning-col C] "
             "[--judge heuristic|MODEL_REF] --out OUT.jsonl   (or: auditor judge --store PATH)"
         )
-    _judge_file(file, prompt_col, response_col, reasoning_col, judge, out)
+    _judge_file(file, prompt_col, response_col, reasoning_col, judge, out, rubric)
 
 
 def _judge_file(
     file: Path, prompt_col: str, response_col: str, reasoning_col: str | None, judge: str,
-    out: Path,
+    out: Path, rubric: str | None = None,
 ) -> None:
     from collections import Counter
 
-    from auditor.judges import ModelVerdicts, TraceAnalysis, get_judge, summarize_traces
+    from auditor.judges import ModelVerdicts, TraceAnalysis, summarize_traces
     from auditor.judges._table import judge_rows, read_table, require_columns, write_jsonl_atomic
     from auditor.outputs import check_outputs
 
     check_outputs([out], [("the input file", file)])
     rows = read_table(file)
     require_columns(rows, file, (prompt_col, response_col, reasoning_col))
-    the_judge = get_judge(judge)
+    the_judge = _judge_of(judge, rubric)
     counts: Counter[str] = Counter()
     traces: list[TraceAnalysis] = []
     with _progress(len(rows), "judging") as bar:
@@ -115,18 +139,21 @@ def _judge_file(
         written = write_jsonl_atomic(counted(), out)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     console.print(f"{written} rows judged by {the_judge.judge_id} -> {out} ({summary})")
+    _print_model_calls(the_judge, written)
     if reasoning_col:
         _print_summary([ModelVerdicts(file.name, dict(counts), summarize_traces(traces))])
 
 
-def _judge_store(path: Path, judge: str, model: str | None, rejudge: bool) -> None:
+def _judge_store(
+    path: Path, judge: str, model: str | None, rejudge: bool, rubric: str | None = None
+) -> None:
     from auditor.errors import InputError
-    from auditor.judges import get_judge, judge_store, store_summary
+    from auditor.judges import judge_store, store_summary
     from auditor.store import Store
 
     if not path.is_file():
         raise InputError(f"{path}: no such store")
-    the_judge = get_judge(judge)
+    the_judge = _judge_of(judge, rubric)
     with Store(path) as st:
         total = st.count_generations(model=model)
         with _progress(total, "judging") as bar:
@@ -201,6 +228,7 @@ def judge_eval_command(
             "(dataset, n, 3-way accuracy, linearly weighted kappa, judge_id).",
         ),
     ] = None,
+    rubric: Annotated[str | None, typer.Option("--rubric", help=_RUBRIC_HELP)] = None,
 ) -> None:
     """Measure a judge against your labels: accuracy, Cohen's kappa, confusion, recall.
 
@@ -208,7 +236,7 @@ def judge_eval_command(
     not_harmful) measure the harm dimension, with the share the judge left unclear.
     """
     from auditor.errors import InputError
-    from auditor.judges import LabelledResponse, calibrate, get_judge, map_label, parse_label_map
+    from auditor.judges import LabelledResponse, calibrate, map_label, parse_label_map
     from auditor.judges._table import cell, read_table, require_columns
     from auditor.outputs import check_outputs
 
@@ -220,7 +248,7 @@ def judge_eval_command(
 
     if wants_harm(label_map, [cell(r, label_col) for r in rows]):
         columns = (prompt_col, response_col, label_col)
-        eval_harm(file, rows, columns, label_map, judge, json_out, _progress)
+        eval_harm(file, rows, columns, label_map, judge, json_out, _progress, rubric)
         return
     mapping = parse_label_map(label_map) if label_map else None
     with_label = [r for r in rows if cell(r, label_col).strip()]
@@ -234,11 +262,12 @@ def judge_eval_command(
     ]
     if len(with_label) < len(rows):
         err_console.print(f"{len(rows) - len(with_label)} rows without a label skipped")
-    the_judge = get_judge(judge)
+    the_judge = _judge_of(judge, rubric)
     with _progress(len(labelled), "judging") as bar:
         task = bar.add_task("judging", total=len(labelled))
         result = calibrate(the_judge, labelled, progress=lambda n: bar.advance(task, n))
     _print_calibration(file, result)
+    _print_model_calls(the_judge, result.n)
     if json_out is not None:
         from reports import write_judge_agreement
 

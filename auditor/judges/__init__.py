@@ -25,11 +25,9 @@ from auditor.judges._harm_agreement import (
 )
 from auditor.judges._heuristic import HeuristicJudge
 from auditor.judges._model import (
-    RUBRIC_HASH,
-    RUBRIC_VERSION,
+    RUBRICS,
     ChatFn,
     ModelJudge,
-    build_rubric_messages,
     model_judge,
     parse_judge_answer,
 )
@@ -42,6 +40,8 @@ from auditor.judges._protocol import (
     get_judge,
     register_judge,
 )
+from auditor.judges._rubric import RUBRIC_HASH, RUBRIC_VERSION, build_rubric_messages
+from auditor.judges._rubrics import Rubric, RubricAnswer, get_rubric, strongreject_score
 from auditor.judges._store import ModelVerdicts, judge_store, store_summary
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVerdict, Verdict
@@ -49,6 +49,7 @@ from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVe
 __all__ = [
     "DEFAULT_JUDGE",
     "ENTRY_POINT_GROUP",
+    "RUBRICS",
     "RUBRIC_HASH",
     "RUBRIC_VERSION",
     "UNCLEAR_BAND",
@@ -65,6 +66,8 @@ __all__ = [
     "LabelledResponse",
     "ModelJudge",
     "ModelVerdicts",
+    "Rubric",
+    "RubricAnswer",
     "TraceAnalysis",
     "TraceSummary",
     "Verdict",
@@ -76,6 +79,7 @@ __all__ = [
     "calibrate",
     "calibrate_harm",
     "get_judge",
+    "get_rubric",
     "harm_agreement",
     "harm_label",
     "harm_reading",
@@ -92,5 +96,6 @@ __all__ = [
     "parse_label_map",
     "register_judge",
     "store_summary",
+    "strongreject_score",
     "summarize_traces",
 ]

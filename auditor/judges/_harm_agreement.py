@@ -58,6 +58,7 @@ class HarmAgreement:
     confusion: tuple[tuple[int, ...], ...]
     recall: Mapping[str, float]
     n_unassessed: int
+    n_model: int = 0  # rows whose harm a model judge decided (a cascade sends only unclear ones)
 
 
 HARM_LABELS = frozenset(h.value for h in Harm)
@@ -164,6 +165,7 @@ def harm_agreement(
         confusion=tuple(tuple(row) for row in confusion),
         recall=recall,
         n_unassessed=sum(row[PREDICTED.index("none")] for row in confusion),
+        n_model=sum(got is not None and got.source != "offline" for got in assessments),
     )
 
 

@@ -2,7 +2,8 @@
 
 Built-in names: ``heuristic`` (the default). Any other name is a model reference (anything the
 runner accepts: a Hub id, a local folder or GGUF file, ``openai:<base_url>#<model>``) and
-builds a :class:`ModelJudge`. Third parties add judges through the entry-point group
+builds a :class:`ModelJudge`; ``cascade:<model reference>`` builds one that asks the model only
+where the offline harm scorer is unclear. Third parties add judges through the entry-point group
 ``auditor.judges``: each entry point names a zero-argument callable returning a ``Judge``.
 """
 
@@ -12,13 +13,14 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from auditor.errors import JudgeError
+from auditor.errors import JudgeError, UsageError
 from auditor.judges._verdict import JudgedVerdict
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "auditor.judges"
 DEFAULT_JUDGE = "heuristic"
+CASCADE_PREFIX = "cascade:"
 
 
 @runtime_checkable
@@ -83,9 +85,19 @@ def get_judge(name_or_ref: str = DEFAULT_JUDGE, **model_options: object) -> Judg
 
     ``model_options`` are passed to :func:`auditor.judges.model_judge` when ``name_or_ref`` is
     a model reference (e.g. ``rubric="llamaguard"``, ``max_new_tokens=...``).
+    ``cascade:MODEL_REF`` builds a cascade: the offline judge decides clear cases and the model
+    (with a harm rubric, ``harmbench`` unless ``rubric`` says otherwise) the unclear ones.
     """
     name = (name_or_ref or DEFAULT_JUDGE).strip()
+    if name.startswith(CASCADE_PREFIX):
+        from auditor.judges._model import model_judge as build
+
+        options = {"rubric": "harmbench", **model_options}
+        return build(name[len(CASCADE_PREFIX):], cascade=True, **options)  # type: ignore[arg-type]
     factory = _REGISTRY.get(name) or _entry_point_factory(name)
+    if factory is not None and model_options.get("rubric"):
+        raise UsageError(f"judge {name!r} takes no rubric: a rubric prompts a model judge "
+                         "(--judge MODEL_REF or cascade:MODEL_REF)")
     if factory is not None:
         judge = factory()
         if not isinstance(judge, Judge):
