@@ -41,6 +41,7 @@ MiB = 1 << 20
 GiB = 1 << 30
 _CHUNK = 1 * MiB
 MAX_DEPTH = 64  # nesting of JSON/YAML values: real configs and suites stay under 10
+MAX_INT_DIGITS = 4300  # Python's default limit for str -> int, enforced here on our own
 MAX_NODES = 5_000_000  # containers and scalars in one JSON/YAML value, aliases expanded
 
 
@@ -227,7 +228,7 @@ def parse_json(
     """``json.loads`` that turns every way untrusted JSON fails into one clear error: syntax,
     recursion depth, integers over Python's digit limit, and nesting over ``max_depth``."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise error(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column "
                     f"{exc.colno})") from None
@@ -237,6 +238,15 @@ def parse_json(
         raise error(f"{where}: not usable JSON ({_first_line(exc)})") from None
     check_shape(value, where, error=error, max_depth=max_depth)
     return value
+
+
+def _bounded_int(digits: str) -> int:
+    """An integer of at most ``MAX_INT_DIGITS`` digits, whatever the interpreter's own limit
+    (a program embedding the auditor may have lifted ``sys.set_int_max_str_digits``)."""
+    if len(digits) - digits.startswith("-") > MAX_INT_DIGITS:
+        raise ValueError(f"Exceeds the limit ({MAX_INT_DIGITS} digits) for integer string "
+                         "conversion")
+    return int(digits)
 
 
 def parse_yaml(

@@ -161,3 +161,18 @@ def test_human_size() -> None:
     assert human_size(16 << 20) == "16 MiB"
     assert human_size(1536) == "1.5 KiB"
     assert human_size(12) == "12 bytes"
+
+
+def test_huge_json_integers_are_refused_even_when_the_interpreter_allows_them() -> None:
+    import sys
+
+    from auditor.safeio import parse_json
+
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # a host program may lift Python's own limit
+    try:
+        with pytest.raises(InputError, match=r"Exceeds the limit \(4300 digits\)"):
+            parse_json('{"n": ' + "7" * 4301 + "}", "big.json")
+        assert parse_json('{"n": -' + "7" * 4300 + "}", "ok.json")["n"] < 0
+    finally:
+        sys.set_int_max_str_digits(limit)

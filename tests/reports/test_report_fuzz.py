@@ -127,8 +127,12 @@ def test_a_mutated_report_is_refused_in_one_line_or_rendered(
     doc = copy.deepcopy(BASE)
     for op, path, arg in mutations:
         _mutate(doc, op, path, arg)
+    limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(10_000)  # the test writes 10**4000; the reader must refuse it
-    text = json.dumps(doc, allow_nan=True, ensure_ascii=ascii_only)
+    try:
+        text = json.dumps(doc, allow_nan=True, ensure_ascii=ascii_only)
+    finally:
+        sys.set_int_max_str_digits(limit)  # never leak a lifted limit into other tests
     raw = _damage(text.encode("utf-8", "surrogatepass"), how, cut)
     folder = tmp_path_factory.mktemp("fuzz")
     source = folder / "report.json"
