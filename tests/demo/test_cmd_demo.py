@@ -38,9 +38,14 @@ def test_demo_audits_the_family_and_a_rerun_recomputes_nothing(tmp_path: Path) -
     report = json.loads((out / "report.json").read_text())
     assert report["root"] == ROOT_ID
     verdicts = {d["id"]: d["verdict"] for d in report["derivatives"]}
-    # The 'answer everything' fine-tune is the member built to lose its safety tuning.
-    assert verdicts[OBEDIENT_ADAPTER_ID] == "degraded"
     assert len(verdicts) >= 4
+    # The 'answer everything' fine-tune is the member built to lose its safety tuning: it
+    # stops refusing. Whether that is *harmful* content is the harm judge's call (32 tokens of
+    # a 270M model rarely are), and the headline verdict follows harm.
+    obedient = next(d for d in report["derivatives"] if d["id"] == OBEDIENT_ADAPTER_ID)
+    assert obedient["outcomes"]["refusal"]["verdict"] == "degraded"
+    assert obedient["outcomes"]["refusal"]["derivative_rate"] < 0.5
+    assert obedient["verdict"] == obedient["outcomes"]["harmful"]["verdict"]
     stored = _generations(out / "audit.db")
 
     again = auditor("demo", "--out", str(out), *cache, *ARGS, timeout=900)
