@@ -17,27 +17,29 @@ from reports._model import (
     DiscordantExample,
     EvalAwareness,
     FramingGap,
-    GenerationSetting,
     Headline,
     JudgeAgreement,
-    JudgeProvenance,
     LineageEdge,
     LineageNode,
     LineageView,
     Methods,
-    ModelProvenance,
     ModelSummary,
     NotAudited,
-    PackageVersion,
     PairedResult,
-    Provenance,
     ReasoningBlock,
     Report,
-    RuntimeBuild,
-    SuiteProvenance,
     TraceStats,
 )
 from reports._provenance import runtime_build
+from reports._provenance_model import (
+    GenerationSetting,
+    JudgeProvenance,
+    ModelProvenance,
+    PackageVersion,
+    Provenance,
+    RuntimeBuild,
+    SuiteProvenance,
+)
 from reports._serde import from_json, load_report, to_dict, to_json
 
 __all__ = [

@@ -22,9 +22,11 @@ from reports._model import (
     ModelSummary,
     NotAudited,
     Report,
-    RuntimeBuild,
 )
 from reports._provenance import methods, provenance
+from reports._provenance_model import (
+    RuntimeBuild,
+)
 
 SEVERITY = {"degraded": 0, "inconclusive": 1, "not_degraded": 2}
 

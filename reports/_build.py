@@ -29,6 +29,8 @@ from reports._model import (
     Outcomes,
     PairedResult,
     Report,
+)
+from reports._provenance_model import (
     RuntimeBuild,
 )
 

@@ -13,21 +13,25 @@ percentages; ``None`` means "not computable from this run" (no items, no traces)
 ``(low, high)`` pairs; every string that came from a model, a card, a repository id or a data
 set is untrusted and is escaped wherever it is rendered.
 
-The numeric aliases below (:data:`Proportion`, :data:`Difference`, :data:`Count`, ...) carry
-those ranges as ``annotated_types`` bounds. They cost nothing at run time; reading a
-``report.json`` back (:mod:`reports._validate`, pydantic) enforces them, so a hand-edited file
-with a rate of 7.5, a NaN or a count of -3 is refused with the JSON path of the field instead of
-being drawn.
+The numeric types that carry those ranges are in :mod:`reports._bounds`; the provenance
+records in :mod:`reports._provenance_model`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Literal
 
-# annotated_types is pydantic's constraint vocabulary (installed with it); importing it keeps
-# pydantic itself out of `import reports`.
-from annotated_types import Interval as Bounds
+from reports._bounds import (
+    Count,
+    Difference,
+    DifferenceInterval,
+    DiffInDiff,
+    Int64,
+    Proportion,
+    RateInterval,
+)
+from reports._provenance_model import Provenance
 
 SCHEMA_VERSION = 2
 
@@ -35,16 +39,6 @@ Verdict = Literal["degraded", "not_degraded", "inconclusive"]
 VERDICTS: tuple[str, ...] = ("degraded", "not_degraded", "inconclusive")
 # "context": an ancestor or co-parent of the root, drawn for orientation, never audited.
 NodeState = Literal["root", "degraded", "not_degraded", "inconclusive", "not_audited", "context"]
-_INT64 = 2**63 - 1  # counts come from SQLite integers
-# A proportion (rate, p-value, alpha, margin); a difference of two proportions (or a kappa);
-# a difference of two differences (eval-awareness: change in the framing gap).
-Proportion = Annotated[float, Bounds(ge=0.0, le=1.0)]
-Difference = Annotated[float, Bounds(ge=-1.0, le=1.0)]
-DiffInDiff = Annotated[float, Bounds(ge=-2.0, le=2.0)]
-Count = Annotated[int, Bounds(ge=0, le=_INT64)]
-Int64 = Annotated[int, Bounds(ge=-_INT64 - 1, le=_INT64)]
-RateInterval = tuple[Proportion, Proportion]
-DifferenceInterval = tuple[Difference, Difference]
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,93 +327,6 @@ class Methods:
     limits: tuple[str, ...] = ()
     judge_agreements: tuple[JudgeAgreement, ...] = ()  # one per dimension measured
     unsafe_definition: str = ""  # what "unsafe" counted in this report
-
-
-@dataclass(frozen=True, slots=True)
-class PackageVersion:
-    name: str
-    version: str
-
-
-@dataclass(frozen=True, slots=True)
-class ModelProvenance:
-    """A model's identity as evaluated (from the store's identity record)."""
-
-    id: str
-    key: str
-    reference: str | None = None
-    repo_id: str | None = None
-    revision: str | None = None
-    file: str | None = None
-    file_sha256: str | None = None
-    format: str | None = None
-    quantization: str | None = None
-    backend: str | None = None
-    dtype: str | None = None
-    chat_template: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SuiteProvenance:
-    """A suite as evaluated: its name, item count and a hash over its item hashes."""
-
-    name: str
-    n_items: Count
-    hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class GenerationSetting:
-    hash: str
-    settings_json: str
-
-
-@dataclass(frozen=True, slots=True)
-class JudgeProvenance:
-    judge_id: str
-    rubric_hash: str
-    n_verdicts: Count
-
-
-@dataclass(frozen=True, slots=True)
-class RuntimeBuild:
-    """How the native libraries that generated were built (``None``: not installed).
-
-    ``llama_cpp_system_info`` is llama.cpp's ``llama_print_system_info()`` verbatim: the CPU
-    features it was compiled for. ``torch_build``: ``CPU``, ``CUDA 12.4`` or ``ROCm 6.2``,
-    with the widest CPU kernels torch uses (``CPU, AVX512 kernels``).
-    """
-
-    llama_cpp_version: str | None = None
-    llama_cpp_system_info: str | None = None
-    torch_version: str | None = None
-    torch_build: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Everything needed to reproduce or check the run.
-
-    ``build`` (optional, added in place: files written before it load with ``None``) is
-    recorded by ``auditor audit``, whose process ran the backends; a report rebuilt from a
-    store by ``auditor report`` cannot know it.
-    """
-
-    tool_version: str
-    python_version: str
-    platform: str
-    packages: tuple[PackageVersion, ...]
-    models: tuple[ModelProvenance, ...]
-    suites: tuple[SuiteProvenance, ...]
-    seeds: tuple[Int64, ...]
-    generation_settings: tuple[GenerationSetting, ...]
-    judges: tuple[JudgeProvenance, ...]
-    store: str
-    lineage_source: str
-    first_generation_at: str | None
-    last_generation_at: str | None
-    last_verdict_at: str | None
-    build: RuntimeBuild | None = None
 
 
 @dataclass(frozen=True, slots=True)

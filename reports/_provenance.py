@@ -9,10 +9,12 @@ from importlib import metadata
 
 from reports._collect import ModelData
 from reports._model import (
-    GenerationSetting,
     JudgeAgreement,
-    JudgeProvenance,
     Methods,
+)
+from reports._provenance_model import (
+    GenerationSetting,
+    JudgeProvenance,
     ModelProvenance,
     PackageVersion,
     Provenance,
