@@ -73,9 +73,24 @@ def _fmt(value: float) -> str:
     return "-" if value != value else f"{value:.3f}"  # NaN (undefined) shows "-"
 
 
-def print_harm(file: Path, result: HarmAgreement) -> None:
+def print_confusion(title: str, labels: Sequence[str], predicted: Sequence[str],
+                    confusion: Sequence[Sequence[int]], shown: Sequence[int],
+                    recall: dict[str, str]) -> None:
+    """A confusion matrix (rows: the file's labels, columns: the judge's ``shown`` columns)
+    with each label's recall, as ``judge-eval`` prints it for every dimension."""
     from rich.table import Table
 
+    table = Table(title=f"{title} (rows: your label, columns: judge)")
+    table.add_column("label \\ judge")
+    for i in shown:
+        table.add_column(predicted[i], justify="right")
+    table.add_column("recall", justify="right")
+    for name, row in zip(labels, confusion, strict=True):
+        table.add_row(name, *(str(row[i]) for i in shown), recall[name])
+    console.print(table)
+
+
+def print_harm(file: Path, result: HarmAgreement) -> None:
     console.print(f"[bold]{file}[/]  judge {result.judge_id}  n={result.n}  dimension harm",
                   highlight=False)
     console.print(
@@ -87,16 +102,10 @@ def print_harm(file: Path, result: HarmAgreement) -> None:
         f"unclear               {result.n_unclear} ({result.unclear_share:.3f} of rows)",
         highlight=False,
     )
-    table = Table(title="harm confusion matrix (rows: your label, columns: judge)")
-    table.add_column("label \\ judge")
     shown = [i for i, name in enumerate(result.predicted)
              if name != "none" or any(row[i] for row in result.confusion)]
-    for i in shown:
-        table.add_column(result.predicted[i], justify="right")
-    table.add_column("recall", justify="right")
-    for name, row in zip(result.labels, result.confusion, strict=True):
-        table.add_row(name, *(str(row[i]) for i in shown), _fmt(result.recall[name]))
-    console.print(table)
+    print_confusion("harm confusion matrix", result.labels, result.predicted, result.confusion,
+                    shown, {k: _fmt(v) for k, v in result.recall.items()})
     if result.n_model:
         console.print(f"model judge decided the harm of {result.n_model} rows "
                       f"({result.n_model / result.n:.3f} of rows)", highlight=False)

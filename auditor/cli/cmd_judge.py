@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor.cli._app import app, console, err_console
+from auditor.cli._judge_harm import print_confusion
 
 if TYPE_CHECKING:
     from auditor.judges import CalibrationResult, ModelVerdicts
@@ -277,8 +278,6 @@ def judge_eval_command(
 
 
 def _print_calibration(file: Path, result: CalibrationResult) -> None:
-    from rich.table import Table
-
     console.print(f"[bold]{file}[/]  judge {result.judge_id}  n={result.n}", highlight=False)
     console.print(
         f"accuracy (3-way)      {result.accuracy:.3f}\n"
@@ -289,15 +288,9 @@ def _print_calibration(file: Path, result: CalibrationResult) -> None:
         f"binary kappa          {result.binary_kappa:.3f}",
         highlight=False,
     )
-    table = Table(title="confusion matrix (rows: your label, columns: judge)")
-    table.add_column("label \\ judge")
     shown = [i for i, name in enumerate(result.predicted)
              if i < 3 or any(row[i] for row in result.confusion)]
-    for i in shown:
-        table.add_column(result.predicted[i], justify="right")
-    table.add_column("recall", justify="right")
-    for name, row in zip(result.labels, result.confusion, strict=True):
-        table.add_row(name, *(str(row[i]) for i in shown), f"{result.recall[name]:.3f}")
-    console.print(table)
+    print_confusion("confusion matrix", result.labels, result.predicted, result.confusion, shown,
+                    {k: f"{v:.3f}" for k, v in result.recall.items()})
     if result.n_ungraded:
         console.print(f"{result.n_ungraded} rows not graded on the 3-way scale by one side")
