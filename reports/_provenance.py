@@ -118,15 +118,18 @@ def provenance(
     )
 
 
-def runtime_build() -> RuntimeBuild:
-    """llama.cpp's and torch's builds in this environment, as the report records them.
+def runtime_build(libraries: frozenset[str] = frozenset({"llama_cpp", "torch"})
+                  ) -> RuntimeBuild:
+    """The builds of ``libraries`` (llama.cpp's, torch's) in this environment, as the report
+    records them.
 
-    Read by :func:`auditor.doctor.runtime_build` in child processes (a crashing build is
-    reported there, and recorded here as unknown), so it costs a few seconds of imports.
+    Read by :func:`auditor.doctor.runtime_build`: in child processes unless this process has
+    imported the library already (a crashing build is reported there, and recorded here as
+    unknown); a child costs a few seconds of imports.
     """
     from auditor.doctor import runtime_build as collect
 
-    info = collect()
+    info = collect(libraries=libraries)
     torch = info.torch_build
     if torch and info.torch_cpu_capability:
         torch = f"{torch}, {info.torch_cpu_capability} kernels"

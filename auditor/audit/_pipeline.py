@@ -147,7 +147,7 @@ def run_audit(
                 not_audited=_not_audited(selection, outcomes),
                 seed=config.seed,
                 lineage_label=str(config.lineage or "crawled for this audit"),
-                build=runtime_build(),  # this process ran the backends: record their builds
+                build=runtime_build(libraries=_libraries_used(outcomes)),
             )
     with timer.stage("report"):
         html_path, json_path = write_report(report, config.out)
@@ -227,6 +227,21 @@ def _why_left_out(
 
 def _ignore(event: AuditEvent) -> None:
     del event
+
+
+# The native library behind each backend whose build a report records.
+_BACKEND_LIBRARIES = {"llamacpp": "llama_cpp", "transformers": "torch"}
+
+
+def _libraries_used(outcomes: tuple[TargetOutcome, ...]) -> frozenset[str]:
+    """The libraries whose builds generated this audit's answers: those of the backends that
+    ran now, and all of them when some answers were reused from an earlier run (their backend
+    is not known here)."""
+    if any(o.reused for o in outcomes):
+        return frozenset(_BACKEND_LIBRARIES.values())
+    return frozenset(_BACKEND_LIBRARIES[o.summary.identity.backend] for o in outcomes
+                     if o.summary is not None and o.summary.identity is not None
+                     and o.summary.identity.backend in _BACKEND_LIBRARIES)
 
 
 def _node_models(outcomes: tuple[TargetOutcome, ...]) -> dict[str, list[str]]:

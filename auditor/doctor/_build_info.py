@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -75,24 +76,32 @@ def parse_system_info(text: str) -> dict[str, bool]:
     return features
 
 
-def runtime_build(*, isolated: bool = True) -> BuildInfo:
-    """llama.cpp's and torch's builds in this environment (each read only when installed).
+def runtime_build(*, isolated: bool = True,
+                  libraries: frozenset[str] = frozenset({"llama_cpp", "torch"})) -> BuildInfo:
+    """The builds of ``libraries`` (llama.cpp's, torch's) in this environment, each read only
+    when installed.
 
     ``isolated`` (the default) reads each in a child process, so a crashing build is reported
-    in ``*_error`` instead of ending this one; ``False`` imports them here (cheaper, for a
-    process that has loaded them anyway).
+    in ``*_error`` instead of ending this one, unless this process has imported it already
+    (then it is read here: no second import of torch); ``False`` imports them here.
     """
     if not isolated:
-        return _merge(llama_cpp_build(), torch_build())
+        return _merge(llama_cpp_build() if "llama_cpp" in libraries else BuildInfo(),
+                      torch_build() if "torch" in libraries else BuildInfo())
     with ThreadPoolExecutor(max_workers=2) as pool:
-        llama = pool.submit(_isolated, llama_cpp_build, "llama_cpp", "reading llama.cpp's build")
-        torch = pool.submit(_isolated, torch_build, "torch", "reading torch's build")
+        llama = pool.submit(_isolated, llama_cpp_build, "llama_cpp", "reading llama.cpp's build",
+                            "llama_cpp" in libraries)
+        torch = pool.submit(_isolated, torch_build, "torch", "reading torch's build",
+                            "torch" in libraries)
         return _merge(llama.result(), torch.result())
 
 
-def _isolated(fn: Any, module: str, doing: str) -> BuildInfo:
-    if importlib.util.find_spec(module) is None:
+def _isolated(fn: Any, module: str, doing: str, wanted: bool) -> BuildInfo:
+    if not wanted or importlib.util.find_spec(module) is None:
         return BuildInfo()
+    if module in sys.modules:  # already loaded here: reading it costs nothing and risks nothing
+        loaded: BuildInfo = fn()
+        return loaded
     try:
         info: BuildInfo = call_isolated(fn, doing=doing, timeout=120)
         return info
