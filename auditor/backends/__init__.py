@@ -13,6 +13,7 @@ from auditor.backends._chat import (
     choose_chat_format,
     render_chat,
 )
+from auditor.backends._llama_lib import import_llama_cpp
 from auditor.backends._protocol import Backend, BackendFactory
 from auditor.backends._reasoning import split_reasoning
 from auditor.backends._registry import (
@@ -46,6 +47,7 @@ __all__ = [
     "describe_exit",
     "portable_error",
     "get_backend",
+    "import_llama_cpp",
     "load_backend",
     "register_backend",
     "render_chat",

@@ -11,7 +11,6 @@ import importlib.util
 import logging
 import os
 from collections.abc import Sequence
-from typing import Any
 
 from auditor.backends._chat import (
     ChatFormat,
@@ -21,6 +20,7 @@ from auditor.backends._chat import (
     render_completion,
     supports_thinking,
 )
+from auditor.backends._llama_lib import MISSING_LLAMA_CPP, import_llama_cpp
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
 from auditor.backends._types import (
     BackendOptions,
@@ -35,11 +35,7 @@ from auditor.refs._identity import ResolvedModel
 log = logging.getLogger(__name__)
 
 
-_LOG_CALLBACK: Any = None
-_MISSING = (
-    "the llamacpp backend needs llama-cpp-python: pip install "
-    "'supply-chain-auditor[gguf]' (or use --backend transformers)"
-)
+_MISSING = MISSING_LLAMA_CPP
 
 
 def preflight(resolved: ResolvedModel) -> None:
@@ -57,36 +53,6 @@ def preflight(resolved: ResolvedModel) -> None:
     validate_gguf(resolved.path)
 
 
-def _import_llama() -> Any:
-    # On a failed GGML_ASSERT, ggml forks a child that attaches gdb to print a backtrace and
-    # waits for it. When two threads assert at once (a NaN norm epsilon does, while decoding)
-    # the two forked children can block each other for ever: the process then hangs instead
-    # of dying, and the worker's crash is never reported. Without the backtrace it aborts.
-    os.environ.setdefault("GGML_NO_BACKTRACE", "1")
-    try:
-        import llama_cpp
-    except ImportError as exc:
-        raise BackendUnavailableError(_MISSING) from exc
-    _route_native_logs(llama_cpp)
-    return llama_cpp
-
-
-def _route_native_logs(llama_cpp: Any) -> None:
-    """Send llama.cpp's own log lines to ``logging`` (debug) instead of raw stderr."""
-    global _LOG_CALLBACK
-    if _LOG_CALLBACK is not None:
-        return
-    import ctypes
-
-    native = logging.getLogger("auditor.backends.llama_cpp_native")
-
-    def forward(level: int, text: bytes, user_data: Any) -> None:
-        native.debug("%s", text.decode("utf-8", errors="replace").rstrip())
-
-    _LOG_CALLBACK = llama_cpp.llama_log_callback(forward)
-    llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
-
-
 class LlamaCppBackend:
     """A GGUF model loaded once with llama-cpp-python; requests run one after another."""
 
@@ -94,7 +60,7 @@ class LlamaCppBackend:
     batch_size = 1
 
     def __init__(self, resolved: ResolvedModel, options: BackendOptions) -> None:
-        llama_cpp = _import_llama()
+        llama_cpp = import_llama_cpp()
         self._is_eog = llama_cpp.llama_vocab_is_eog
         if resolved.path is None or not resolved.path.is_file():
             raise InputError(f"GGUF file not found: {resolved.path}")

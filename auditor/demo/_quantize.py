@@ -8,8 +8,9 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from auditor.errors import BackendError, BackendUnavailableError, UsageError
+from auditor.errors import BackendError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +75,13 @@ def quantize_gguf(
     return QuantizeResult(dst, name, seconds, size)
 
 
-def _import_llama_cpp():  # type: ignore[no-untyped-def]
-    try:
-        import llama_cpp
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BackendUnavailableError(
-            "quantizing GGUF files needs llama-cpp-python: pip install 'supply-chain-auditor[gguf]'"
-        ) from exc
-    from auditor.backends._llamacpp import _route_native_logs
+def _import_llama_cpp() -> Any:
+    from auditor.backends import import_llama_cpp
 
-    _route_native_logs(llama_cpp)  # the quantizer's per-tensor lines go to logging, not stderr
-    return llama_cpp
+    # the quantizer's per-tensor lines go to logging, not stderr
+    return import_llama_cpp(
+        "quantizing GGUF files needs llama-cpp-python: pip install 'supply-chain-auditor[gguf]'"
+    )
 
 
 __all__ = ["QUANT_TYPES", "QuantizeResult", "quantize_gguf"]
