@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from auditor.cache import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +25,9 @@ DEFAULT_TTL = 24 * 3600.0
 
 
 def default_cache_dir() -> Path:
-    """``$AUDITOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/auditor``, else ``~/.cache/auditor``;
-    the lineage cache lives in its ``lineage`` subfolder."""
-    base = os.environ.get("AUDITOR_CACHE_DIR")
-    if base:
-        return Path(base) / "lineage"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg) if xdg else Path.home() / ".cache"
-    return root / "auditor" / "lineage"
+    """The ``lineage`` folder under the tool's cache root (``$AUDITOR_CACHE``, else
+    ``$XDG_CACHE_HOME/auditor``, else ``~/.cache/auditor``: :mod:`auditor.cache`)."""
+    return cache_dir("lineage", create=False)
 
 
 class ResponseCache:

@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
-# Hash cache and Hub cache of the test session stay out of the user's home.
+# The caches of the test session stay out of the user's home; the slow demo test alone builds
+# in the machine's cache root (the one `make demo` uses), remembered here.
+os.environ.setdefault("AUDITOR_TEST_MACHINE_CACHE", os.environ.get("AUDITOR_CACHE") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "auditor"))
 _SESSION_CACHE = tempfile.mkdtemp(prefix="auditor-test-cache-")
 os.environ.setdefault("AUDITOR_CACHE", _SESSION_CACHE)
 

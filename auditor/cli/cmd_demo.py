@@ -29,7 +29,7 @@ def demo_command(
     cache_dir: Annotated[
         Path | None,
         typer.Option("--cache-dir", help="Where the demo family is built (default "
-                     "$AUDITOR_DEMO_CACHE or ~/.cache/auditor/demo)."),
+                     "$AUDITOR_CACHE/demo, else ~/.cache/auditor/demo)."),
     ] = None,
     suite: Annotated[
         list[str] | None,

@@ -65,7 +65,7 @@ def lineage_command(
     cache_dir: Annotated[
         Path | None,
         typer.Option("--cache-dir", help="Hub response cache folder (default: "
-                     "~/.cache/auditor/lineage, or $AUDITOR_CACHE_DIR/lineage).",
+                     "$AUDITOR_CACHE/lineage, else ~/.cache/auditor/lineage).",
                      show_default=False),
     ] = None,
 ) -> None:

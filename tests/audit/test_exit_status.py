@@ -172,7 +172,7 @@ def test_a_hub_root_that_cannot_be_read_exits_2_with_the_reason(
         hub.add_model("org/base-ft", base_model="org/base", relation="finetune")
         hub.fail("/api/models/org/base?", status, times=100)
         hub.fail("/api/models/org/base/", status, times=100)
-        env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE_DIR": str(tmp_path / "cache"),
+        env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE": str(tmp_path / "cache"),
                "HF_HOME": str(tmp_path / "hf"), "HF_TOKEN": ""}
         result = auditor("audit", "org/base", "--suite", "harm", "--limit", "1",
                          "--store", str(tmp_path / "a.db"), "--out", str(tmp_path / "out"),

@@ -31,7 +31,7 @@ def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubServer]:
                          files=["config.json", "model.safetensors"], downloads=40)
         server.add_model("org/secret", base_model="org/base", gated="manual", access="denied")
         monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "cache"))
         monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf"))
         yield server
 
@@ -142,7 +142,7 @@ def test_hub_adapters_are_evaluated_on_their_parent_and_reused(
         server.add_model("bob/moved-lora", base_model="org/tiny-base", relation="adapter",
                          contents=_contents(tiny_lora, "/home/bob/base"), downloads=3)
         monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "cache"))
         config = AuditConfig(root="org/tiny-base", suites=("smoke",), store=tmp_path / "s.db",
                              out=tmp_path / "out", max_new_tokens=4, threads=2)
         result = run_audit(config)

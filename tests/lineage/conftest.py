@@ -21,7 +21,7 @@ def _no_ambient_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "auditor-cache"))
+    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "auditor-cache"))
 
 
 @pytest.fixture

@@ -38,8 +38,8 @@ def test_damaged_file_is_moved_aside(tmp_path: Path) -> None:
 
 
 def test_default_dir_follows_environment(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "a"))
+    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "a"))
     assert default_cache_dir() == tmp_path / "a" / "lineage"
-    monkeypatch.delenv("AUDITOR_CACHE_DIR")
+    monkeypatch.delenv("AUDITOR_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert default_cache_dir() == tmp_path / "x" / "auditor" / "lineage"

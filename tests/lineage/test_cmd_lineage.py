@@ -24,7 +24,7 @@ def run(args: list[str], env_extra: dict[str, str] | None = None, cwd: Path | No
 def test_hub_crawl_writes_json_and_prints_tree(hub, tmp_path: Path) -> None:
     gemma_family(hub)
     out = tmp_path / "family.json"
-    env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE_DIR": str(tmp_path / "c")}
+    env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE": str(tmp_path / "c")}
     proc = run(["lineage", "google/gemma-3-270m-it", "--depth", "2", "--out", str(out)], env)
     assert proc.returncode == 0, proc.stderr
     assert "google/gemma-3-270m-it" in proc.stdout and "quantized" in proc.stdout
@@ -57,7 +57,7 @@ def test_flags_reach_the_crawl(hub, tmp_path: Path) -> None:
 
 def test_graphml_and_mermaid_outputs(hub, tmp_path: Path) -> None:
     gemma_family(hub)
-    env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE_DIR": str(tmp_path / "c")}
+    env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE": str(tmp_path / "c")}
     out = tmp_path / "f.graphml"
     assert run(["lineage", "google/gemma-3-270m-it", "--format", "graphml", "--out", str(out)],
                env).returncode == 0
@@ -67,7 +67,7 @@ def test_graphml_and_mermaid_outputs(hub, tmp_path: Path) -> None:
 
 
 def test_errors_exit_2_with_a_message(hub, tmp_path: Path) -> None:
-    env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE_DIR": str(tmp_path / "c")}
+    env = {"HF_ENDPOINT": hub.url, "AUDITOR_CACHE": str(tmp_path / "c")}
     missing = run(["lineage", "nobody/nothing"], env)
     assert missing.returncode == 2 and "not found" in missing.stderr
     assert "Traceback" not in missing.stderr
@@ -117,7 +117,7 @@ def test_token_never_printed_even_with_debug_logging(hub, tmp_path: Path) -> Non
     gemma_family(hub)
     secret = "hf_CLIsecretTOKEN0987654321zyxw"
     out = tmp_path / "f.json"
-    env = {"HF_ENDPOINT": hub.url, "HF_TOKEN": secret, "AUDITOR_CACHE_DIR": str(tmp_path / "c")}
+    env = {"HF_ENDPOINT": hub.url, "HF_TOKEN": secret, "AUDITOR_CACHE": str(tmp_path / "c")}
     proc = run(["-vv", "lineage", "google/gemma-3-270m-it", "--out", str(out)], env)
     assert proc.returncode == 0, proc.stderr
     assert "HTTP Request" in proc.stderr  # debug logging was on
