@@ -1,9 +1,12 @@
 """``auditor audit``: the whole pipeline for one family, and scheduled scans of several."""
 
 from auditor.audit._config import (
+    OPTION_PARTS,
     AuditConfig,
     SelectionPolicy,
+    StatisticsPolicy,
     config_from_mapping,
+    evaluation_parts,
     load_config_file,
     with_overrides,
 )
@@ -34,6 +37,7 @@ __all__ = [
     "EXIT_FLAGGED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "OPTION_PARTS",
     "AuditCallback",
     "AuditConfig",
     "AuditEvent",
@@ -46,10 +50,12 @@ __all__ = [
     "ScanSummary",
     "Selection",
     "SelectionPolicy",
+    "StatisticsPolicy",
     "TargetOutcome",
     "audit_inputs",
     "config_from_mapping",
     "estimate_memory",
+    "evaluation_parts",
     "exit_code_for",
     "load_config_file",
     "load_scan_config",

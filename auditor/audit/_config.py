@@ -1,10 +1,23 @@
-"""Audit configuration: one frozen record, read from TOML and overridden by the CLI.
+"""Audit configuration: one frozen record made of parts, read from TOML and the CLI.
+
+The parts are the records the stages already take, so an option exists once:
+``generation`` is the runner's :class:`~auditor.backends.GenerationConfig`, ``backend_options``
+the backends' :class:`~auditor.backends.BackendOptions`, ``selection`` the
+:class:`SelectionPolicy` and ``statistics`` the :class:`StatisticsPolicy`. The TOML keys and
+CLI flags stay flat (``max_new_tokens``, ``margin``...): :data:`OPTION_PARTS` maps each flat
+name onto its part, and ``AuditConfig(max_new_tokens=64)``, :func:`with_overrides`, the
+``[audit]`` table and ``auditor scan`` files all go through that one mapping.
 
 Every option of ``auditor audit`` can come from the ``[audit]`` table of a TOML file (or the
 file's top level); options given on the command line win. Unknown keys are an error, so a
 typo in a scheduled scan's config fails loudly instead of being ignored, and every value is
 type-checked strictly at that boundary (``_schema.py``): ``trust_remote_code = "false"`` is
 an error, not a truthy string.
+
+``batch_size`` defaults to ``None`` (the backend's own choice), as for ``auditor eval``: the
+openai backend then batches as many requests as ``concurrency`` keeps in flight, transformers
+takes 8 prompts on a GPU and 4 on a CPU, llama.cpp one. The audit's former fixed 8 capped
+``--concurrency`` at 8 requests in flight and overfilled CPU batches.
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from auditor.backends import BackendOptions, GenerationConfig
 from auditor.errors import UsageError
 
 RELATIONS = ("finetune", "quantized", "adapter", "merge")
@@ -40,8 +54,24 @@ class SelectionPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class StatisticsPolicy:
+    """How verdicts are reached: the judge, the non-inferiority ``margin`` and ``alpha`` of the
+    paired tests, early stopping (anytime-valid), and which verdicts ``fail_on`` exit 3."""
+
+    judge: str = "heuristic"
+    margin: float = 0.03
+    alpha: float = 0.05
+    early_stop: bool = False
+    fail_on: str = "degraded"
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class AuditConfig:
-    """Everything one audit needs; recorded in the report's provenance."""
+    """Everything one audit needs; recorded in the report's provenance.
+
+    Built from parts or from flat option names (the TOML keys), or both:
+    ``AuditConfig(root="org/x", generation=GenerationConfig(top_p=0.9), threads=2)``.
+    """
 
     root: str = ""
     lineage: Path | None = None
@@ -56,29 +86,47 @@ class AuditConfig:
     # selection
     selection: SelectionPolicy = field(default_factory=SelectionPolicy)
     overrides: tuple[tuple[str, str], ...] = ()  # node id -> model reference (e.g. openai:...)
-    # generation
+    # evaluation
     limit: int | None = None
     suite_limits: tuple[tuple[str, int], ...] = ()  # per-suite item limits, over ``limit``
-    max_new_tokens: int = 256
-    seed: int = 0
-    samples: int = 1
-    temperature: float = 0.0
-    backend: str = "auto"
-    device: str = "auto"
-    dtype: str = "auto"
-    chat_template: str = "auto"  # auto | none (completion mode) | builtin:<name> | PATH
-    threads: int | None = None
-    n_gpu_layers: int = 0
-    batch_size: int = 8
-    trust_remote_code: bool = False
-    allow_pickle: bool = False
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    backend: str = "auto"  # auto | transformers | llamacpp | openai
+    backend_options: BackendOptions = field(default_factory=BackendOptions)
     memory_limit_gb: float | None = None  # default: what the machine has available
     # judging and statistics
-    judge: str = "heuristic"
-    margin: float = 0.03
-    alpha: float = 0.05
-    early_stop: bool = False
-    fail_on: str = "degraded"
+    statistics: StatisticsPolicy = field(default_factory=StatisticsPolicy)
+
+    def __init__(self, **options: Any) -> None:
+        own = {f.name for f in fields(AuditConfig)}
+        given = {k: v for k, v in options.items() if k in own}
+        for f in fields(AuditConfig):
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            object.__setattr__(self, f.name, given.get(f.name, default))
+        flat = {k: v for k, v in options.items() if k not in own}
+        if flat:
+            for part, values in _by_part(flat).items():
+                object.__setattr__(self, part, replace(getattr(self, part), **values))
+
+    # The statistics stage reads these flat names (the part is ``statistics``).
+    @property
+    def judge(self) -> str:
+        return self.statistics.judge
+
+    @property
+    def margin(self) -> float:
+        return self.statistics.margin
+
+    @property
+    def alpha(self) -> float:
+        return self.statistics.alpha
+
+    @property
+    def fail_on(self) -> str:
+        return self.statistics.fail_on
+
+    @property
+    def seed(self) -> int:
+        return self.generation.seed
 
     def limit_for(self, suite: str) -> int | None:
         """How many items of ``suite`` to run: its own limit, else ``limit`` (None: all)."""
@@ -89,14 +137,14 @@ class AuditConfig:
         bad = [r for r in self.selection.relations if r not in RELATIONS]
         if bad:
             raise UsageError(f"unknown relation(s) {bad}; choose from {', '.join(RELATIONS)}")
-        if self.fail_on not in FAIL_ON:
-            raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        if not 0 < self.margin < 1:
-            raise UsageError(f"margin must be between 0 and 1, not {self.margin}")
-        if not 0 < self.alpha < 1:
-            raise UsageError(f"alpha must be between 0 and 1, not {self.alpha}")
-        if self.samples < 1 or self.max_new_tokens < 1:
-            raise UsageError("samples and max_new_tokens must be at least 1")
+        stats = self.statistics
+        if stats.fail_on not in FAIL_ON:
+            raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, "
+                             f"not {stats.fail_on!r}")
+        if not 0 < stats.margin < 1:
+            raise UsageError(f"margin must be between 0 and 1, not {stats.margin}")
+        if not 0 < stats.alpha < 1:
+            raise UsageError(f"alpha must be between 0 and 1, not {stats.alpha}")
         if not self.suites:
             raise UsageError("at least one suite is needed")
         for name, n in self.suite_limits:
@@ -109,9 +157,40 @@ class AuditConfig:
         return self
 
 
+# Flat option names the parts do not take as they are (``extra`` is for plug-ins' code).
+_NOT_OPTIONS = {"backend_options": {"in_worker", "extra"}}
+_PART_TYPES: dict[str, type] = {"generation": GenerationConfig,
+                                "backend_options": BackendOptions,
+                                "selection": SelectionPolicy, "statistics": StatisticsPolicy}
+OPTION_PARTS: dict[str, str] = {
+    f.name: part for part, cls in _PART_TYPES.items() for f in fields(cls)
+    if f.name not in _NOT_OPTIONS.get(part, set())
+} | {"in_process": "backend_options"}
+"""Each flat option name that lives in a part -> that part's field of :class:`AuditConfig`."""
+
+
+def _by_part(flat: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Flat option values grouped by part, renamed to the part's field names."""
+    parts: dict[str, dict[str, Any]] = {}
+    for name, value in flat.items():
+        part = OPTION_PARTS.get(name)
+        if part is None:
+            raise TypeError(f"AuditConfig has no option {name!r}")
+        if name == "in_process":  # --in-process: llama.cpp in this process, not a worker
+            name, value = "in_worker", (False if value else None)
+        parts.setdefault(part, {})[name] = value
+    return parts
+
+
+def option_names() -> frozenset[str]:
+    """Every flat option name an audit takes (TOML keys; CLI flags with ``-``)."""
+    parts = set(_PART_TYPES)
+    return frozenset({f.name for f in fields(AuditConfig) if f.name not in parts}
+                     | set(OPTION_PARTS))
+
+
 _PATH_FIELDS = {"lineage", "store", "out"}
 _TUPLE_FIELDS = {"local", "suites"}
-_SELECTION_FIELDS = {f.name for f in fields(SelectionPolicy)}
 
 
 def config_from_options(
@@ -132,7 +211,10 @@ def config_from_options(
             top[name] = value
     sel: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
                            for k, v in selection.items()}
-    return AuditConfig(selection=SelectionPolicy(**sel), **top)
+    try:  # a part checks its own values (e.g. samples > 1 needs temperature > 0)
+        return AuditConfig(selection=SelectionPolicy(**sel), **top)
+    except UsageError as exc:
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def _path(base: Path, value: str, name: str, source: str) -> Path:
@@ -180,8 +262,21 @@ def load_config_file(path: Path) -> AuditConfig:
 
 
 def with_overrides(config: AuditConfig, **given: Any) -> AuditConfig:
-    """Apply command-line values; ``None`` means "not given on the command line"."""
-    top = {k: v for k, v in given.items() if v is not None and k not in _SELECTION_FIELDS}
-    sel = {k: v for k, v in given.items() if v is not None and k in _SELECTION_FIELDS}
-    selection = replace(config.selection, **sel) if sel else config.selection
-    return replace(config, selection=selection, **top)
+    """Apply command-line values by flat option name; ``None`` means "not given"."""
+    given = {k: v for k, v in given.items() if v is not None}
+    flat = {k: v for k, v in given.items() if k in OPTION_PARTS}
+    top = {k: v for k, v in given.items() if k not in OPTION_PARTS}
+    parts = {part: replace(getattr(config, part), **values)
+             for part, values in _by_part(flat).items()}
+    return replace(config, **top, **parts)
+
+
+def evaluation_parts(**given: Any) -> tuple[GenerationConfig, BackendOptions]:
+    """The generation and backend parts from flat option names (``None``: the default), as
+    ``auditor eval`` runs one model; the same mapping as the audit's."""
+    wanted = {"generation", "backend_options"}
+    unknown = sorted(k for k in given if OPTION_PARTS.get(k) not in wanted)
+    if unknown:
+        raise TypeError(f"not a generation or backend option: {unknown[0]!r}")
+    config = with_overrides(AuditConfig(), **given)
+    return config.generation, config.backend_options

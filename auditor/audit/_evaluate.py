@@ -58,22 +58,9 @@ class Evaluator:
             config, store, judge, emit, timer
         )
         self.items = load_items(config)
-        self.gen = GenerationConfig(
-            max_new_tokens=config.max_new_tokens,
-            temperature=config.temperature,
-            seed=config.seed,
-            samples=config.samples,
-        )
-        self.options = BackendOptions(
-            device=config.device,
-            dtype=config.dtype,
-            chat_template=config.chat_template,
-            trust_remote_code=config.trust_remote_code,
-            allow_pickle=config.allow_pickle,
-            threads=config.threads,
-            n_gpu_layers=config.n_gpu_layers,
-            batch_size=config.batch_size,
-        )
+        # The config's parts go to the runner as they are: every option reaches the backend.
+        self.gen: GenerationConfig = config.generation
+        self.options: BackendOptions = config.backend_options
         self.keys: dict[str, str] = {}  # target id -> store key
 
     def evaluate(self, selection: Selection) -> tuple[TargetOutcome, ...]:
@@ -96,7 +83,7 @@ class Evaluator:
                                  target=target.id))
             return TargetOutcome(target, stored, None, reused=True)
         try:
-            resolved = resolve_reference(target.reference, allow_pickle=self.config.allow_pickle,
+            resolved = resolve_reference(target.reference, allow_pickle=self.options.allow_pickle,
                                          base=target.base_reference)
             backend = self._backend_name(resolved)
         except AuditorError as exc:
@@ -105,7 +92,7 @@ class Evaluator:
             int(self.config.memory_limit_gb * GIB) if self.config.memory_limit_gb else None
         )
         estimate = estimate_memory(
-            resolved, backend, device=self.config.device, available_bytes=available
+            resolved, backend, device=self.options.device, available_bytes=available
         )
         if not estimate.fits:
             return self._skip(target, estimate.message(target.id))
@@ -167,7 +154,7 @@ class Evaluator:
         return auto_backend_name(resolved) if self.config.backend == "auto" else self.config.backend
 
     def _stopper(self, target: AuditTarget, child_key: str) -> EarlyStopper | None:
-        if not self.config.early_stop or target.parent is None:
+        if not self.config.statistics.early_stop or target.parent is None:
             return None
         parent_key = self.keys.get(target.parent)
         if parent_key is None:
@@ -178,14 +165,14 @@ class Evaluator:
             parent_key=parent_key,
             child_key=child_key,
             gen_config_hash=self.gen.hash,
-            alpha=self.config.alpha,
-            margin=self.config.margin,
+            alpha=self.config.statistics.alpha,
+            margin=self.config.statistics.margin,
         )
 
     def _ordered_items(self, shuffled: bool) -> list[Item]:
         if not shuffled:
             return self.items
-        order = random_order([str(i) for i in range(len(self.items))], self.config.seed)
+        order = random_order([str(i) for i in range(len(self.items))], self.gen.seed)
         return [self.items[int(i)] for i in order]
 
     def _skip(self, target: AuditTarget, reason: str) -> TargetOutcome:

@@ -75,6 +75,9 @@ SELECTION_FIELDS = frozenset(SelectionOptions.model_fields)
 class AuditOptions(_Table):
     """The ``[audit]`` table (or a scan's ``[defaults]``); see :class:`AuditConfig`.
 
+    The names are the flat option names of :data:`~auditor.audit._config.OPTION_PARTS`
+    (generation and backend options land in their parts; a test keeps the two sets equal).
+
     The selection options may also sit at the top level, as before; giving one both there
     and in ``[selection]`` is an error.
     """
@@ -96,13 +99,19 @@ class AuditOptions(_Table):
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = None
     samples: Count | None = None
     temperature: Annotated[float, Field(ge=0, le=100)] | None = None
+    top_p: Annotated[float, Field(gt=0, le=1)] | None = None
+    enable_thinking: bool | None = None
     backend: Text | None = None
     device: Text | None = None
     dtype: Text | None = None
     chat_template: Text | None = None
     threads: Count | None = None
     n_gpu_layers: Annotated[int, Field(ge=-1, le=MAX_INT)] | None = None
+    n_ctx: Count | None = None
     batch_size: Count | None = None
+    concurrency: Count | None = None
+    request_timeout: Annotated[float, Field(ge=1, le=1e6)] | None = None
+    in_process: bool | None = None
     trust_remote_code: bool | None = None
     allow_pickle: bool | None = None
     memory_limit_gb: Annotated[float, Field(gt=0, le=1e9)] | None = None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from auditor.cli import _options as opt
 from auditor.cli._app import app, console, err_console
 
 if TYPE_CHECKING:
@@ -75,16 +76,23 @@ def audit_command(
         typer.Option("--suite-limit", metavar="SUITE=N", help="Items of one suite, over "
                      "--limit (repeatable), e.g. framing=16."),
     ] = None,
-    max_new_tokens: Annotated[int | None, typer.Option("--max-new-tokens", min=1)] = None,
-    seed: Annotated[int | None, typer.Option("--seed")] = None,
-    samples: Annotated[int | None, typer.Option("--samples", min=1)] = None,
-    temperature: Annotated[float | None, typer.Option("--temperature", min=0.0)] = None,
-    backend: Annotated[str | None, typer.Option("--backend", help="auto | transformers | "
-                                                "llamacpp | openai")] = None,
-    device: Annotated[str | None, typer.Option("--device")] = None,
-    chat_template: Annotated[str | None, typer.Option("--chat-template")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", min=1)] = None,
-    n_gpu_layers: Annotated[int | None, typer.Option("--n-gpu-layers")] = None,
+    max_new_tokens: Annotated[int | None, opt.MAX_NEW_TOKENS] = None,
+    seed: Annotated[int | None, opt.SEED] = None,
+    samples: Annotated[int | None, opt.SAMPLES] = None,
+    temperature: Annotated[float | None, opt.TEMPERATURE] = None,
+    top_p: Annotated[float | None, opt.TOP_P] = None,
+    enable_thinking: Annotated[bool | None, opt.ENABLE_THINKING] = None,
+    backend: Annotated[str | None, opt.BACKEND] = None,
+    device: Annotated[str | None, opt.DEVICE] = None,
+    dtype: Annotated[str | None, opt.DTYPE] = None,
+    chat_template: Annotated[str | None, opt.CHAT_TEMPLATE] = None,
+    threads: Annotated[int | None, opt.THREADS] = None,
+    n_gpu_layers: Annotated[int | None, opt.N_GPU_LAYERS] = None,
+    n_ctx: Annotated[int | None, opt.N_CTX] = None,
+    batch_size: Annotated[int | None, opt.BATCH_SIZE] = None,
+    concurrency: Annotated[int | None, opt.CONCURRENCY] = None,
+    request_timeout: Annotated[float | None, opt.REQUEST_TIMEOUT] = None,
+    in_process: Annotated[bool | None, opt.IN_PROCESS] = None,
     judge: Annotated[str | None, typer.Option("--judge", help="heuristic or a model ref.")] = None,
     margin: Annotated[
         float | None, typer.Option("--margin", help="Non-inferiority margin.")
@@ -101,8 +109,8 @@ def audit_command(
                      "derivative is degraded (or also inconclusive)."),
     ] = None,
     memory_limit_gb: Annotated[float | None, typer.Option("--memory-limit-gb")] = None,
-    trust_remote_code: Annotated[bool | None, typer.Option("--trust-remote-code")] = None,
-    allow_pickle: Annotated[bool | None, typer.Option("--allow-pickle")] = None,
+    trust_remote_code: Annotated[bool | None, opt.TRUST_REMOTE_CODE] = None,
+    allow_pickle: Annotated[bool | None, opt.ALLOW_PICKLE] = None,
 ) -> None:
     """Audit a family: which derivatives lost safety compared with the model they came from?
 
@@ -125,9 +133,11 @@ def audit_command(
         overrides=_parse_overrides(override) if override else None,
         depth=depth, max_nodes=max_nodes, limit=limit,
         suite_limits=_parse_suite_limits(suite_limit) if suite_limit else None,
-        max_new_tokens=max_new_tokens,
-        seed=seed, samples=samples, temperature=temperature, backend=backend, device=device,
-        chat_template=chat_template, threads=threads, n_gpu_layers=n_gpu_layers, judge=judge,
+        max_new_tokens=max_new_tokens, seed=seed, samples=samples, temperature=temperature,
+        top_p=top_p, enable_thinking=enable_thinking, backend=backend, device=device,
+        dtype=dtype, chat_template=chat_template, threads=threads, n_gpu_layers=n_gpu_layers,
+        n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
+        request_timeout=request_timeout, in_process=in_process, judge=judge,
         margin=margin, alpha=alpha, early_stop=early_stop, fail_on=fail_on,
         memory_limit_gb=memory_limit_gb, trust_remote_code=trust_remote_code,
         allow_pickle=allow_pickle,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from auditor.cli import _options as opt
 from auditor.cli._app import app, console
 
 _BACKENDS = ("auto", "transformers", "llamacpp", "openai")
@@ -34,95 +35,51 @@ def eval_command(
     store: Annotated[Path, typer.Option("--store", help="Results store (SQLite).")] = Path(
         "audit.db"
     ),
-    backend: Annotated[
-        str, typer.Option("--backend", help="auto | transformers | llamacpp | openai.")
-    ] = "auto",
     limit: Annotated[
         int | None, typer.Option("--limit", help="Evaluate at most N items.", min=1)
     ] = None,
-    max_new_tokens: Annotated[
-        int, typer.Option("--max-new-tokens", help="Tokens generated per response.", min=1)
-    ] = 256,
-    seed: Annotated[int, typer.Option("--seed", help="Seed (sample i uses seed + i).")] = 0,
-    samples: Annotated[
-        int, typer.Option("--samples", help="Samples per item (needs --temperature > 0).", min=1)
-    ] = 1,
-    temperature: Annotated[
-        float, typer.Option("--temperature", help="0 = greedy decoding (default).", min=0.0)
-    ] = 0.0,
-    top_p: Annotated[float, typer.Option("--top-p", help="Nucleus sampling mass.")] = 1.0,
-    trust_remote_code: Annotated[
-        bool, typer.Option("--trust-remote-code", help="Run Python code shipped by the repo.")
-    ] = False,
-    allow_pickle: Annotated[
-        bool, typer.Option("--allow-pickle", help="Load pickle (.bin/.pt) checkpoints.")
-    ] = False,
-    device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cuda:N | mps.")] = (
-        "auto"
-    ),
-    dtype: Annotated[
-        str, typer.Option("--dtype", help="auto | float32 | bfloat16 | float16 (transformers).")
-    ] = "auto",
-    threads: Annotated[int | None, typer.Option("--threads", help="CPU threads.", min=1)] = None,
-    n_gpu_layers: Annotated[
-        int, typer.Option("--n-gpu-layers", help="Layers offloaded to the GPU (llama.cpp).")
-    ] = 0,
-    n_ctx: Annotated[int, typer.Option("--n-ctx", help="Context length (llama.cpp).")] = 4096,
-    batch_size: Annotated[
-        int | None, typer.Option("--batch-size", help="Prompts per batch (transformers).", min=1)
-    ] = None,
-    concurrency: Annotated[
-        int, typer.Option("--concurrency", help="Requests in flight (openai).", min=1)
-    ] = 8,
-    enable_thinking: Annotated[
-        bool,
-        typer.Option("--enable-thinking", help="Turn thinking on where the template supports it."),
-    ] = False,
-    chat_template: Annotated[
-        str,
-        typer.Option(
-            "--chat-template",
-            help="auto | none (completion mode) | embedded | builtin:gemma|chatml|llama3|mistral "
-            "| a Jinja file | a model folder whose template to borrow (e.g. the parent's).",
-        ),
-    ] = "auto",
-    request_timeout: Annotated[
-        float,
-        typer.Option("--request-timeout", min=1.0,
-                     help="Seconds one request may take before it counts as failed (openai) or "
-                     "the llama.cpp worker counts as hung and is killed."),
-    ] = 600.0,
-    in_process: Annotated[
-        bool,
-        typer.Option("--in-process",
-                     help="Run llama.cpp in this process, not a worker (debugging only: a "
-                     "native crash then ends the command)."),
-    ] = False,
+    backend: Annotated[str | None, opt.BACKEND] = None,
+    max_new_tokens: Annotated[int | None, opt.MAX_NEW_TOKENS] = None,
+    seed: Annotated[int | None, opt.SEED] = None,
+    samples: Annotated[int | None, opt.SAMPLES] = None,
+    temperature: Annotated[float | None, opt.TEMPERATURE] = None,
+    top_p: Annotated[float | None, opt.TOP_P] = None,
+    trust_remote_code: Annotated[bool | None, opt.TRUST_REMOTE_CODE] = None,
+    allow_pickle: Annotated[bool | None, opt.ALLOW_PICKLE] = None,
+    device: Annotated[str | None, opt.DEVICE] = None,
+    dtype: Annotated[str | None, opt.DTYPE] = None,
+    threads: Annotated[int | None, opt.THREADS] = None,
+    n_gpu_layers: Annotated[int | None, opt.N_GPU_LAYERS] = None,
+    n_ctx: Annotated[int | None, opt.N_CTX] = None,
+    batch_size: Annotated[int | None, opt.BATCH_SIZE] = None,
+    concurrency: Annotated[int | None, opt.CONCURRENCY] = None,
+    enable_thinking: Annotated[bool | None, opt.ENABLE_THINKING] = None,
+    chat_template: Annotated[str | None, opt.CHAT_TEMPLATE] = None,
+    request_timeout: Annotated[float | None, opt.REQUEST_TIMEOUT] = None,
+    in_process: Annotated[bool | None, opt.IN_PROCESS] = None,
 ) -> None:
     """Generate responses of one model to a suite; results go to the store as they finish.
 
     Re-running skips what is stored; an interrupted run resumes where it stopped.
     """
-    from auditor.backends import BackendOptions, GenerationConfig
+    from auditor.audit import evaluation_parts
     from auditor.errors import UsageError
     from auditor.refs import resolve_reference
     from auditor.runner import run_eval
     from auditor.store import Store
     from auditor.suites import load_suite
 
+    backend = backend or "auto"
     if backend not in _BACKENDS:
         raise UsageError(f"--backend must be one of {', '.join(_BACKENDS)}, got {backend!r}")
-    config = GenerationConfig(max_new_tokens=max_new_tokens, temperature=temperature,
-                              top_p=top_p, seed=seed, samples=samples,
-                              enable_thinking=enable_thinking)
-    options = BackendOptions(device=device, dtype=dtype, trust_remote_code=trust_remote_code,
-                             allow_pickle=allow_pickle, threads=threads,
-                             n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size,
-                             concurrency=concurrency, chat_template=chat_template,
-                             request_timeout=request_timeout,
-                             in_worker=False if in_process else None)
+    config, options = evaluation_parts(
+        max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
+        samples=samples, enable_thinking=enable_thinking, device=device, dtype=dtype,
+        trust_remote_code=trust_remote_code, allow_pickle=allow_pickle, threads=threads,
+        n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
+        chat_template=chat_template, request_timeout=request_timeout, in_process=in_process)
     loaded_suite = load_suite(suite, limit=limit)
-    resolved = resolve_reference(model_ref, allow_pickle=allow_pickle, base=base)
+    resolved = resolve_reference(model_ref, allow_pickle=options.allow_pickle, base=base)
     if base is not None and not resolved.is_adapter:
         raise UsageError(f"--base applies to PEFT adapters only; "
                          f"{resolved.identity.reference} is {resolved.identity.format}")

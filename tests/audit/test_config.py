@@ -48,7 +48,7 @@ smoke = 4
     assert config.suites == ("harm", "smoke")
     assert config.store == (tmp_path / "runs/audit.db").resolve()
     assert config.local == ((tmp_path / "models/a").resolve(), (tmp_path / "models/b").resolve())
-    assert config.max_new_tokens == 64
+    assert config.generation.max_new_tokens == 64
     assert config.margin == 0.05
     assert config.fail_on == "inconclusive"
     assert config.selection.relations == ("quantized",)
@@ -71,8 +71,8 @@ def test_a_suite_limit_overrides_the_limit_for_that_suite_only() -> None:
 def test_command_line_wins_and_none_means_not_given(tmp_path: Path) -> None:
     config = load_config_file(_write(tmp_path, 'root = "org/base"\nseed = 7\nmin_downloads = 5\n'))
     merged = with_overrides(config, seed=None, max_new_tokens=32, min_downloads=100)
-    assert merged.seed == 7
-    assert merged.max_new_tokens == 32
+    assert merged.generation.seed == 7
+    assert merged.generation.max_new_tokens == 32
     assert merged.selection.min_downloads == 100
 
 

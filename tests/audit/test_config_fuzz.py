@@ -258,4 +258,4 @@ def test_the_fuzzer_reaches_valid_configs(tmp_path: Path) -> None:
                                        "suites": ["harm"], "margin": 0.05, "seed": 7,
                                        "suite_limits": {"harm": 3}}), encoding="utf-8")
     config = load_config_file(path)
-    assert config.validate().limit_for("harm") == 3 and config.trust_remote_code is False
+    assert config.validate().limit_for("harm") == 3 and not config.backend_options.trust_remote_code

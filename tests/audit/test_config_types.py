@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditor.audit import AuditConfig, SelectionPolicy, load_config_file, load_scan_config
+from auditor.audit._config import option_names
 from auditor.audit._schema import AuditOptions, SelectionOptions
 from auditor.errors import UsageError
 from tests.cli._run import auditor
@@ -76,7 +77,8 @@ def test_safety_switches_take_only_booleans(tmp_path: Path, line: str, key: str,
 def test_booleans_still_work_and_false_stays_false(tmp_path: Path) -> None:
     config = load_config_file(_file(tmp_path, 'root = "o/b"\ntrust_remote_code = false\n'
                                     "allow_pickle = true\n"))
-    assert config.trust_remote_code is False and config.allow_pickle is True
+    options = config.backend_options
+    assert options.trust_remote_code is False and options.allow_pickle is True
 
 
 @pytest.mark.parametrize(
@@ -114,9 +116,11 @@ def test_a_directory_is_not_a_config(tmp_path: Path) -> None:
 
 
 def test_every_option_of_the_record_has_a_typed_field() -> None:
-    """A new AuditConfig option must be added to the schema too (or the TOML cannot set it)."""
-    record = {f.name for f in fields(AuditConfig)}
-    assert record == set(AuditOptions.model_fields) - {f.name for f in fields(SelectionPolicy)}
+    """A new AuditConfig option, or a new field of one of its parts (GenerationConfig,
+    BackendOptions, ...), must be added to the schema too (or the TOML cannot set it)."""
+    assert option_names() == set(AuditOptions.model_fields) - {"selection"}
+    parts = {"generation", "backend_options", "selection", "statistics"}
+    assert {f.name for f in fields(AuditConfig)} - parts <= option_names()
     assert set(SelectionOptions.model_fields) == {f.name for f in fields(SelectionPolicy)}
 
 

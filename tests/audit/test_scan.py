@@ -62,7 +62,7 @@ def test_scan_writes_an_index_and_summary_and_keeps_going_past_a_broken_family(
 ) -> None:
     config = load_scan_config(_config(tmp_path, server))
     assert [f.name for f in config.families] == ["family A", "family B", "broken"]
-    assert config.families[0].config.max_new_tokens == 32  # from [defaults]
+    assert config.families[0].config.generation.max_new_tokens == 32  # from [defaults]
     summary = run_scan(config)
     by_name = {f.name: f for f in summary.families}
     assert by_name["family A"].degraded == 1
