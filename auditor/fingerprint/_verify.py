@@ -1,0 +1,54 @@
+"""``verify_edge``: one claimed parent-child edge checked by the models' weights.
+
+A reference is a local folder, a local ``.gguf`` file, or a Hub repo id with an optional
+``@revision``. What cannot be fingerprinted (a gated repo, no safetensors weights) makes the
+edge ``unverifiable`` with the reason; a reference that does not exist is an error.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from auditor.errors import GatedRepoError, InputError
+from auditor.fingerprint._compare import compare_fingerprints
+from auditor.fingerprint._gguf import fingerprint_gguf
+from auditor.fingerprint._local import MissingWeightsError, fingerprint_folder
+from auditor.fingerprint._record import Fingerprint
+from auditor.fingerprint._verdict import Verification
+from auditor.safeio import check_path, path_exists
+
+log = logging.getLogger(__name__)
+
+
+def fingerprint(ref: str, *, token: str | None = None, use_cache: bool = True) -> Fingerprint:
+    """The fingerprint of a model reference (folder, ``.gguf`` file or ``org/name[@rev]``)."""
+    path = check_path(ref)
+    if path_exists(path):
+        if path.is_dir():
+            return fingerprint_folder(path, ref)
+        if path.suffix.lower() == ".gguf":
+            return fingerprint_gguf(path, ref)
+        raise InputError(f"{ref} is neither a model folder nor a .gguf file")
+    if ref.startswith((".", "/", "~")) or ref.endswith(".gguf") or ref.count("/") != 1:
+        raise InputError(f"{ref}: no such file or folder (and not a Hub repo id org/name)")
+    from auditor.fingerprint._hub import fingerprint_hub
+
+    repo, _, revision = ref.partition("@")
+    return fingerprint_hub(repo, revision or None, token=token, use_cache=use_cache)
+
+
+def _unverifiable(reason: str, child: str, parent: str) -> Verification:
+    return Verification("unverifiable", None,
+                        {"reason": reason, "child": {"ref": child}, "parent": {"ref": parent}})
+
+
+def verify_edge(child_ref: str, parent_ref: str, *, token: str | None = None,
+                use_cache: bool = True) -> Verification:
+    """Whether ``child_ref``'s weights derive from ``parent_ref``'s, with the numbers."""
+    try:
+        child = fingerprint(child_ref, token=token, use_cache=use_cache)
+        parent = fingerprint(parent_ref, token=token, use_cache=use_cache)
+    except (GatedRepoError, MissingWeightsError) as exc:
+        log.info("edge %s -> %s unverifiable: %s", parent_ref, child_ref, exc)
+        return _unverifiable(str(exc), child_ref, parent_ref)
+    return compare_fingerprints(child, parent)
