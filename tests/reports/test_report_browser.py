@@ -1,4 +1,5 @@
-"""The report in a real browser (headless Chromium): no console errors, no injected script ran.
+"""The report in a real browser (headless Chromium): no console errors, no injected script ran,
+no table cell or verdict badge clipped at a desktop or a narrow width.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) and selenium
 (the ``[dev]`` extra); skipped with the reason when any is missing.
@@ -12,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from reports import write_report
+from auditor.store import Store
+from lineage import load_graph
+from reports import build_report, write_report
 from tests.reports._payloads import ALL, PAYLOADS
 from tests.reports._sample import sample_report
+from tests.reports._store import add_model, identity, lineage_dict, write_lineage
 
 pytestmark = pytest.mark.browser
 
@@ -93,3 +97,102 @@ def test_injected_payloads_do_not_run(driver, tmp_path: Path) -> None:  # type: 
     shown = driver.find_element("css selector", "details.notice pre").text
     assert PAYLOADS[0] in shown  # the reader sees the hostile text as text
     assert driver.execute_script("return window.__xss === undefined")
+
+
+# Every cell and badge must be fully visible: not cut by its own box (overflow hidden with
+# scrollWidth > clientWidth), nor lying past the visible box of any ancestor that clips or
+# scrolls (a .tablewrap, the page), nor a badge sticking out of its cell.
+CLIPPED_CELLS_JS = """
+const found = [];
+const right = c => c === document.documentElement
+  ? window.innerWidth
+  : c.getBoundingClientRect().left + c.clientLeft + c.clientWidth;
+for (const el of document.querySelectorAll('td, th, .badge')) {
+  if (!el.getClientRects().length) continue;  // not rendered (closed details, print only)
+  const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+  const name = `#${(el.closest('section') || {}).id} ${el.tagName} "${el.textContent.trim()
+    .slice(0, 40)}"`;
+  if (style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1)
+    found.push(`${name}: overflows its own box`);
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    if (a !== document.documentElement && getComputedStyle(a).overflowX === 'visible') continue;
+    const past = box.right - right(a);
+    if (past > 0.5) {
+      found.push(`${name}: ${Math.round(past)} px past ${a.className || a.tagName}`);
+      break;
+    }
+  }
+  const cell = el.classList.contains('badge') ? el.closest('td, th') : null;
+  if (cell) {
+    const c = cell.getBoundingClientRect();
+    if (box.right > c.right + 0.5 || box.left < c.left - 0.5) found.push(`${name}: past its cell`);
+  }
+}
+return found;
+"""
+
+LONG_ROOT = "organisation-with-a-rather-long-name/base-model-7b-instruct"
+LONG_CHILDREN = {  # id suffix: (harmful items answered, benign items refused)
+    "-uncensored-abliterated-v2": (lambda i: i % 25 == 0 or i % 4 == 1, lambda i: i < 30),
+    "-Q4_K_M-GGUF": (lambda i: i % 25 == 0, lambda i: i < 6),
+    "-slightly-different-finetune": (lambda i: i % 25 == 0 or i % 20 == 3, lambda i: i < 9),
+}
+LONG_GRANDCHILD = LONG_ROOT + "-uncensored-abliterated-v2-Q8_0-GGUF"
+
+
+@pytest.fixture(scope="module")
+def long_labels_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A family whose tables show every verdict, the longest labels included, through the real
+    store -> build_report -> write_report pipeline ("No meaningful rise", "Not degraded")."""
+    tmp = tmp_path_factory.mktemp("long-labels")
+    kids = {LONG_ROOT + suffix: rates for suffix, rates in LONG_CHILDREN.items()}
+    edges = [(LONG_ROOT, kid, "finetune") for kid in kids]
+    edges.append((LONG_ROOT + "-uncensored-abliterated-v2", LONG_GRANDCHILD, "quantized"))
+    with Store(tmp / "audit.db") as store:
+        add_model(store, identity(LONG_ROOT), unsafe=lambda i: i % 25 == 0)
+        for kid, (unsafe, over_refuse) in kids.items():
+            add_model(
+                store,
+                identity(kid),
+                unsafe=unsafe,
+                over_refuse=over_refuse,
+                traces=lambda i: (i % 2 == 0, True),
+            )
+        first, (unsafe, over_refuse) = next(iter(kids.items()))
+        add_model(
+            store,
+            identity(LONG_GRANDCHILD, file="model.Q8_0.gguf", fmt="gguf"),
+            unsafe=unsafe,
+            over_refuse=over_refuse,
+        )
+        graph = load_graph(write_lineage(tmp / "lineage.json", lineage_dict(edges, LONG_ROOT)))
+        report = build_report(store, graph, margin=0.1, alpha=0.05)
+    write_report(report, tmp / "report")
+    return tmp / "report"
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_no_table_cell_or_badge_is_clipped(driver, long_labels_report: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    try:
+        driver.set_window_size(width, 1000)  # headless: no frame, the page gets all of it
+        assert _load(driver, long_labels_report) == []
+        assert driver.execute_script("return window.innerWidth") == width
+        badges = driver.execute_script(
+            "return [...document.querySelectorAll('section[id] .badge')].map("
+            " b => b.closest('section').id + ': ' + b.textContent)"
+        )
+        for shown in (  # the longest labels really are in the tables checked below
+            "summary: Not degraded",
+            "unsafe: Not degraded",
+            "unsafe: Degraded",
+            "over-refusal: No meaningful rise",
+            "over-refusal: Refuses more",
+            "over-refusal: Inconclusive",
+        ):
+            assert shown in badges, (shown, badges)
+        assert driver.find_elements("css selector", "#reasoning table tbody tr")
+        assert len(driver.find_elements("css selector", "#unsafe table.forest")) == 2
+        clipped = driver.execute_script(CLIPPED_CELLS_JS)
+        assert clipped == [], "\n".join(clipped)
+    finally:
+        driver.set_window_size(1300, 1000)
