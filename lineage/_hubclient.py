@@ -4,7 +4,7 @@ concurrency limit.
 Two requests only: ``list_models(filter="base_model:<id>", expand=[...])`` for the children of
 a node (one listing carries everything a child needs), and ``model_info(id, expand=[...])``
 for the root, its ancestors and co-parents. Every request goes through
-:func:`auditor.hubhttp.hub_call`: bounded timeouts (``CrawlOptions.timeout``) and one retry
+:func:`auditor.hub.hub_call`: bounded timeouts (``CrawlOptions.timeout``) and one retry
 loop, :func:`auditor.backoff.call_with_backoff` (408/429/5xx, ``Retry-After`` up to a cap,
 ``RateLimit: t=``), with ``huggingface_hub``'s own retries of listing pages kept out of the
 way so the two never multiply. The token is handed to the client and nowhere else: not to
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from auditor.backoff import status_of
 from auditor.errors import GatedRepoError, HubError, HubUnavailableError, RepoNotFoundError
-from auditor.hubhttp import hub_call
+from auditor.hub import hub_call
 from lineage._cache import ResponseCache
 from lineage._hubmodel import EXPAND, HubModel
 from lineage._options import CrawlOptions

@@ -20,7 +20,7 @@ from auditor.errors import (
     RepoNotFoundError,
     UnsafeCheckpointError,
 )
-from auditor.hubhttp import check_repo_file, hub_call
+from auditor.hub import check_repo_file, hub_call
 from auditor.refs._adapter import (
     ADAPTER_CONFIG,
     Resolver,

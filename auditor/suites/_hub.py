@@ -15,7 +15,7 @@ from pathlib import Path
 
 from auditor.backoff import RetryPolicy, is_retryable
 from auditor.errors import SuiteError
-from auditor.hubhttp import check_repo_file, hub_call
+from auditor.hub import check_repo_file, hub_call
 from auditor.suites._rows import TABULAR_SUFFIXES
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,9 @@ It speaks the shape the real ``huggingface_hub`` client expects (see shared HUB_
 gated repos (visible metadata, or 403 ``GatedRepo`` for ``access="denied"``), and injected
 failures (429 with ``Retry-After`` / ``RateLimit``, 503, ...; file downloads too). Repos
 given ``contents`` also serve those files (``HEAD``/``GET /<id>/resolve/<rev>/<file>``, as
-``hf_hub_download`` meets them), so a crawled family can be resolved and evaluated too.
+``hf_hub_download`` meets them; a ``Range: bytes=A-B`` header gets 206 with ``Content-Range``,
+or 416 past the end, unless ``honour_range`` is False), so a crawled family can be resolved
+and evaluated too.
 Reusable by any test that needs a Hub: start it, point ``HF_ENDPOINT`` (or ``endpoint=``) at
 ``server.url``.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -79,6 +82,7 @@ class HubServer:
         self.delay = delay  # seconds each answer waits (to observe concurrency)
         self.in_flight = 0
         self.max_in_flight = 0
+        self.honour_range = True  # False: answer a Range request with the whole file (200)
         self.repos: dict[str, FakeRepo] = {}
         self.requests: list[Request] = []
         self._faults: list[Fault] = []
@@ -311,6 +315,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif repo is None:
             record.status = 404
             self._error(404, "RepoNotFound", "Repository not found", body)
+        elif repo.access == "denied":
+            record.status = 403
+            self._error(403, "GatedRepo", f"Access to model {repo.id} is restricted.", body)
         elif revision not in ("main", repo.sha):
             record.status = 404
             self._error(404, "RevisionNotFound", "Invalid rev id", body)
@@ -319,9 +326,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "EntryNotFound", f"{name} does not exist", body)
         else:
             data = repo.contents[name]
-            self._send_bytes(200, data, {
-                "X-Repo-Commit": repo.sha, "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
-                "Content-Type": "application/octet-stream"}, body)
+            headers = {"X-Repo-Commit": repo.sha,
+                       "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
+                       "Content-Type": "application/octet-stream"}
+            wanted = _byte_range(self.headers.get("Range"), len(data))
+            if wanted is None or not self.hub.honour_range:
+                self._send_bytes(200, data, headers, body)
+            elif wanted[0] >= len(data):
+                record.status = 416
+                self._send_bytes(416, b"", {"Content-Range": f"bytes */{len(data)}"}, body)
+            else:
+                first, last = wanted
+                record.status = 206
+                self._send_bytes(206, data[first:last + 1], {
+                    **headers, "Content-Range": f"bytes {first}-{last}/{len(data)}"}, body)
 
     def _error(self, status: int, code: str, message: str, body: bool = True) -> None:
         headers = {"X-Error-Code": code, "X-Error-Message": message,
@@ -340,6 +358,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``(first, last)`` of a one-range ``bytes=A-B`` / ``bytes=A-`` header, or None."""
+    match = re.fullmatch(r"bytes=(\d+)-(\d*)", (header or "").strip())
+    if match is None:
+        return None
+    first = int(match[1])
+    last = int(match[2]) if match[2] else size - 1
+    return first, min(last, size - 1)
 
 
 def _hub_relation(repo: FakeRepo, n_bases: int) -> str:

@@ -1,6 +1,7 @@
 """A local stand-in for the Hub's dataset endpoints, enough for ``huggingface_hub`` to fetch a
 file: ``GET /api/datasets/<repo>[/revision/<rev>]`` and ``HEAD``/``GET
-/datasets/<repo>/resolve/<rev>/<file>``. Point ``HF_ENDPOINT`` at ``server.url``.
+/datasets/<repo>/resolve/<rev>/<file>``; a repo added with ``gated=True`` answers 403
+``GatedRepo`` (a gated dataset this token may not read). Point ``HF_ENDPOINT`` at ``server.url``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ class DatasetServer:
 
     def __init__(self) -> None:
         self.repos: dict[str, dict[str, bytes]] = {}
+        self.gated: set[str] = set()
         self.requests: list[str] = []
         self._httpd: ThreadingHTTPServer | None = None
 
-    def add(self, repo: str, files: dict[str, bytes]) -> str:
+    def add(self, repo: str, files: dict[str, bytes], *, gated: bool = False) -> str:
         self.repos[repo] = files
+        if gated:
+            self.gated.add(repo)
         return self.sha(repo)
 
     @staticmethod
@@ -61,6 +65,9 @@ class DatasetServer:
         parts = path.strip("/").split("/")
         if parts[:2] == ["api", "datasets"] and len(parts) >= 4:
             repo = "/".join(parts[2:4])
+            if repo in self.gated:
+                return _send(h, 403, b'{"error": "Access to dataset is restricted"}', body,
+                             {"X-Error-Code": "GatedRepo"})
             if repo in self.repos:
                 info = {
                     "id": repo,

@@ -15,7 +15,7 @@ from huggingface_hub import HfApi
 
 from auditor.backoff import RetryPolicy
 from auditor.errors import HubError, HubUnavailableError, SuiteError
-from auditor.hubhttp import check_repo_file, hub_call, hub_policy, hub_timeout
+from auditor.hub import check_repo_file, hub_call, hub_policy, hub_timeout
 from tests.fixtures.hostile import within
 from tests.fixtures.silent_server import SilentServer
 from tests.lineage.hub_server import HubServer
