@@ -28,8 +28,8 @@ from typing import Any
 
 from auditor.backends import BackendOptions, GenerationConfig
 from auditor.errors import UsageError
+from lineage import RELATIONS
 
-RELATIONS = ("finetune", "quantized", "adapter", "merge")
 FAIL_ON = ("degraded", "inconclusive")
 DEFAULT_QUANT_TYPES = ("Q4_K_M", "Q8_0")
 
