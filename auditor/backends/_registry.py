@@ -1,23 +1,24 @@
 """Backends registered by name; third parties add theirs through the ``auditor.backends``
 entry-point group (the entry point names a factory ``(ResolvedModel, BackendOptions) ->
-Backend``)."""
+Backend``); a broken plug-in is handled as :mod:`auditor.plugins` says."""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from types import ModuleType
+from typing import cast
 
 from auditor.backends._protocol import Backend, BackendFactory
 from auditor.backends._types import BackendOptions
 from auditor.errors import BackendUnavailableError, UsageError
+from auditor.plugins import BACKEND_PLUGINS, load_plugins, plugin_failure
 from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
 
-ENTRY_POINT_GROUP = "auditor.backends"
+ENTRY_POINT_GROUP = BACKEND_PLUGINS
 
 _REGISTRY: dict[str, BackendFactory] = {}
 _IN_WORKER: set[str] = set()  # backends whose native code runs in a worker process
@@ -45,13 +46,9 @@ def runs_in_worker(name: str, options: BackendOptions) -> bool:
 
 
 def _load_entry_points() -> None:
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in _REGISTRY:
-            continue
-        try:
-            _REGISTRY[ep.name] = ep.load()
-        except Exception as exc:  # a broken plug-in must not break the built-in backends
-            log.warning("cannot load backend plug-in %s (%s): %s", ep.name, ep.value, exc)
+    """Register the plug-ins not registered yet; a broken one is warned about and left out."""
+    found = load_plugins(ENTRY_POINT_GROUP, skip=_REGISTRY)
+    _REGISTRY.update((name, cast(BackendFactory, factory)) for name, factory in found.items())
 
 
 def backend_names() -> list[str]:
@@ -67,6 +64,9 @@ def get_backend(name: str) -> BackendFactory:
     try:
         return _REGISTRY[name]
     except KeyError:
+        broken = plugin_failure(ENTRY_POINT_GROUP, name)
+        if broken is not None:
+            raise BackendUnavailableError(f"backend {broken.describe()}") from None
         raise UsageError(
             f"unknown backend {name!r}; choose one of {['auto', *backend_names()]}"
         ) from None

@@ -34,6 +34,7 @@ from auditor.doctor._system import (
     read_gpu,
     read_hub,
 )
+from auditor.plugins import BrokenPlugin, check_plugins
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +111,15 @@ def run_doctor(*, decode: bool = True, threads: int | None = None) -> DoctorRepo
         build=build,
         hub=read_hub(),
         caches=read_caches(),
-        problems=diagnose(backends, build, cpu, gpu),
+        problems=diagnose(backends, build, cpu, gpu, plugins=check_plugins()),
         seconds=round(time.perf_counter() - start, 1),
     )
 
 
 def diagnose(backends: tuple[BackendCheck, ...], build: BuildInfo, cpu: CpuInfo,
-             gpu: GpuInfo) -> tuple[Problem, ...]:
-    """The problems, errors first, each with its fix."""
+             gpu: GpuInfo, *, plugins: tuple[BrokenPlugin, ...] = ()) -> tuple[Problem, ...]:
+    """The problems, errors first, each with its fix. A broken third-party plug-in is a
+    warning: the tool works without it."""
     problems = [
         Problem(b.name, "error", f"the {b.name} backend is broken: {b.error}",
                 fix_for(b.name, build))
@@ -138,6 +140,9 @@ def diagnose(backends: tuple[BackendCheck, ...], build: BuildInfo, cpu: CpuInfo,
                                 f"torch cannot be imported: {build.torch_error}",
                                 fix_for("transformers", build)))
     problems += _gpu_warnings(build, gpu)
+    problems += [Problem(p.name, "warning", p.describe(),
+                         f"reinstall (or uninstall) the package that provides {p.target}")
+                 for p in plugins]
     return tuple(problems)
 
 

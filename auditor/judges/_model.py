@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from auditor.errors import AuditorError, JudgeError, UsageError
 from auditor.judges._gradeable import ungradeable
@@ -25,6 +26,9 @@ from auditor.judges._rubrics import RUBRICS as _RUBRICS
 from auditor.judges._rubrics import as_harm, get_rubric
 from auditor.judges._verdict import EvidenceSpan, Harm, JudgedVerdict, Verdict
 from auditor.suites._item import Message
+
+if TYPE_CHECKING:  # a runtime import would load the backends package with every judge
+    from auditor.backends import Backend, BackendOptions
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +127,14 @@ class ModelJudge:
                              harm=harm)
 
 
-def backend_chat(backend: object, *, max_new_tokens: int = 96) -> ChatFn:
+def backend_chat(backend: Backend, *, max_new_tokens: int = 96) -> ChatFn:
     """A chat function over a loaded runner backend (greedy decoding)."""
     from auditor.backends import GenerationConfig, GenerationRequest
 
     config = GenerationConfig(max_new_tokens=max_new_tokens, temperature=0.0)
 
     def chat(messages: Sequence[Message]) -> str:
-        results = backend.generate([GenerationRequest(tuple(messages))], config)  # type: ignore[attr-defined]
+        results = backend.generate([GenerationRequest(tuple(messages))], config)
         result = results[0]
         if result.error:
             raise JudgeError(f"judge model failed: {result.error}")
@@ -145,7 +149,7 @@ def model_judge(
     rubric: str = "verdict",
     backend: str = "auto",
     max_new_tokens: int | None = None,
-    options: object | None = None,
+    options: BackendOptions | None = None,
     cascade: bool = False,
 ) -> ModelJudge:
     """Load the model at ``reference`` (anything the runner accepts) as a judge.
@@ -153,7 +157,7 @@ def model_judge(
     ``cascade``: the offline judge decides clear cases, the model the unclear ones.
     """
     chosen = get_rubric(rubric)  # an unknown rubric fails before a model loads
-    from auditor.backends import BackendOptions, load_backend
+    from auditor.backends import load_backend
     from auditor.redact import redact
     from auditor.refs import resolve_reference
 
@@ -165,9 +169,8 @@ def model_judge(
             "model "
             f"reference: {exc}"
         ) from exc
-    opts = options if isinstance(options, BackendOptions) else None
-    loaded = load_backend(resolved, backend, opts)
+    loaded = load_backend(resolved, backend, options)
     tokens = max_new_tokens or chosen.max_new_tokens
-    key = getattr(loaded.identity, "key", resolved.key)
-    return ModelJudge(backend_chat(loaded, max_new_tokens=tokens), str(key), rubric=rubric,
+    return ModelJudge(backend_chat(loaded, max_new_tokens=tokens), loaded.identity.key,
+                      rubric=rubric,
                       cascade=cascade)

@@ -4,21 +4,23 @@ Built-in names: ``heuristic`` (the default). Any other name is a model reference
 runner accepts: a Hub id, a local folder or GGUF file, ``openai:<base_url>#<model>``) and
 builds a :class:`ModelJudge`; ``cascade:<model reference>`` builds one that asks the model only
 where the offline harm scorer is unclear. Third parties add judges through the entry-point group
-``auditor.judges``: each entry point names a zero-argument callable returning a ``Judge``.
+``auditor.judges``: each entry point names a zero-argument callable returning a ``Judge``;
+a broken plug-in is handled as :mod:`auditor.plugins` says.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from auditor.errors import JudgeError, UsageError
 from auditor.judges._verdict import JudgedVerdict
+from auditor.plugins import JUDGE_PLUGINS
 
 log = logging.getLogger(__name__)
 
-ENTRY_POINT_GROUP = "auditor.judges"
+ENTRY_POINT_GROUP = JUDGE_PLUGINS
 DEFAULT_JUDGE = "heuristic"
 CASCADE_PREFIX = "cascade:"
 
@@ -56,28 +58,22 @@ register_judge(DEFAULT_JUDGE, _heuristic)
 
 
 def _entry_point_factory(name: str) -> JudgeFactory | None:
-    from importlib.metadata import entry_points
+    from auditor.plugins import load_plugins, plugin_failure
 
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name == name:
-            try:
-                factory = ep.load()
-            except Exception as exc:  # a broken plugin must not look like a missing one
-                raise JudgeError(
-                    f"judge plugin {name!r} ({ep.value}) failed to load: {exc}"
-                ) from exc
-            if not callable(factory):
-                raise JudgeError(f"judge plugin {name!r} ({ep.value}) is not callable")
-            return factory  # type: ignore[no-any-return]
+    factory = load_plugins(ENTRY_POINT_GROUP, names={name}).get(name)
+    if factory is not None:
+        return cast(JudgeFactory, factory)
+    broken = plugin_failure(ENTRY_POINT_GROUP, name)
+    if broken is not None:  # a broken plug-in must not look like a missing one
+        raise JudgeError(f"judge {broken.describe()}")
     return None
 
 
 def available_judges() -> list[str]:
     """Names that ``get_judge`` builds without a model reference."""
-    from importlib.metadata import entry_points
+    from auditor.plugins import plugin_names
 
-    names = set(_REGISTRY) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    return sorted(names)
+    return sorted(set(_REGISTRY) | plugin_names(ENTRY_POINT_GROUP))
 
 
 def get_judge(name_or_ref: str = DEFAULT_JUDGE, **model_options: object) -> Judge:
