@@ -160,3 +160,57 @@ def test_edited_payload_fails_the_signature(audited_family: AuditedFamily, key_p
     attestation.write_text(json.dumps(envelope))
     done = _verify(family, attestation, public)
     assert done.returncode == 1 and "invalid" in done.stdout
+
+
+def test_subjects_found_at_their_recorded_references(audited_family: AuditedFamily, key_pairs,
+                                                     tmp_path: Path) -> None:
+    """Without --model-dir the weights are looked for where the audit read them."""
+    out = tmp_path / "audit.intoto.json"
+    private, public = key_pairs["ed25519"]
+    done = auditor("attest", str(audited_family.report), "--key", str(private),
+                   "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    done = auditor("verify-attestation", str(out), "--key", str(public),
+                   "--report", str(audited_family.report))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("ok") == 4  # signature, report, two subjects
+    assert "not checked" not in done.stdout
+
+
+def test_nothing_found_is_not_checked_not_failed(audited_family: AuditedFamily, key_pairs,
+                                                 tmp_path: Path) -> None:
+    family = _copy_family(audited_family, tmp_path)
+    private, public = key_pairs["ed25519"]
+    attestation = _attest(family, private)
+    moved = shutil.move(attestation, tmp_path / "moved.intoto.json")
+    done = auditor("verify-attestation", str(moved), "--key", str(public),
+                   "--model-dir", f"tiny-base={family.base}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not checked" in done.stdout and "report" in done.stdout
+
+
+def test_model_dir_for_an_unknown_model_is_a_usage_error(audited_family: AuditedFamily,
+                                                        key_pairs, tmp_path: Path) -> None:
+    family = _copy_family(audited_family, tmp_path)
+    attestation = _attest(family, key_pairs["ed25519"][0])
+    done = auditor("verify-attestation", str(attestation), "--key",
+                   str(key_pairs["ed25519"][1]), "--model-dir", f"nobody={tmp_path}")
+    assert done.returncode == 2 and "nobody" in done.stderr
+
+
+def test_keyless_offline_is_a_clear_error(audited_family: AuditedFamily, tmp_path: Path) -> None:
+    """No network (a proxy that refuses every connection): one line naming --key, exit 2."""
+    out = tmp_path / "bundle.json"
+    done = auditor("attest", str(audited_family.report), "--keyless", "--out", str(out),
+                   env={"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+                        "NO_PROXY": "", "no_proxy": ""})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--keyless needs the network" in done.stderr and "--key" in done.stderr
+    assert not out.exists()
+
+
+def test_key_and_keyless_together_is_a_usage_error(audited_family: AuditedFamily, key_pairs,
+                                                   tmp_path: Path) -> None:
+    done = auditor("attest", str(audited_family.report), "--keyless", "--key",
+                   str(key_pairs["ed25519"][0]), "--out", str(tmp_path / "a.json"))
+    assert done.returncode == 2 and "exactly one" in done.stderr
