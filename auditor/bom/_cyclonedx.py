@@ -55,10 +55,14 @@ def to_cyclonedx(facts: AuditFacts) -> str:
 
 def validate_cyclonedx(text: str) -> None:
     """Check ``text`` against the official CycloneDX 1.6 JSON schema (strict)."""
+    from cyclonedx.exception import MissingOptionalDependencyException
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    try:
+        error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    except MissingOptionalDependencyException as exc:  # pragma: no cover - the install
+        raise UsageError(f"validating the CycloneDX BOM needs jsonschema: {_EXTRA}") from exc
     if error is not None:
         raise ReportError(f"the CycloneDX BOM does not validate against CycloneDX 1.6: {error}")
 
