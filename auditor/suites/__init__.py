@@ -11,7 +11,7 @@ from auditor.suites._formats import Columns
 from auditor.suites._item import Expected, Item, Message
 from auditor.suites._load import BUILTIN_NAMES, FORMAT_NAMES, builtin_suites, load_suite
 from auditor.suites._native import dump_native, item_to_record
-from auditor.suites._suite import SCHEMA_VERSION, Suite, SuiteInfo, suite_hash
+from auditor.suites._suite import SCHEMA_VERSION, Suite, SuiteInfo, item_set_hash, suite_hash
 
 __all__ = [
     "BUILTIN_NAMES",
@@ -25,6 +25,7 @@ __all__ = [
     "SuiteInfo",
     "builtin_suites",
     "dump_native",
+    "item_set_hash",
     "item_to_record",
     "load_suite",
     "suite_hash",

@@ -20,11 +20,17 @@ def suite_hash(items: Suite | Iterable[Item]) -> str:
     whatever their order, name or version; changing any character of any item changes it.
     """
     seq = items.items if isinstance(items, Suite) else tuple(items)
+    return item_set_hash((item.id, item.content_hash) for item in seq)
+
+
+def item_set_hash(items: Iterable[tuple[str, str]]) -> str:
+    """:func:`suite_hash` from ``(item id, content hash)`` pairs, as a results store keeps
+    them: a report's suite hash equals the one ``auditor suites show`` prints."""
     digest = hashlib.sha256()
-    for item in sorted(seq, key=lambda it: it.id):
-        digest.update(item.id.encode())
+    for item_id, content_hash in sorted(items):
+        digest.update(item_id.encode())
         digest.update(b"\0")
-        digest.update(item.content_hash.encode())
+        digest.update(content_hash.encode())
         digest.update(b"\n")
     return digest.hexdigest()
 
