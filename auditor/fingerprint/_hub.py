@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 
 from auditor.errors import InputError, RepoNotFoundError
@@ -32,12 +33,14 @@ class HubFiles:
     def __init__(self, repo: str, revision: str, token: str | None) -> None:
         self.repo, self.revision, self.token = repo, revision, token
         self.bytes_read = 0
+        self._lock = threading.Lock()
 
     def __call__(self, filename: str, start: int, length: int) -> bytes:
         from auditor.hub import read_range
 
         data = read_range(self.repo, filename, self.revision, start, length, token=self.token)
-        self.bytes_read += len(data)
+        with self._lock:
+            self.bytes_read += len(data)
         return data
 
     def small_json(self, filename: str) -> object:

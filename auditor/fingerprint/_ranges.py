@@ -2,20 +2,25 @@
 
 A fingerprint needs a few thousand short runs of bytes. Each remote range is one HTTP request,
 so runs closer than :data:`MERGE_GAP` are read as one (a tiny model becomes a handful of
-requests; in a large model the sampled rows lie far apart and stay separate).
+requests; in a large model the sampled rows lie far apart and stay separate), and up to
+:data:`PARALLEL_READS` are in flight at once (a 70B model takes ~18k requests).
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from auditor.errors import InputError
 
 #: Gaps up to this many bytes are read through: ~4 KB costs less than another round trip.
 MERGE_GAP = 4096
+#: Range requests in flight at once.
+PARALLEL_READS = 8
 
 #: ``read(filename, start, length) -> bytes`` of one model's files.
 RangeReader = Callable[[str, int, int], bytes]
@@ -39,8 +44,17 @@ def read_many(read: RangeReader, filename: str,
     out: dict[tuple[int, int], bytes] = {}
     wanted = sorted(set(ranges))
     index = 0
-    for start, length in merge_ranges(wanted):
-        data = read(filename, start, length)
+    merged = merge_ranges(wanted)
+
+    def fetch(span: tuple[int, int]) -> bytes:
+        return read(filename, *span)
+
+    if len(merged) > 1:
+        with ThreadPoolExecutor(PARALLEL_READS) as pool:
+            blobs = list(pool.map(fetch, merged))
+    else:
+        blobs = [fetch(span) for span in merged]
+    for (start, length), data in zip(merged, blobs, strict=True):
         if len(data) != length:
             raise InputError(f"{filename}: asked for {length} bytes at {start}, got {len(data)}"
                              " (the file is shorter than its header says)")
@@ -57,6 +71,7 @@ class LocalFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.bytes_read = 0
+        self._lock = threading.Lock()
 
     def __call__(self, filename: str, start: int, length: int) -> bytes:
         path = self.folder / filename
@@ -77,5 +92,6 @@ class LocalFiles:
             raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
         finally:
             os.close(fd)
-        self.bytes_read += len(data)
+        with self._lock:
+            self.bytes_read += len(data)
         return data
