@@ -29,6 +29,9 @@ class ModelProvenance:
     backend: str | None = None
     dtype: str | None = None
     chat_template: str | None = None
+    # OpenSSF model-signing result (auditor.attest.check_model_signature(...).label()):
+    # "signed-valid", "signed-invalid (...)", "unsigned", "unverifiable (...)"; None: not checked
+    signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
