@@ -214,3 +214,19 @@ def test_key_and_keyless_together_is_a_usage_error(audited_family: AuditedFamily
     done = auditor("attest", str(audited_family.report), "--keyless", "--key",
                    str(key_pairs["ed25519"][0]), "--out", str(tmp_path / "a.json"))
     assert done.returncode == 2 and "exactly one" in done.stderr
+
+
+def test_recorded_model_signature_is_carried(audited_family: AuditedFamily, key_pairs,
+                                             tmp_path: Path) -> None:
+    """provenance.models[].signature (optional: reports without it still load) reaches the
+    predicate."""
+    family = _copy_family(audited_family, tmp_path)
+    data = json.loads(family.report.read_text())
+    for model in data["provenance"]["models"]:
+        model.pop("signature", None)  # a report written before the field existed
+    data["provenance"]["models"][0]["signature"] = "unverifiable (no public key given)"
+    family.report.write_text(json.dumps(data))
+    statement = _statement(_attest(family, key_pairs["ed25519"][0]))
+    models = statement["predicate"]["models"]
+    assert models[0]["signature"] == "unverifiable (no public key given)"
+    assert all("signature" not in m for m in models[1:])
