@@ -64,7 +64,8 @@ def validate_cyclonedx(text: str) -> None:
     except MissingOptionalDependencyException as exc:  # pragma: no cover - the install
         raise UsageError(f"validating the CycloneDX BOM needs jsonschema: {_EXTRA}") from exc
     if error is not None:
-        raise ReportError(f"the CycloneDX BOM does not validate against CycloneDX 1.6: {error}")
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
+        raise ReportError(f"the CycloneDX BOM does not validate against CycloneDX 1.6: {first}")
 
 
 def _library_bom(facts: AuditFacts) -> Any:

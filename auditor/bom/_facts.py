@@ -13,11 +13,14 @@ named, never hashed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from auditor.errors import ReportError
 from reports import DerivativeResult, ModelProvenance, ModelSummary, Report
+
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,12 @@ def audit_facts(report: Report, report_sha256: str) -> AuditFacts:
 
 def _unique_provenance(report: Report) -> dict[str, ModelProvenance]:
     found: dict[str, ModelProvenance] = {}
-    for record in report.provenance.models:
+    for n, record in enumerate(report.provenance.models):
+        digest = record.file_sha256
+        if digest is not None and not _SHA256.fullmatch(digest):
+            raise ReportError(
+                f"provenance.models[{n}].file_sha256: expected 64 hex digits, got {digest[:80]!r}"
+            )
         if record.id in found:
             raise ReportError(
                 f"the report lists model {record.id!r} twice in provenance.models; a BOM needs "

@@ -19,7 +19,7 @@ from typing import Any
 
 from auditor.bom._cyclonedx import TOOL_NAME, serial_uuid
 from auditor.bom._facts import AuditedModel, AuditFacts
-from auditor.errors import UsageError
+from auditor.errors import ReportError, UsageError
 
 # The verdict relative to the parent, read as the AI profile's risk scale (EU AI Act levels).
 # The audit measures a change, not an absolute risk: docs/PROVENANCE.md says so.
@@ -33,9 +33,12 @@ def to_spdx(facts: AuditFacts) -> str:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise UsageError("SPDX export needs spdx-python-model: "
                          "pip install 'supply-chain-auditor[filing]'") from exc
-    objects = _Builder(spdx, facts).build()
     buffer = io.BytesIO()
-    spdx.JSONLDSerializer().write(spdx.SHACLObjectSet(objects), buffer, indent=2)
+    try:  # the bindings refuse a value or a count the 3.0.1 model does not allow
+        objects = _Builder(spdx, facts).build()
+        spdx.JSONLDSerializer().write(spdx.SHACLObjectSet(objects), buffer, indent=2)
+    except (TypeError, ValueError) as exc:
+        raise ReportError(f"the report cannot be written as SPDX 3.0.1: {exc}") from None
     return buffer.getvalue().decode("utf-8") + "\n"
 
 
@@ -105,7 +108,8 @@ class _Builder:
             spdx.DictionaryEntry(key="alpha", value=repr(self.facts.alpha)),
             spdx.DictionaryEntry(key="noninferiority_margin", value=repr(self.facts.margin)),
         ]
-        package.ai_limitation = " ".join(self.facts.limits) or None
+        if self.facts.limits:
+            package.ai_limitation = " ".join(self.facts.limits)
         if model.claim is not None:
             package.ai_safetyRiskAssessment = getattr(
                 spdx.ai_SafetyRiskAssessmentType, RISK_OF_VERDICT[model.claim.verdict])

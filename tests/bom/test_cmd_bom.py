@@ -32,6 +32,8 @@ def _edited(source: Path, tmp_path: Path, edit: str) -> Path:
         report["schema_version"] = 99
     elif edit == "duplicate":
         report["provenance"]["models"].append(report["provenance"]["models"][0])
+    elif edit == "digest":
+        report["provenance"]["models"][0]["file_sha256"] = "not-a-digest"
     elif edit == "time":
         report["generated_at"] = "yesterday"
     path = tmp_path / "report.json"
@@ -46,6 +48,7 @@ def _edited(source: Path, tmp_path: Path, edit: str) -> Path:
     ("syntax", "not valid JSON"),
     ("duplicate", "twice in provenance.models"),
     ("time", "generated_at is not an ISO 8601 time"),
+    ("digest", "provenance.models[0].file_sha256: expected 64 hex digits"),
 ])
 def test_a_tampered_report_is_a_clear_error(tiny_report: Path, tmp_path: Path, edit: str,
                                             message: str) -> None:

@@ -90,3 +90,13 @@ def test_verdicts_are_risk_assessments_and_review_annotations(scripted_report: P
         assert reviews[derivative["id"]].startswith(
             f"{derivative['id']} (finetune of base) is degraded relative to its parent base")
     assert set(reviews) == {d["id"] for d in report["derivatives"]}
+
+
+def test_a_version_1_report_still_exports_with_its_unaudited_parents() -> None:
+    v1 = Path(__file__).parents[1] / "reports" / "data" / "report-v1.json"
+    _, objects, report = _load(v1)
+    packages = _packages(objects)
+    assert {m["id"] for m in report["provenance"]["models"]} <= set(packages)
+    edges = {(e["parent"], e["child"]) for e in report["lineage"]["edges"]}
+    audited = {m["id"] for m in report["provenance"]["models"]}
+    assert {(p, c) for p, c in edges if c in audited} <= _relations(objects, "ancestorOf")
