@@ -214,7 +214,7 @@ relations = "finetune"
 """, "scan.toml")
     config = load_scan_config(path)
     first, second = (f.config for f in config.families)
-    assert (first.max_new_tokens, second.max_new_tokens) == (16, 8)
+    assert (first.generation.max_new_tokens, second.generation.max_new_tokens) == (16, 8)
     assert first.selection.relations == ("quantized",) and first.selection.top_n_per_relation == 2
     assert second.selection.relations == ("finetune",)
     assert first.store == second.store == (tmp_path / "shared.db").resolve()
