@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from auditor.backoff import status_of
-from auditor.errors import GatedRepoError, HubError, HubUnavailableError, RepoNotFoundError
-from auditor.hub import hub_call
+from auditor.errors import GatedRepoError, HubUnavailableError, RepoNotFoundError
+from auditor.hub import hub_api, hub_call, resolve_endpoint, translate
 from lineage._cache import ResponseCache
 from lineage._hubmodel import EXPAND, HubModel
 from lineage._options import CrawlOptions
@@ -30,24 +28,18 @@ from lineage._options import CrawlOptions
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 _TRIP_AFTER = 3  # requests in a row failing after all retries: the Hub is down, stop asking
 _EXPAND_KEY = hashlib.sha256(",".join(EXPAND).encode()).hexdigest()[:8]
-
-
-def resolve_endpoint(explicit: str | None = None) -> str:
-    """The Hub URL: the explicit one, else ``HF_ENDPOINT`` now, else the public Hub."""
-    return (explicit or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
 class HubClient:
     """Fetches :class:`HubModel` records; counts requests; answers from the cache when it can."""
 
     def __init__(self, options: CrawlOptions) -> None:
-        from huggingface_hub import HfApi, get_token
+        from huggingface_hub import get_token
 
         self.endpoint = resolve_endpoint(options.endpoint)
-        self._api = HfApi(endpoint=self.endpoint, token=options.token)
+        self._api = hub_api(self.endpoint, options.token)
         authed = bool(options.token or get_token())
         self._key_prefix = f"{self.endpoint}|{'auth' if authed else 'anon'}|{_EXPAND_KEY}"
         self._options = options
@@ -150,7 +142,7 @@ class HubClient:
             raise
         except Exception as exc:
             log.debug("%s failed", what, exc_info=True)
-            raise _translate(exc, what) from exc
+            raise translate(exc, what) from exc
         with self._lock:
             self._failures = 0
         return result
@@ -163,30 +155,3 @@ def _raise_or_model(cached: dict[str, Any], repo_id: str) -> HubModel:
         raise GatedRepoError(str(cached.get("message", f"{repo_id} is gated")), status=403)
     raise RepoNotFoundError(str(cached.get("message", f"{repo_id} not found")), status=404)
 
-
-def _translate(exc: Exception, what: str) -> HubError:
-    """Our error for a client error: gated, not found, or a Hub failure (status kept)."""
-    from huggingface_hub.errors import (
-        DisabledRepoError,
-        HFValidationError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
-    )
-    from huggingface_hub.errors import (
-        GatedRepoError as HfGated,
-    )
-
-    status = status_of(exc)
-    if isinstance(exc, HfGated):
-        return GatedRepoError(f"{what}: the repo is gated and this token has no access",
-                              status=status)
-    if isinstance(exc, RepositoryNotFoundError | RevisionNotFoundError):
-        return RepoNotFoundError(f"{what}: repository not found", status=status)
-    if isinstance(exc, DisabledRepoError):
-        return RepoNotFoundError(f"{what}: repository disabled", status=status)
-    if isinstance(exc, HFValidationError):
-        return RepoNotFoundError(f"{what}: not a valid repo id", status=None)
-    if isinstance(exc, HubError):
-        return exc
-    reason = f"HTTP {status}" if status else type(exc).__name__
-    return HubError(f"{what} failed after retries ({reason})", status=status)

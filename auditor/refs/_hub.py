@@ -8,19 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from auditor.errors import (
-    GatedRepoError,
-    HubError,
-    ModelReferenceError,
-    RepoNotFoundError,
-    UnsafeCheckpointError,
-)
-from auditor.hub import check_repo_file, hub_call
+from auditor.errors import ModelReferenceError, UnsafeCheckpointError
+from auditor.hub import check_repo_file, hub_api, hub_request, resolve_endpoint
 from auditor.refs._adapter import (
     ADAPTER_CONFIG,
     Resolver,
@@ -55,38 +46,6 @@ _SIDE_FILES = (
     "quantize_config.json",
     "quant_config.json",
 )
-
-
-def hub_endpoint() -> str | None:
-    """The Hub endpoint: ``HF_ENDPOINT`` read at call time (None means huggingface.co)."""
-    value = os.environ.get("HF_ENDPOINT")
-    return value.rstrip("/") if value else None
-
-
-def _translate(exc: Exception, what: str) -> Exception:
-    from huggingface_hub import errors
-
-    if isinstance(exc, errors.GatedRepoError):
-        return GatedRepoError(f"{what} is gated: accept its licence on the Hub and set HF_TOKEN")
-    if isinstance(exc, errors.RepositoryNotFoundError):
-        return RepoNotFoundError(f"{what}: no such repository (or it is private)", status=404)
-    if isinstance(exc, errors.RevisionNotFoundError):
-        return RepoNotFoundError(f"{what}: no such revision", status=404)
-    if isinstance(exc, errors.EntryNotFoundError):
-        return RepoNotFoundError(f"{what}: file not found", status=404)
-    if isinstance(exc, errors.LocalEntryNotFoundError):
-        return HubError(f"{what}: not in the local cache and the Hub cannot be reached ({exc})")
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    return HubError(f"{what}: the Hub request failed ({type(exc).__name__}: {exc})", status=status)
-
-
-def _hub_call(fn: Callable[[], Any], what: str) -> Any:
-    try:
-        return hub_call(fn, what=what)
-    except Exception as exc:  # huggingface_hub and httpx errors, translated at this boundary
-        if isinstance(exc, HubError | ModelReferenceError):
-            raise
-        raise _translate(exc, what) from exc
 
 
 def _weight_files(names: list[str], allow_pickle: bool, where: str) -> list[str]:
@@ -124,14 +83,11 @@ def resolve_hub(
     adapter_config.json names, resolved with ``resolve_base``; without ``resolve_base`` (when
     this repo is itself being resolved as some adapter's base) an adapter is refused.
     """
-    from huggingface_hub import HfApi
-
     assert parsed.repo_id is not None
-    endpoint = hub_endpoint()
     where = f"{parsed.repo_id}@{parsed.revision}" if parsed.revision else parsed.repo_id
-    api = HfApi(endpoint=endpoint)
-    info = _hub_call(
-        lambda: api.model_info(parsed.repo_id or "", revision=parsed.revision), f"{where}"
+    api = hub_api()
+    info = hub_request(
+        lambda: api.model_info(parsed.repo_id or "", revision=parsed.revision), what=where
     )
     sha = str(info.sha or parsed.revision or "")
     names = [s.rfilename for s in (info.siblings or [])]
@@ -164,7 +120,7 @@ def _download(
     """Each of ``names`` at the pinned revision, into the huggingface_hub cache."""
     from huggingface_hub import hf_hub_download
 
-    endpoint = hub_endpoint()
+    endpoint = resolve_endpoint()
     local: dict[str, Path] = {}
     for name in sorted(set(names)):
         check_repo_file(name, f"{repo_id}@{sha[:12]}")
@@ -173,7 +129,7 @@ def _download(
             return str(hf_hub_download(repo_id, name, revision=sha, endpoint=endpoint,
                                        cache_dir=cache_dir))
 
-        local[name] = Path(_hub_call(fetch, f"{repo_id}/{name}@{sha[:12]}"))
+        local[name] = Path(hub_request(fetch, what=f"{repo_id}/{name}@{sha[:12]}"))
     return local
 
 

@@ -3,6 +3,10 @@
 Reference syntax: ``hf:ORG/NAME[@REVISION][:PATH/IN/REPO]`` (the ``hf:`` prefix may be left out
 when no local file of that name exists). Without a path the dataset must hold exactly one
 data file (CSV, TSV, JSONL, JSON or Parquet); otherwise the error lists them to choose from.
+
+Requests go through :mod:`auditor.hub`, so the Hub's answers keep their types (a gated dataset
+is a ``GatedRepoError``, a missing one a ``RepoNotFoundError``); only a Hub that cannot be
+reached (and no cached copy) becomes a ``SuiteError`` advising to pass a local file.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.backoff import RetryPolicy, is_retryable
-from auditor.errors import SuiteError
-from auditor.hub import check_repo_file, hub_call
+from auditor.backoff import RetryPolicy
+from auditor.errors import HubError, SuiteError
+from auditor.hub import check_repo_file, hub_api, hub_request, is_unreachable, resolve_endpoint
 from auditor.suites._rows import TABULAR_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -64,43 +68,36 @@ def fetch_dataset_file(ref: HubRef, *, cache_dir: Path | None = None) -> Fetched
     Hub cannot be reached and ``ref`` names a file already in the cache, the cached copy is used
     (its commit sha is still recorded).
     """
+    from huggingface_hub import hf_hub_download
+
+    endpoint = resolve_endpoint()
+    api = hub_api(endpoint)
     try:
-        from huggingface_hub import HfApi, hf_hub_download
-    except ImportError:  # pragma: no cover - a core dependency
-        raise SuiteError("loading a Hub dataset needs huggingface_hub") from None
-    endpoint = os.environ.get("HF_ENDPOINT") or None
-    api = HfApi(endpoint=endpoint)
-    try:
-        info = hub_call(
+        info = hub_request(
             lambda: api.dataset_info(ref.repo, revision=ref.revision),
-            policy=_POLICY, what=f"dataset info for {ref.repo}",
+            policy=_POLICY, what=f"dataset {ref.repo}",
         )
         sha = info.sha or ref.revision or "main"
         files = [s.rfilename for s in (info.siblings or [])]
         filename = check_repo_file(_choose_file(ref, files), f"dataset {ref.repo}",
                                    error=SuiteError)
-        local = hub_call(
+        local = hub_request(
             lambda: hf_hub_download(
                 ref.repo, filename, repo_type="dataset", revision=sha, endpoint=endpoint,
                 cache_dir=cache_dir,
             ),
-            policy=_POLICY, what=f"download of {ref.repo}/{filename}",
+            policy=_POLICY, what=f"dataset {ref.repo}: download of {filename}",
         )
-    except SuiteError:
-        raise
-    except Exception as exc:
-        cached = _from_cache(ref, cache_dir) if _is_unreachable(exc) else None
+    except HubError as exc:
+        if not is_unreachable(exc):
+            raise  # an answer about the dataset: gated, missing, no such revision or file
+        cached = _from_cache(ref, cache_dir)
         if cached is None:
-            raise _explain(exc, ref) from None
+            raise _unreachable(exc, ref) from exc
         log.warning("Hub unreachable (%s); using the cached %s", type(exc).__name__, cached.source)
         return cached
     log.info("fetched %s/%s at %s", ref.repo, filename, sha)
     return FetchedFile(Path(local), ref.repo, sha, filename)
-
-
-def _is_unreachable(exc: Exception) -> bool:
-    """Offline mode or a network failure, as opposed to an answer from the Hub."""
-    return type(exc).__name__ == "OfflineModeIsEnabled" or is_retryable(exc)
 
 
 def _from_cache(ref: HubRef, cache_dir: Path | None) -> FetchedFile | None:
@@ -155,26 +152,16 @@ def _choose_file(ref: HubRef, files: list[str]) -> str:
     )
 
 
-def _explain(exc: Exception, ref: HubRef) -> SuiteError:
-    """Turn a huggingface_hub / network exception into an actionable message."""
-    name = type(exc).__name__
+def _unreachable(exc: HubError, ref: HubRef) -> SuiteError:
+    """The Hub gave no answer and no copy is cached: say how to go on without it."""
     offline = os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
-    if name == "OfflineModeIsEnabled" or offline:
+    if offline:
         return SuiteError(
             f"cannot fetch dataset {ref.repo}: Hub access is switched off (HF_HUB_OFFLINE); "
             "download the file elsewhere and pass its path"
         )
-    if name in ("RepositoryNotFoundError", "GatedRepoError"):
-        return SuiteError(
-            f"dataset {ref.repo} was not found on the Hub, or it is private or gated "
-            "(log in with `hf auth login` or set HF_TOKEN if you have access)"
-        )
-    if name == "RevisionNotFoundError":
-        return SuiteError(f"dataset {ref.repo} has no revision {ref.revision!r}")
-    if name in ("EntryNotFoundError", "RemoteEntryNotFoundError"):
-        return SuiteError(f"dataset {ref.repo} has no file {ref.file!r} at that revision")
     return SuiteError(
-        f"cannot reach the Hub to fetch dataset {ref.repo} ({name}: {_short(exc)}); "
+        f"cannot reach the Hub to fetch dataset {ref.repo} ({_short(exc)}); "
         "check the network (or HF_ENDPOINT), or download the file and pass its path"
     )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.errors import SuiteError
+from auditor.errors import GatedRepoError, RepoNotFoundError, SuiteError
 from auditor.suites import Expected, load_suite
 from auditor.suites._hub import parse_hub_ref
 from tests.suites.dataset_server import DatasetServer
@@ -69,8 +69,14 @@ def test_several_files_need_a_choice(hub: DatasetServer, tmp_path: Path) -> None
 
 
 def test_missing_dataset_is_a_clear_error(hub: DatasetServer, tmp_path: Path) -> None:
-    with pytest.raises(SuiteError, match="not found on the Hub, or it is private or gated"):
+    with pytest.raises(RepoNotFoundError, match="lab/missing: no such repository"):
         load_suite("hf:lab/missing", cache_dir=tmp_path)
+
+
+def test_gated_dataset_is_a_gated_repo_error(hub: DatasetServer, tmp_path: Path) -> None:
+    hub.add("lab/gated", {"prompts.csv": STRONGREJECT}, gated=True)
+    with pytest.raises(GatedRepoError, match="lab/gated is gated.*HF_TOKEN"):
+        load_suite("hf:lab/gated", cache_dir=tmp_path)
 
 
 def test_offline_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
