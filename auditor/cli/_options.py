@@ -42,7 +42,7 @@ CHAT_TEMPLATE = typer.Option(
     help="auto | none (completion mode) | embedded | builtin:gemma|chatml|llama3|mistral | a "
     "Jinja file | a model folder whose template to borrow (e.g. the parent's).")
 REQUEST_TIMEOUT = typer.Option(
-    "--request-timeout", min=1.0, show_default="600",
+    "--request-timeout", min=1.0, show_default="600.0",
     help="Seconds one request may take before it counts as failed (openai) or the llama.cpp "
     "worker counts as hung and is killed.")
 IN_PROCESS = typer.Option(
