@@ -76,8 +76,7 @@ def lineage_command(
     failing); what was found is still shown (and written with --out).
     """
     from auditor.errors import UsageError
-    from lineage import CrawlOptions
-    from lineage._cache import default_cache_dir
+    from lineage import CrawlOptions, default_cache_dir
 
     if fmt not in _FORMATS:
         raise UsageError(f"--format must be one of {', '.join(_FORMATS)}, not {fmt!r}")

@@ -17,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from auditor.doctor._build_info import GpuDevice
+from auditor.hub import DEFAULT_ENDPOINT as HUB_DEFAULT_ENDPOINT
+from auditor.hub import resolve_endpoint
 
 #: Distributions reported by version (read from their metadata, never imported).
 PACKAGES = (
@@ -32,7 +34,7 @@ LLAMA_TO_CPU_FLAG = {
     "BMI2": "bmi2", "AVX512": "avx512f", "AVX512_VBMI": "avx512vbmi",
     "AVX512_VNNI": "avx512_vnni", "AVX512_BF16": "avx512_bf16", "AMX_INT8": "amx_int8",
 }
-DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_ENDPOINT = HUB_DEFAULT_ENDPOINT  # kept public here: doctor's __all__ names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +196,7 @@ def read_hub() -> HubInfo:
         source = "saved login"
     offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
     return HubInfo(
-        endpoint=(endpoint or DEFAULT_ENDPOINT).rstrip("/"),
+        endpoint=resolve_endpoint(endpoint),
         endpoint_from_env=bool(endpoint),
         offline=offline,
         token_set=source is not None,
