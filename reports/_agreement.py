@@ -12,7 +12,6 @@ strict, size-capped boundary as report.json (:mod:`reports._validate`).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Annotated, Literal
 from annotated_types import Interval as Bounds
 
 from auditor.errors import InputError
+from auditor.jsonio import dumps
 from auditor.judges import CalibrationResult, HarmAgreement
 from auditor.safeio import read_text
 from reports._html import _atomic_write
@@ -61,7 +61,7 @@ def write_judge_agreement(result: CalibrationResult, path: str | Path, *, datase
         )
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    _atomic_write(out, dumps(data, indent=2) + "\n")
     return out
 
 
@@ -84,7 +84,7 @@ def write_harm_agreement(result: HarmAgreement, path: str | Path, *, dataset: st
         )
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    _atomic_write(out, dumps(data, indent=2) + "\n")
     return out
 
 

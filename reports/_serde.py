@@ -10,12 +10,11 @@ A file whose ``schema_version`` is not one this version reads is rejected with a
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import ReportError
+from auditor.jsonio import dumps, to_jsonable
 from auditor.safeio import read_text
 from reports._model import SCHEMA_VERSION, Report
 from reports._validate import REPORT, shown, validate_json
@@ -24,19 +23,14 @@ SUPPORTED_VERSIONS = (1, SCHEMA_VERSION)  # version 1 files load with the new fi
 
 
 def to_dict(obj: Any) -> Any:
-    """The JSON-ready form of a model object: dataclasses as objects, tuples as lists."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, tuple | list):
-        return [to_dict(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        raise ReportError(f"the report holds a non-finite number ({obj}); use null for unknown")
-    return obj
+    """The JSON-ready form of a model object: dataclasses as objects, tuples as lists; a
+    non-finite number is a :class:`ReportError` (the model says unknown with ``None``)."""
+    return to_jsonable(obj, non_finite=ReportError)
 
 
 def to_json(report: Report, *, indent: int | None = 2) -> str:
     """Serialise a report (UTF-8 text, keys in model order)."""
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=indent, allow_nan=False)
+    return dumps(report, ensure_ascii=False, indent=indent, non_finite=ReportError)
 
 
 def from_json(text: str, *, source: str = "report JSON") -> Report:

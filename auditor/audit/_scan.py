@@ -11,10 +11,9 @@ unchanged is fully stored and reused, not evaluated again.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from auditor.audit._config import AuditConfig, config_from_options
 from auditor.audit._events import AuditCallback, AuditEvent
 from auditor.audit._pipeline import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, run_audit
 from auditor.errors import AuditorError, InputError, UsageError
+from auditor.jsonio import dumps, to_jsonable
 from auditor.names import safe_component
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,9 @@ class ScanSummary:
         return EXIT_USAGE if EXIT_USAGE in codes else EXIT_OK
 
     def to_json(self) -> str:
-        data = asdict(self)
+        data = to_jsonable(self)
         data["exit_code"] = self.exit_code
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return dumps(data, indent=2)
 
 
 # Files of the scan folder itself: no family's report folder may take one of these names.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +50,7 @@ def compare_command(
     """Unsafe compliance, over-refusal, categories (Holm), 3-way shift, eval-awareness,
     DETECTED_PROCEEDS and the clustered method, from stored judged generations."""
     from auditor.compare import compare_models
+    from auditor.jsonio import dumps
     from auditor.outputs import atomic_write_text, check_outputs, store_inputs
     from auditor.refs import reference_to_key
     from auditor.store import Store
@@ -64,7 +64,7 @@ def compare_command(
         report = compare_models(
             db, parent, child, suite=suite, judge_id=judge, margin=margin, alpha=alpha, seed=seed
         )
-    text = json.dumps(report.to_json_dict(), indent=2, allow_nan=False)
+    text = dumps(report.to_json_dict(), indent=2, ensure_ascii=True)
     if json_out is not None and str(json_out) == "-":
         typer.echo(text)
         return

@@ -32,14 +32,12 @@ def doctor_command(
 
     Exits 0 when healthy, 1 when something is broken (each problem names its fix).
     """
-    import json
-
     from auditor.doctor import run_doctor
-    from auditor.stats import to_jsonable
+    from auditor.jsonio import dumps
 
     if as_json:
         report = run_doctor(decode=decode, threads=threads)
-        typer.echo(json.dumps(to_jsonable(report), indent=2))
+        typer.echo(dumps(report, indent=2, ensure_ascii=True))
     else:
         with err_console.status("checking backends on tiny models built on the spot..."):
             report = run_doctor(decode=decode, threads=threads)

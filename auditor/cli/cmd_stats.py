@@ -39,14 +39,13 @@ def paired(
     "not_degraded" if the Tango non-inferiority test at the margin has p < alpha; else
     "inconclusive".
     """
-    import json
-
-    from auditor.stats import VERDICT_RULE, paired_from_counts, to_jsonable
+    from auditor.jsonio import dumps, to_jsonable
+    from auditor.stats import VERDICT_RULE, paired_from_counts
 
     result = paired_from_counts(b, c, n, a=a, margin=margin, alpha=alpha)
     payload = to_jsonable(result)
     payload["verdict_rule"] = VERDICT_RULE
-    typer.echo(json.dumps(payload, indent=2))
+    typer.echo(dumps(payload, indent=2, ensure_ascii=True))
 
 
 @stats_app.command("sequential")
@@ -62,13 +61,11 @@ def sequential(
     status: "degraded" or "not_degraded" once the matching e-value reaches 1/alpha, else
     "continue". Valid at any stopping time when items are evaluated in random order.
     """
-    import json
-
     from auditor.errors import UsageError
-    from auditor.stats import sequential_decision, to_jsonable
+    from auditor.jsonio import dumps
+    from auditor.stats import sequential_decision
 
     if b < 0 or c < 0 or b + c > n:
         raise UsageError(f"need non-negative b and c with b + c <= n, got b={b}, c={c}, n={n}")
-    typer.echo(
-        json.dumps(to_jsonable(sequential_decision(b, c, n, alpha=alpha, margin=margin)), indent=2)
-    )
+    decision = sequential_decision(b, c, n, alpha=alpha, margin=margin)
+    typer.echo(dumps(decision, indent=2, ensure_ascii=True))

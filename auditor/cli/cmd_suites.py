@@ -61,15 +61,16 @@ def suites_main(
 
     infos = builtin_suites()
     if as_json:
-        import json
         from dataclasses import asdict
+
+        from auditor.jsonio import dumps
 
         rows = []
         for info in infos:
             row = asdict(info)
             row["expected_counts"] = dict(info.expected_counts)
             rows.append(row)
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        typer.echo(dumps(rows, indent=2))
         return
     from rich.table import Table
 
@@ -131,9 +132,9 @@ def show(
 
 
 def _print_json(suite: Suite) -> None:
-    import json
     from dataclasses import asdict
 
+    from auditor.jsonio import dumps
     from auditor.suites import item_to_record
 
     info: dict[str, Any] = asdict(suite.info())
@@ -141,7 +142,7 @@ def _print_json(suite: Suite) -> None:
     info.update(source=suite.source, format=suite.format,
                 category_counts=suite.category_counts())
     payload = {"suite": info, "items": [item_to_record(item) for item in suite.items]}
-    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    typer.echo(dumps(payload, indent=2))
 
 
 def _print_summary(suite: Suite) -> None:

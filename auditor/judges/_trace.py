@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from auditor.jsonio import dumps
 from auditor.judges._verdict import EvidenceSpan, Verdict
 
 TRACE_SCHEMA_VERSION = 1
@@ -115,7 +116,7 @@ class TraceAnalysis:
                 for e in self.evidence
             ],
         }
-        return json.dumps(payload, ensure_ascii=False)
+        return dumps(payload)
 
     @classmethod
     def from_json(cls, text: str) -> TraceAnalysis:

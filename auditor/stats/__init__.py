@@ -11,6 +11,7 @@ Start with :func:`paired_binary` (or :func:`paired_from_counts`) and :func:`fami
 :data:`VERDICT_RULE` states how "degraded", "not_degraded" and "inconclusive" are decided.
 """
 
+from auditor.jsonio import to_jsonable  # the one serialiser; kept here for callers
 from auditor.stats._awareness import (
     AwarenessDiffInDiff,
     FramingGap,
@@ -35,7 +36,6 @@ from auditor.stats._intervals import (
     tango_noninferiority,
     tango_statistic,
 )
-from auditor.stats._json import to_jsonable
 from auditor.stats._mcnemar import McNemarPValues, mcnemar_pvalues
 from auditor.stats._multi import AdjustedPValues, bh, holm
 from auditor.stats._paired import (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from auditor.jsonio import dumps
 from auditor.store._records import GenerationRecord, StoredVerdict
 from auditor.store._sqlite import Store
 
@@ -94,10 +94,9 @@ def _verdict_columns(verdict: StoredVerdict | None) -> dict[str, Any]:
         "verdict": str(verdict.verdict),
         "judge_id": verdict.judge_id,
         "rubric_hash": verdict.rubric_hash,
-        "evidence": json.dumps(
+        "evidence": dumps(
             [{"start": e.start, "end": e.end, "text": e.text, "reason": e.reason}
-             for e in verdict.evidence],
-            ensure_ascii=False,
+             for e in verdict.evidence]
         ),
         "trace": verdict.trace_json,
     }
@@ -107,7 +106,7 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     """Write rows as JSON lines; return how many."""
     count = 0
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(dumps(row) + "\n")
         count += 1
     return count
 

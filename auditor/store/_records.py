@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.errors import StoreError
+from auditor.jsonio import dumps
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, Verdict
 
 
@@ -112,9 +113,8 @@ def _decoded(text: str, column: str, row: int | None) -> Any:
 
 
 def evidence_to_json(evidence: tuple[EvidenceSpan, ...]) -> str:
-    return json.dumps(
-        [{"start": e.start, "end": e.end, "text": e.text, "reason": e.reason} for e in evidence],
-        ensure_ascii=False,
+    return dumps(
+        [{"start": e.start, "end": e.end, "text": e.text, "reason": e.reason} for e in evidence]
     )
 
 
