@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from auditor.compare import compare_family
 from auditor.judges._verdict import JudgedVerdict, Verdict
 from auditor.refs import ModelIdentity
 from auditor.store import GenerationRecord, Store
@@ -91,7 +92,8 @@ def fill(path: Path, derivatives: int, items: int) -> tuple[float, int]:
 
 def _build(path: Path) -> None:
     with Store(path, readonly=True) as store:
-        report = build_report(store, root="org/base", generated_at="2026-01-01T00:00:00+00:00")
+        family = compare_family(store, root="org/base")
+    report = build_report(family, generated_at="2026-01-01T00:00:00+00:00")
     assert len(report.derivatives) > 0
 
 

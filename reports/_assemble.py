@@ -1,5 +1,5 @@
-"""Assemble the report model once the comparisons are done: headline, lineage view, per-model
-rates, methods, limits and provenance."""
+"""Assemble the report model from a finished family comparison: headline, lineage view,
+per-model rates, methods, limits and provenance."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import statistics as _pystats
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from auditor import stats
-from reports._collect import ModelData, over_refusal, refused, unsafe
+from auditor.compare import ComparedModel, Family, FamilyComparison, Member, ModelData
 from reports._compare import finite, interval
-from reports._family import Family, Member
 from reports._judging import judge_limits, unsafe_definition
 from reports._model import (
     DerivativeResult,
@@ -33,7 +31,7 @@ SEVERITY = {"degraded": 0, "inconclusive": 1, "not_degraded": 2}
 
 @dataclass(slots=True)
 class Outcome:
-    """What the comparisons produced, ready to be assembled."""
+    """The family comparison with its derivatives rendered, ready to be assembled."""
 
     family: Family
     judge: str
@@ -67,39 +65,32 @@ def lineage_view(out: Outcome) -> LineageView:
     return LineageView(out.family.source, tuple(nodes), edges, out.family.warnings)
 
 
-def model_summary(name: str, md: ModelData, role: str) -> ModelSummary:
+def model_summary(m: ComparedModel) -> ModelSummary:
     """Per-model unsafe, refusal and over-refusal rates with Wilson intervals."""
-    rows = list(md.framing("default").values())
-    u = [
-        x for r in rows
-        if r.expected == "refuse" if (x := unsafe(r.expected, r.label, r.harm)) is not None
-    ]
-    refusals = [
-        x for r in rows if r.expected == "refuse" if (x := refused(r.expected, r.label)) is not None
-    ]
-    rw = stats.wilson_interval(sum(refusals), len(refusals)) if refusals else None
-    o = [
-        x
-        for r in rows
-        if r.expected == "comply"
-        if (x := over_refusal(r.expected, r.label)) is not None
-    ]
-    uw = stats.wilson_interval(sum(u), len(u)) if u else None
-    ow = stats.wilson_interval(sum(o), len(o)) if o else None
+    r = m.rates
+    uw, rw, ow = r.unsafe, r.refusal, r.over_refusal
     return ModelSummary(
-        id=name,
-        model=md.key,
-        role=role,
-        n_harmful=len(u),
+        id=m.id,
+        model=m.data.key,
+        role=m.role,
+        n_harmful=r.n_harmful,
         unsafe_rate=finite(uw.rate) if uw else None,
         unsafe_ci=interval(uw.ci) if uw else None,
-        n_benign=len(o),
+        n_benign=r.n_benign,
         over_refusal_rate=finite(ow.rate) if ow else None,
         over_refusal_ci=interval(ow.ci) if ow else None,
-        n_unscored=len(rows) - len(u) - len(o),
+        n_unscored=r.n_unscored,
         refusal_rate=finite(rw.rate) if rw else None,
         refusal_ci=interval(rw.ci) if rw else None,
     )
+
+
+def outcome_from(fc: FamilyComparison) -> Outcome:
+    """The parts of the comparison the assembly reads; derivatives are added by the caller."""
+    out = Outcome(fc.family, fc.judge_id, fc.policy.margin, fc.policy.alpha, fc.root)
+    out.bases.update(fc.bases)
+    out.used.update({m.data.key: (m.id, m.data) for m in fc.models})
+    return out
 
 
 #: A model with at least this share of ungradeable responses gets a warning in the limits.
@@ -162,6 +153,7 @@ def sentence(ns: Sequence[int], alpha: float, margin: float) -> str:
 
 def assemble(
     out: Outcome,
+    compared: Sequence[ComparedModel],
     *,
     generated_at: str,
     title: str,
@@ -180,11 +172,7 @@ def assemble(
         build=build,
     )
     rubric = ", ".join(j.rubric_hash for j in prov.judges)
-    root_key = out.root.key if out.root else None
-    models = tuple(
-        model_summary(name, md, "root" if md.key == root_key else "derivative")
-        for name, md in used
-    )
+    models = tuple(model_summary(m) for m in compared)
     headline = Headline(
         root=out.family.root,
         n_family=len(derivs) + len(out.skipped),

@@ -1,35 +1,29 @@
-"""Per-derivative blocks of the report, from :func:`auditor.compare.compare_models`.
+"""Per-derivative blocks of the report, copied from a :class:`auditor.compare.FamilyComparison`.
 
 ``auditor compare``, ``auditor audit`` and the report show the same numbers because they all
-come from ``compare_models`` (and through it from :mod:`auditor.stats`). This module only runs
-the comparisons, adjusts across the family with ``stats.family_verdicts``, and copies the
-frozen results into the report model. Nothing statistical is computed here.
+come from :mod:`auditor.compare` (and through it from :mod:`auditor.stats`). This module only
+copies the frozen results into the report model and picks the examples to show; nothing
+statistical is computed here.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import zip_longest
+from typing import TYPE_CHECKING
 
-from auditor import stats
 from auditor.compare import (
-    COMPARE_SCHEMA_VERSION,
+    DEFAULT_FRAMING,
+    AdjustedTest,
     AwarenessResult,
-    ComparisonReport,
-    OutcomeResult,
-    TraceResult,
-    compare_models,
-)
-from auditor.store import Store, StoredVerdict
-from reports._collect import (
     ModelData,
-    Paired,
-    Row,
-    harmful_traces,
-    pair,
-    prompt_text,
-    unsafe_basis,
+    OutcomeResult,
+    StoredRow,
+    TraceFigures,
+    TraceResult,
+    unsafe,
 )
 from reports._model import (
     CategoryRow,
@@ -43,7 +37,10 @@ from reports._model import (
     TraceStats,
 )
 
-Adjusted = tuple[stats.PairedComparison, float, float, str]
+if TYPE_CHECKING:
+    from auditor import stats
+    from auditor.store import GenerationRecord
+
 EXAMPLE_CHARS = 4000  # per response or prompt shown in an example; the store keeps the whole text
 
 
@@ -65,99 +62,19 @@ def interval(ci: tuple[float, float] | None) -> tuple[float, float] | None:
     return (float(ci[0]), float(ci[1]))
 
 
-def run_pair(
-    store: Store,
-    ref_key: str,
-    child_key: str,
-    *,
-    judge: str,
-    margin: float,
-    alpha: float,
-    seed: int,
-    verdicts: Mapping[int, StoredVerdict] | None = None,
-) -> ComparisonReport:
-    """Every applicable result for one (reference, derivative) pair of store keys.
-
-    ``verdicts`` is the judge's verdict table, read once by the caller for the whole family
-    (``compare_models`` reads it on every call otherwise).
-    """
-    return compare_models(
-        store,
-        ref_key,
-        child_key,
-        judge_id=judge,
-        margin=margin,
-        alpha=alpha,
-        seed=seed,
-        verdicts=verdicts,
-    )
-
-
-def same_model(
-    md: ModelData, *, judge: str, margin: float, alpha: float, seed: int
-) -> ComparisonReport | None:
-    """A derivative evaluated as the very model of its parent (the same store key).
-
-    ``compare_models`` refuses a model against itself; the paired test on identical answers
-    (b = c = 0) still says what the data say: no rise, cleared only if the items suffice.
-    """
-    values = pair(md, md).reference
-    scored = [v for v in values if v is not None]
-    if not scored:
-        return None
-    paired = stats.paired_binary(values, values, margin=margin, alpha=alpha)
-    rate = stats.wilson_interval(sum(scored), len(scored), alpha)
-    note = (
-        f"Evaluated as the same model as its parent ({md.key}): its answers are the parent's "
-        "own, so it is identical by construction."
-    )
-    return ComparisonReport(
-        schema_version=COMPARE_SCHEMA_VERSION,
-        parent=md.key,
-        child=md.key,
-        suite=None,
-        judge_id=judge,
-        margin=margin,
-        alpha=alpha,
-        seed=seed,
-        verdict=paired.verdict,
-        n_samples=md.n_samples,
-        unsafe=OutcomeResult("unsafe_compliance", rate, rate, paired, None),
-        over_refusal=None,
-        categories=None,
-        shift=None,
-        awareness=None,
-        detected_proceeds=None,
-        notes=(note,),
-        unsafe_basis=unsafe_basis(md),
-    )
-
-
-def family_adjust(
-    comparisons: Sequence[stats.PairedComparison | None], alpha: float
-) -> list[Adjusted | None]:
-    """Holm across the family: ``(result, p_adjusted, ni_p_adjusted, verdict)`` per entry."""
-    present = [c for c in comparisons if c is not None]
-    if not present:
-        return [None] * len(comparisons)
-    fam = stats.family_verdicts(present, alpha)
-    it = iter(zip(present, fam.degraded_holm, fam.noninferiority_holm, fam.verdicts, strict=True))
-    return [None if c is None else next(it) for c in comparisons]
-
-
 def outcome_block(
-    result: OutcomeResult | None, adjusted: Adjusted | None, basis: str
+    result: OutcomeResult | None, adjusted: AdjustedTest | None, basis: str
 ) -> OutcomeBlock | None:
     """One outcome (rates of the outcome itself; the test and Holm as compared)."""
     if result is None or adjusted is None:
         return None
-    r, p_adj, _, verdict = adjusted
+    r, p_adj, verdict = adjusted.comparison, adjusted.p_adjusted, adjusted.verdict
     return OutcomeBlock(
         parent_rate=finite(result.parent.rate),
         derivative_rate=finite(result.child.rate),
         difference=finite(result.difference),
         p_holm=finite(p_adj),
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
         n=r.n,
         b=r.b,
         c=r.c,
@@ -166,8 +83,9 @@ def outcome_block(
     )
 
 
-def paired_result(against: str, outcome: str, adjusted: Adjusted) -> PairedResult:
-    r, p_adj, ni_adj, verdict = adjusted
+def paired_result(against: str, outcome: str, adjusted: AdjustedTest) -> PairedResult:
+    r, p_adj, ni_adj = adjusted.comparison, adjusted.p_adjusted, adjusted.noninferiority_p_adjusted
+    verdict = adjusted.verdict
     return PairedResult(
         against=against,
         outcome=outcome,
@@ -183,7 +101,7 @@ def paired_result(against: str, outcome: str, adjusted: Adjusted) -> PairedResul
         p_exact=finite(r.exact_two_sided),
         p_adjusted=finite(p_adj),
         noninferiority_p=finite(r.noninferiority_p),
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
         detectable_rise=finite(r.detectable_rise),
         noninferiority_p_adjusted=finite(ni_adj),
     )
@@ -225,6 +143,44 @@ def category_rows(cats: stats.CategoryComparisons | None) -> tuple[CategoryRow, 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Paired:
+    """Aligned outcomes of a reference model and a derivative on their common items."""
+
+    items: tuple[str, ...]
+    reference: tuple[bool | None, ...]
+    child: tuple[bool | None, ...]
+    ref_rows: tuple[StoredRow, ...]
+    child_rows: tuple[StoredRow, ...]
+
+
+def pair(ref: ModelData, child: ModelData, *, expected: str = "refuse") -> Paired:
+    """Unsafe outcomes on the items both models answered (sorted by item id)."""
+    a, b = ref.framing(DEFAULT_FRAMING), child.framing(DEFAULT_FRAMING)
+    common = sorted(
+        (h for h in a.keys() & b.keys() if a[h].expected == expected),
+        key=lambda h: (a[h].generation.item_id, h),
+    )
+    return Paired(
+        items=tuple(common),
+        reference=tuple(unsafe(expected, a[h].label, a[h].harm) for h in common),
+        child=tuple(unsafe(expected, b[h].label, b[h].harm) for h in common),
+        ref_rows=tuple(a[h] for h in common),
+        child_rows=tuple(b[h] for h in common),
+    )
+
+
+def prompt_text(g: GenerationRecord) -> str:
+    """The prompt as the reader should see it: the messages, without the chat template."""
+    try:
+        messages = g.messages
+    except (json.JSONDecodeError, TypeError):
+        return g.prompt_text
+    if len(messages) == 1:
+        return str(messages[0].get("content", ""))
+    return "\n\n".join(f"[{m.get('role', '?')}] {m.get('content', '')}" for m in messages)
+
+
 def discordant_examples(p: Paired, limit: int) -> tuple[tuple[DiscordantExample, ...], int]:
     """Items the reference refused and the derivative answered: up to ``limit``, and the count."""
     pairs = zip(p.reference, p.child, strict=True)
@@ -244,7 +200,7 @@ def examples_for(
     return discordant_examples(pair(ref, child, expected="refuse"), limit)
 
 
-def _example(ref: Row, child: Row) -> DiscordantExample:
+def _example(ref: StoredRow, child: StoredRow) -> DiscordantExample:
     g = child.generation
     return DiscordantExample(
         item_id=g.item_id,
@@ -289,39 +245,40 @@ def eval_awareness(
     )
 
 
-def trace_stats(md: ModelData, rate: stats.RateEstimate | None, name: str) -> TraceStats | None:
-    """DETECTED_PROCEEDS (from the comparison) with detection and override counts."""
-    if rate is None or not rate.n:
+def trace_stats(figures: TraceFigures | None, name: str) -> TraceStats | None:
+    """DETECTED_PROCEEDS with detection and override counts, as the comparison gave them."""
+    if figures is None:
         return None
-    traces = list(harmful_traces(md).values())
-    detected = sum(bool(t.get("detected")) for t in traces)
-    aware = sum(bool(t.get("eval_aware")) for t in traces)
-    over = stats.wilson_interval(min(rate.k, detected), detected) if detected else None
+    rate, over = figures.detected_proceeds, figures.override
     return TraceStats(
         model=name,
-        n_traces=rate.n,
-        n_detected=detected,
+        n_traces=figures.n_traces,
+        n_detected=figures.n_detected,
         n_detected_proceeds=rate.k,
         detected_proceeds_rate=finite(rate.rate),
         detected_proceeds_ci=interval(rate.ci),
         override_rate=finite(over.rate) if over else None,
         override_ci=interval(over.ci) if over else None,
-        eval_aware_rate=finite(aware / len(traces)) if traces else None,
+        eval_aware_rate=finite(figures.eval_aware_share),
     )
 
 
 def reasoning(
-    tr: TraceResult | None, ref: ModelData, child: ModelData, ref_name: str, child_name: str
+    tr: TraceResult | None,
+    child: TraceFigures | None,
+    ref: TraceFigures | None,
+    ref_name: str,
+    child_name: str,
 ) -> ReasoningBlock | None:
     """The derivative's trace figures, its parent's, and the paired change in DETECTED_PROCEEDS."""
     if tr is None:
         return None
-    mine = trace_stats(child, tr.child, child_name)
+    mine = trace_stats(child, child_name)
     if mine is None:
         return None
     return ReasoningBlock(
         derivative=mine,
-        parent=trace_stats(ref, tr.parent, ref_name),
+        parent=trace_stats(ref, ref_name),
         change=finite(tr.paired.difference) if tr.paired else None,
         p_value=finite(tr.paired.midp_one_sided) if tr.paired else None,
     )

@@ -12,8 +12,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 
+from auditor.compare import DEFAULT_FRAMING, ModelData
 from auditor.judges import Harm
-from reports._collect import DEFAULT_FRAMING, ModelData
 
 #: Share of a model's harmful-item responses left ``unclear`` above which the limits warn.
 UNCLEAR_WARNING_SHARE = 0.25

@@ -4,6 +4,12 @@ Version 2: "unsafe" counts harmful content on harmful items (the judge's harm di
 derivative adds ``outcomes.harmful`` and ``outcomes.refusal``, model summaries add the refusal
 rate, and the methods add the judge's agreement per dimension and what "unsafe" means.
 
+Suite hashes (``provenance.suites[].hash``, same field and format): since issue 12 they are
+:func:`auditor.suites.suite_hash` over the items used (sha256 over ``id``, NUL, content hash,
+newline per item, in id order), the hash ``auditor suites show`` prints. Reports written
+before hashed the sorted content hashes alone, so their suite hashes match no suite listing;
+an old file still loads, with its old hash.
+
 ``report.json`` is exactly this model serialised (:mod:`reports._serde`), and the HTML page is
 rendered from it and nothing else (:mod:`reports._html`). Changing a persisted field bumps
 :data:`SCHEMA_VERSION` and adds a test that loads an old file.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import platform
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 
-from reports._collect import ModelData
+from auditor.compare import ModelData
+from auditor.suites import item_set_hash
 from reports._model import (
     JudgeAgreement,
     Methods,
@@ -87,9 +87,9 @@ def provenance(
     the native libraries that generated were built (see :func:`runtime_build`)."""
     gens = [g for _, md in models for g in md.generations]
     verdicts = [v for _, md in models for v in md.verdicts]
-    suites: dict[str, set[str]] = {}
+    suites: dict[str, set[tuple[str, str]]] = {}
     for g in gens:
-        suites.setdefault(g.suite, set()).add(g.item_hash)
+        suites.setdefault(g.suite, set()).add((g.item_id, g.item_hash))
     settings = {g.gen_config_hash: g.gen_config_json for g in gens}
     rubrics: dict[str, int] = {}
     for v in verdicts:
@@ -103,8 +103,8 @@ def provenance(
         packages=package_versions(),
         models=tuple(model_provenance(name, md) for name, md in models),
         suites=tuple(
-            SuiteProvenance(name, len(hashes), suite_hash(hashes))
-            for name, hashes in sorted(suites.items())
+            SuiteProvenance(name, len(items), item_set_hash(items))
+            for name, items in sorted(suites.items())
         ),
         seeds=tuple(sorted({g.seed for g in gens})),
         generation_settings=tuple(GenerationSetting(h, j) for h, j in sorted(settings.items())),
@@ -139,15 +139,6 @@ def runtime_build(libraries: frozenset[str] = frozenset({"llama_cpp", "torch"})
         torch_version=info.torch_version,
         torch_build=torch,
     )
-
-
-def suite_hash(item_hashes: Iterable[str]) -> str:
-    """sha256 over the sorted item content hashes: equal hashes mean the same items."""
-    h = hashlib.sha256()
-    for item in sorted(item_hashes):
-        h.update(item.encode())
-        h.update(b"\n")
-    return h.hexdigest()
 
 
 def power_statement(rises: Sequence[float | None], ns: Sequence[int], alpha: float) -> str:

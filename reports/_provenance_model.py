@@ -36,7 +36,8 @@ class ModelProvenance:
 
 @dataclass(frozen=True, slots=True)
 class SuiteProvenance:
-    """A suite as evaluated: its name, item count and a hash over its item hashes."""
+    """A suite as evaluated: its name, item count and :func:`auditor.suites.suite_hash` of the
+    items used, the hash ``auditor suites show`` prints (see :mod:`reports._model`)."""
 
     name: str
     n_items: Count

@@ -21,6 +21,7 @@ from auditor.errors import AuditorError, UsageError
 from auditor.outputs import Labelled, check_outputs, store_inputs
 
 if TYPE_CHECKING:
+    from auditor.compare import FamilyComparison
     from lineage import LineageGraph
     from reports import Report
 
@@ -31,12 +32,14 @@ EXIT_OK, EXIT_USAGE, EXIT_FLAGGED = 0, 2, 3
 
 @dataclass(frozen=True, slots=True)
 class AuditResult:
-    """The finished audit: the report, where it was written, the exit status, timings.
+    """The finished audit: the family's comparison, its report, where it was written, the
+    exit status, timings. Verdicts and the exit status come from ``family``.
 
     ``failure`` says why the audit failed although a report was written (exit status 2):
     no derivative could be evaluated, with each one's reason.
     """
 
+    family: FamilyComparison
     report: Report
     html_path: Path
     json_path: Path
@@ -48,10 +51,7 @@ class AuditResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"degraded": 0, "not_degraded": 0, "inconclusive": 0}
-        for d in self.report.derivatives:
-            counts[str(d.verdict)] = counts.get(str(d.verdict), 0) + 1
-        return counts
+        return self.family.counts()
 
 
 def obtain_graph(config: AuditConfig) -> LineageGraph:
@@ -98,10 +98,9 @@ def audit_inputs(config: AuditConfig) -> list[Labelled]:
     return inputs
 
 
-def exit_code_for(report: Report, fail_on: str) -> int:
+def exit_code_for(family: FamilyComparison, fail_on: str) -> int:
     """3 when a derivative is flagged degraded (or inconclusive with ``fail_on``), else 0."""
-    failing = {"degraded"} if fail_on == "degraded" else {"degraded", "inconclusive"}
-    return EXIT_FLAGGED if any(str(d.verdict) in failing for d in report.derivatives) else EXIT_OK
+    return EXIT_FLAGGED if family.flagged(fail_on) else EXIT_OK
 
 
 def run_audit(
@@ -111,6 +110,7 @@ def run_audit(
     progress: AuditCallback | None = None,
 ) -> AuditResult:
     """Run the whole audit described by ``config`` (see the module docstring)."""
+    from auditor.compare import ComparisonPolicy, compare_family
     from auditor.judges import get_judge, judge_store
     from auditor.store import Store
     from reports import build_report, runtime_build, write_report
@@ -137,27 +137,30 @@ def run_audit(
             judge_store(store, judge)
         with timer.stage("stats"):
             emit(AuditEvent("stats", "paired comparisons across the family"))
-            report = build_report(
+            policy = ComparisonPolicy(alpha=config.alpha, margin=config.margin,
+                                      seed=config.seed, judge_id=judge.judge_id)
+            family = compare_family(
                 store,
                 graph,
-                judge_id=judge.judge_id,
-                margin=config.margin,
-                alpha=config.alpha,
+                policy,
                 node_models=_node_models(outcomes),
                 not_audited=_not_audited(selection, outcomes),
-                seed=config.seed,
-                lineage_label=str(config.lineage or "crawled for this audit"),
-                build=runtime_build(libraries=_libraries_used(outcomes)),
             )
     with timer.stage("report"):
+        report = build_report(
+            family,
+            lineage_label=str(config.lineage or "crawled for this audit"),
+            build=runtime_build(libraries=_libraries_used(outcomes)),
+        )
         html_path, json_path = write_report(report, config.out)
     emit(AuditEvent("report", f"report written to {html_path}"))
     failure = _failure(selection, outcomes)
     return AuditResult(
+        family=family,
         report=report,
         html_path=html_path,
         json_path=json_path,
-        exit_code=EXIT_USAGE if failure else exit_code_for(report, config.fail_on),
+        exit_code=EXIT_USAGE if failure else exit_code_for(family, config.fail_on),
         selection=selection,
         outcomes=outcomes,
         timings=dict(timer.seconds),

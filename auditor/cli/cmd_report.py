@@ -95,26 +95,19 @@ def report_command(
         if not lineage.is_file():
             raise InputError(f"no lineage file at {lineage}")
         graph = load_graph(lineage)
-    with Store(store, readonly=True) as db:
-        agreement = []
-        if agreement_files:
-            from auditor.compare import pick_judge
+    from auditor.compare import ComparisonPolicy, compare_family
 
-            used = pick_judge(db, judge)
-            agreement = [load_judge_agreement(path, used) for path in agreement_files]
-        report = build_report(
-            db,
-            graph,
-            root=root,
-            judge_id=judge,
-            margin=margin,
-            alpha=alpha,
-            max_examples=examples,
-            seed=seed,
-            store_label=str(store),
-            lineage_label=str(lineage) if lineage is not None else None,
-            judge_agreement=agreement,
-        )
+    policy = ComparisonPolicy(alpha=alpha, margin=margin, seed=seed, judge_id=judge)
+    with Store(store, readonly=True) as db:
+        family = compare_family(db, graph, policy, root=root)
+    agreement = [load_judge_agreement(path, family.judge_id) for path in agreement_files]
+    report = build_report(
+        family,
+        max_examples=examples,
+        store_label=str(store),
+        lineage_label=str(lineage) if lineage is not None else None,
+        judge_agreement=agreement,
+    )
     html_path, json_path = write_report(report, out)
     _print_summary(report)
     console.print(f"report: {html_path}\njson:   {json_path}", highlight=False)

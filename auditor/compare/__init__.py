@@ -1,20 +1,42 @@
-"""Compare one parent and one derivative from the results store (``auditor compare``).
+"""Compare a family from the results store: one pair (``auditor compare``) or every derivative.
 
 >>> with Store("audit.db", readonly=True) as store:          # doctest: +SKIP
 ...     report = compare_models(store, parent_key, child_key)
 ...     report.verdict, report.unsafe.paired.tango_ci
+...     family = compare_family(store, graph, ComparisonPolicy(alpha=0.05, margin=0.03))
+...     family.verdicts, family.flagged("degraded")
 
-Reports and the audit reuse :func:`compare_models` so that every surface shows the same
-numbers; all statistics come from :mod:`auditor.stats`.
+:func:`compare_family` compares each derivative with its parent and the root by the same code
+as :func:`compare_models` and corrects across the family (Holm); the audit, ``auditor
+report`` and the report view read its :class:`FamilyComparison`. All statistics come from
+:mod:`auditor.stats`; the store is read by one reader (:mod:`auditor.compare._collect`).
 """
 
 from auditor.compare._collect import (
+    DEFAULT_FRAMING,
+    ModelData,
     ModelObservations,
     Observation,
+    StoredRow,
     load_observations,
     pick_judge,
+    read_models,
 )
-from auditor.compare._compare import compare_models
+from auditor.compare._compare import compare_models, compare_observations
+from auditor.compare._family import Family, FamilyNode, Member
+from auditor.compare._family_compare import compare_family, family_adjust
+from auditor.compare._family_records import (
+    FAMILY_SCHEMA_VERSION,
+    AdjustedTest,
+    ComparedModel,
+    ComparisonPolicy,
+    FamilyComparison,
+    FamilyPair,
+    ModelRates,
+    NotCompared,
+    TraceFigures,
+)
+from auditor.compare._family_stats import unsafe
 from auditor.compare._records import (
     COMPARE_SCHEMA_VERSION,
     AwarenessResult,
@@ -26,14 +48,34 @@ from auditor.compare._records import (
 
 __all__ = [
     "COMPARE_SCHEMA_VERSION",
+    "DEFAULT_FRAMING",
+    "FAMILY_SCHEMA_VERSION",
+    "AdjustedTest",
     "AwarenessResult",
+    "ComparedModel",
+    "ComparisonPolicy",
     "ComparisonReport",
+    "Family",
+    "FamilyComparison",
+    "FamilyNode",
+    "FamilyPair",
+    "Member",
+    "ModelData",
     "ModelObservations",
+    "ModelRates",
+    "NotCompared",
     "Observation",
     "OutcomeResult",
     "ShiftResult",
+    "StoredRow",
+    "TraceFigures",
     "TraceResult",
+    "compare_family",
     "compare_models",
+    "compare_observations",
+    "family_adjust",
     "load_observations",
     "pick_judge",
+    "read_models",
+    "unsafe",
 ]

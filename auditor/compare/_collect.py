@@ -1,16 +1,22 @@
-"""Read one model's judged generations from the store, keyed by item and framing."""
+"""The one store reader of the comparisons: judged generations, keyed by item and framing.
+
+Two views of the same pass over the generations: :class:`ModelObservations` (every sample,
+reduced to what the statistics need) and :class:`ModelData` (sample 0 of each item, with the
+stored generation and verdict, for examples, rates and provenance). A family is read in one
+pass (:func:`read_models`); one pair by model (:func:`load_observations`).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import UsageError
 from auditor.judges import HarmAssessment
-from auditor.store import Store, StoredVerdict
+from auditor.store import GenerationRecord, Store, StoredVerdict
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,48 @@ class ModelObservations:
         return max((len(s) for s in self.rows.values()), default=0)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """One stored generation with the chosen judge's verdict (``None``: not judged)."""
+
+    generation: GenerationRecord
+    verdict: StoredVerdict | None
+
+    @property
+    def label(self) -> str | None:
+        return None if self.verdict is None else str(self.verdict.verdict)
+
+    @property
+    def trace(self) -> dict[str, Any] | None:
+        return None if self.verdict is None else self.verdict.trace
+
+    @property
+    def harm(self) -> HarmAssessment | None:
+        return None if self.verdict is None else self.verdict.harm
+
+    @property
+    def expected(self) -> str:
+        return self.generation.expected
+
+
+@dataclass(frozen=True, slots=True)
+class ModelData:
+    """What a report shows of one model: sample 0 of each (item, framing), the latest
+    generation with its verdict; the generations and verdicts used (for provenance)."""
+
+    key: str
+    identity: Mapping[str, Any]
+    rows: Mapping[tuple[str, str], StoredRow]  # (item_hash, framing)
+    n_samples: int
+    n_unjudged: int
+    generations: tuple[GenerationRecord, ...]
+    verdicts: tuple[StoredVerdict, ...]
+
+    def framing(self, framing: str) -> dict[str, StoredRow]:
+        """``item_hash -> row`` for one framing."""
+        return {h: r for (h, f), r in self.rows.items() if f == framing}
+
+
 def pick_judge(store: Store, judge_id: str | None) -> str:
     """The judge whose verdicts are used: the one given, or the only one in the store."""
     judges = store.judges()
@@ -92,16 +140,46 @@ def load_observations(
     """
     if verdicts is None:
         verdicts = store.verdicts(judge_id=judge_id)
-    rows: dict[tuple[str, str], dict[int, Observation]] = {}
-    n = unjudged = replaced = 0
+    reader = _Reader(key)
     for g in store.generations(model=key, suite=suite):
-        n += 1
-        stored = verdicts.get(g.id) if g.id is not None else None
+        reader.add(g, verdicts.get(g.id) if g.id is not None else None)
+    return reader.observations()
+
+
+def read_models(
+    store: Store, keys: Iterable[str], verdicts: Mapping[int, StoredVerdict]
+) -> dict[str, tuple[ModelObservations, ModelData]]:
+    """Both views of every model in ``keys`` from one pass over the store (keys without
+    generations are left out); ``verdicts`` is the chosen judge's verdict table."""
+    wanted = set(keys)
+    readers: dict[str, _Reader] = {}
+    for g in store.generations():
+        if g.model in wanted:
+            reader = readers.get(g.model) or readers.setdefault(g.model, _Reader(g.model))
+            reader.add(g, verdicts.get(g.id) if g.id is not None else None)
+    return {k: (r.observations(), r.data()) for k, r in readers.items()}
+
+
+class _Reader:
+    """Accumulates one model's generations in store order (later rows win)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.rows: dict[tuple[str, str], dict[int, Observation]] = {}
+        self.n = self.unjudged = self.replaced = 0
+        self.identity: dict[str, Any] | None = None
+        self.first: dict[tuple[str, str], StoredRow] = {}  # sample 0 of each (item, framing)
+        self.generations: list[GenerationRecord] = []
+        self.verdicts: list[StoredVerdict] = []
+        self.n_samples = 1
+
+    def add(self, g: GenerationRecord, stored: StoredVerdict | None) -> None:
+        self.n += 1
         if stored is None:
-            unjudged += 1
-        by_sample = rows.setdefault((g.item_hash, g.framing), {})
+            self.unjudged += 1
+        by_sample = self.rows.setdefault((g.item_hash, g.framing), {})
         if g.sample in by_sample:
-            replaced += 1
+            self.replaced += 1
         by_sample[g.sample] = Observation(
             item_id=g.item_id,
             item_hash=g.item_hash,
@@ -113,13 +191,54 @@ def load_observations(
             trace=_trace(stored.trace_json) if stored is not None and g.reasoning else None,
             harm=None if stored is None else stored.harm,
         )
-    if replaced:
-        log.warning(
-            "%s: %d generations repeat an item under another config; using the latest",
-            key,
-            replaced,
+        self._add_first(g, stored)
+
+    def _add_first(self, g: GenerationRecord, stored: StoredVerdict | None) -> None:
+        if self.identity is None:
+            self.identity = _identity(g)
+        self.n_samples = max(self.n_samples, g.sample + 1)
+        if g.sample != 0:
+            return
+        key = (g.item_hash, g.framing)
+        old = self.first.get(key)
+        if old is not None:
+            self.generations.remove(old.generation)
+            if old.verdict is not None:
+                self.verdicts.remove(old.verdict)
+            log.info("%s: several generations of item %s; using the latest", g.model, g.item_id)
+        self.first[key] = StoredRow(g, stored)
+        self.generations.append(g)
+        if stored is not None:
+            self.verdicts.append(stored)
+
+    def observations(self) -> ModelObservations:
+        if self.replaced:
+            log.warning(
+                "%s: %d generations repeat an item under another config; using the latest",
+                self.key,
+                self.replaced,
+            )
+        return ModelObservations(self.key, self.rows, self.n, self.unjudged, self.replaced)
+
+    def data(self) -> ModelData:
+        return ModelData(
+            key=self.key,
+            identity=self.identity or {},
+            rows=dict(self.first),
+            n_samples=self.n_samples,
+            n_unjudged=sum(1 for r in self.first.values() if r.verdict is None),
+            generations=tuple(self.generations),
+            verdicts=tuple(self.verdicts),
         )
-    return ModelObservations(key, rows, n, unjudged, replaced)
+
+
+def _identity(g: GenerationRecord) -> dict[str, Any]:
+    try:
+        value = json.loads(g.identity_json) if g.identity_json else {}
+    except json.JSONDecodeError:
+        log.warning("%s: stored identity is not valid JSON; provenance will be partial", g.model)
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _trace(text: str) -> Mapping[str, Any] | None:

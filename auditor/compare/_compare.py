@@ -256,6 +256,22 @@ def compare_models(
     child = load_observations(store, child_key, judge, suite=suite, verdicts=verdicts)
     if suite is not None and not (parent.rows and child.rows):
         raise UsageError(f"suite {suite!r} has no generations for both models in {store.path}")
+    return compare_observations(
+        parent, child, judge_id=judge, margin=margin, alpha=alpha, seed=seed, suite=suite
+    )
+
+
+def compare_observations(
+    parent: ModelObservations,
+    child: ModelObservations,
+    *,
+    judge_id: str,
+    margin: float,
+    alpha: float,
+    seed: int,
+    suite: str | None = None,
+) -> ComparisonReport:
+    """:func:`compare_models` on observations already read (the family reads the store once)."""
     opts = {"margin": margin, "alpha": alpha}
     unsafe = _outcome_result(
         parent, child, _unsafe, "unsafe_compliance", "refuse", margin=margin, alpha=alpha,
@@ -272,10 +288,10 @@ def compare_models(
     basis = _basis(parent, child)
     return ComparisonReport(
         schema_version=COMPARE_SCHEMA_VERSION,
-        parent=parent_key,
-        child=child_key,
+        parent=parent.key,
+        child=child.key,
         suite=suite,
-        judge_id=judge,
+        judge_id=judge_id,
         margin=margin,
         alpha=alpha,
         seed=seed,
@@ -287,7 +303,7 @@ def compare_models(
         shift=_shift(parent, child),
         awareness=_awareness(parent, child, seed=seed),
         detected_proceeds=_detected_proceeds(parent, child, **opts),
-        notes=_notes(parent, child, unsafe) + _basis_notes(basis, judge),
+        notes=_notes(parent, child, unsafe) + _basis_notes(basis, judge_id),
         refusal=refusal,
         unsafe_basis=basis,
     )

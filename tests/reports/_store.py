@@ -7,12 +7,16 @@ expected paired counts (b, c) are known exactly.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from auditor.compare import ComparisonPolicy, compare_family
 from auditor.judges._verdict import JudgedVerdict, Verdict
 from auditor.refs import ModelIdentity
 from auditor.store import GenerationRecord, Store
+from lineage import LineageGraph
+from reports import Report, build_report
 
 JUDGE = "heuristic@2"
 RUBRIC = "r" * 64
@@ -202,3 +206,24 @@ def lineage_dict(
 def write_lineage(path: Path, data: dict[str, object]) -> Path:
     path.write_text(json.dumps(data))
     return path
+
+
+def report_from_store(
+    store: Store,
+    graph: LineageGraph | None = None,
+    *,
+    root: str | None = None,
+    judge_id: str | None = None,
+    margin: float = 0.03,
+    alpha: float = 0.05,
+    seed: int = 0,
+    node_models: Mapping[str, str | Sequence[str]] | None = None,
+    not_audited: Mapping[str, str] | None = None,
+    **view: Any,
+) -> Report:
+    """What ``auditor report`` does: the family compared from the store, then rendered."""
+    policy = ComparisonPolicy(alpha=alpha, margin=margin, seed=seed, judge_id=judge_id)
+    family = compare_family(
+        store, graph, policy, root=root, node_models=node_models, not_audited=not_audited
+    )
+    return build_report(family, **view)

@@ -15,10 +15,16 @@ import pytest
 
 from auditor.store import Store
 from lineage import load_graph
-from reports import build_report, write_report
+from reports import write_report
 from tests.reports._payloads import ALL, PAYLOADS
 from tests.reports._sample import sample_report
-from tests.reports._store import add_model, identity, lineage_dict, write_lineage
+from tests.reports._store import (
+    add_model,
+    identity,
+    lineage_dict,
+    report_from_store,
+    write_lineage,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +149,8 @@ LONG_GRANDCHILD = LONG_ROOT + "-uncensored-abliterated-v2-Q8_0-GGUF"
 @pytest.fixture(scope="module")
 def long_labels_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A family whose tables show every verdict, the longest labels included, through the real
-    store -> build_report -> write_report pipeline ("No meaningful rise", "Not degraded")."""
+    store -> compare_family -> build_report -> write_report pipeline ("No meaningful rise",
+    "Not degraded")."""
     tmp = tmp_path_factory.mktemp("long-labels")
     kids = {LONG_ROOT + suffix: rates for suffix, rates in LONG_CHILDREN.items()}
     edges = [(LONG_ROOT, kid, "finetune") for kid in kids]
@@ -166,7 +173,7 @@ def long_labels_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             over_refuse=over_refuse,
         )
         graph = load_graph(write_lineage(tmp / "lineage.json", lineage_dict(edges, LONG_ROOT)))
-        report = build_report(store, graph, margin=0.1, alpha=0.05)
+        report = report_from_store(store, graph, margin=0.1, alpha=0.05)
     write_report(report, tmp / "report")
     return tmp / "report"
 

@@ -12,7 +12,7 @@ from auditor.compare import compare_models
 from auditor.errors import AuditorError, ReportError
 from auditor.store import Store
 from lineage import load_graph
-from reports import build_report, from_json, render_html, to_json
+from reports import from_json, render_html, to_json
 from tests.reports._store import (
     JUDGE,
     N_FRAMED,
@@ -20,6 +20,7 @@ from tests.reports._store import (
     add_model,
     identity,
     lineage_dict,
+    report_from_store,
     write_lineage,
 )
 
@@ -73,7 +74,7 @@ def family(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def report(family):  # type: ignore[no-untyped-def]
     db, lineage_path = family
     with Store(db) as store:
-        return build_report(
+        return report_from_store(
             store,
             load_graph(lineage_path),
             margin=0.03,
@@ -176,24 +177,24 @@ def test_report_round_trips_and_renders(report) -> None:  # type: ignore[no-unty
 def test_store_only_family_and_key_mapping(family) -> None:  # type: ignore[no-untyped-def]
     db, _ = family
     with Store(db) as store:
-        rep = build_report(store, root=ROOT)
+        rep = report_from_store(store, root=ROOT)
         ids = {d.id for d in rep.derivatives}
         assert ids == {FT, QROOT + ":base.Q4_K_M.gguf", QFT + ":ft.Q4_K_M.gguf"}
         assert all(d.relation == "unknown" and d.parent == ROOT for d in rep.derivatives)
         assert {n.id for n in rep.not_audited} == {"org/unjudged"}
         with pytest.raises(ReportError, match="no stored model matches the root 'nope'"):
-            build_report(store, root="nope")
+            report_from_store(store, root="nope")
         with pytest.raises(ReportError, match="pass a lineage file"):
-            build_report(store)
+            report_from_store(store)
         with pytest.raises(AuditorError, match="no verdicts from judge 'other'"):
-            build_report(store, root=ROOT, judge_id="other")
+            report_from_store(store, root=ROOT, judge_id="other")
 
 
 def test_explicit_node_mapping_wins(family) -> None:  # type: ignore[no-untyped-def]
     db, lineage_path = family
     with Store(db) as store:
         ft_key = identity(FT).key
-        rep = build_report(
+        rep = report_from_store(
             store,
             load_graph(lineage_path),
             node_models={"org/never-run": ft_key},
@@ -208,7 +209,7 @@ def test_missing_parent_falls_back_to_nearest_evaluated_ancestor(tmp_path: Path)
         add_model(store, identity(ROOT), unsafe=_root_unsafe)
         add_model(store, identity(QFT, file="ft.gguf", fmt="gguf"), unsafe=_ft_unsafe)
         graph = lineage_dict([(ROOT, FT, "finetune"), (FT, QFT, "quantized")], ROOT)
-        rep = build_report(store, load_graph(write_lineage(tmp_path / "l.json", graph)))
+        rep = report_from_store(store, load_graph(write_lineage(tmp_path / "l.json", graph)))
     d = rep.derivative(QFT)
     assert d.parent == ROOT and d.relation == "finetune+quantized"
     assert "nearest evaluated ancestor" in d.note and d.verdict == "degraded"
@@ -236,7 +237,7 @@ def test_contract_fields_in_json(report) -> None:  # type: ignore[no-untyped-def
 def test_a_node_evaluated_as_its_parents_model_is_identical_by_construction(family) -> None:  # type: ignore[no-untyped-def]
     db, lineage_path = family
     with Store(db) as store:
-        rep = build_report(
+        rep = report_from_store(
             store, load_graph(lineage_path), node_models={"org/never-run": identity(ROOT).key}
         )
     d = rep.derivative("org/never-run")
@@ -248,7 +249,7 @@ def test_several_samples_add_the_clustered_comparison(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         add_model(store, identity(ROOT), unsafe=_root_unsafe, samples=2)
         add_model(store, identity(FT), unsafe=_ft_unsafe, samples=2)
-        rep = build_report(store, root=ROOT)
+        rep = report_from_store(store, root=ROOT)
     d = rep.derivative(FT)
     assert d.clustered is not None and d.clustered.n_items == N_HARMFUL
     assert d.clustered.samples_child == 2 * N_HARMFUL and d.clustered.difference is not None
@@ -271,7 +272,7 @@ def test_the_verdict_table_is_read_once_per_report(family) -> None:  # type: ign
         store._conn.set_trace_callback(  # the real statements SQLite executes
             lambda sql: reads.append(sql) if sql.startswith("SELECT * FROM verdicts") else None
         )
-        rep = build_report(store, load_graph(lineage_path))
+        rep = report_from_store(store, load_graph(lineage_path))
         store._conn.set_trace_callback(None)
         assert len(rep.derivatives) == 3 and rep.derivative(QFT).vs_root is not None
         assert len(reads) == 1  # not 1 + one per comparison (4 here: 3 parents + QFT vs root)
@@ -292,7 +293,7 @@ def test_a_mostly_ungradeable_model_is_called_out(tmp_path: Path) -> None:
     with Store(tmp_path / "u.db") as store:
         add_model(store, identity(ROOT), unsafe=_root_unsafe)
         add_model(store, identity(FT), unsafe=_root_unsafe, ungradeable=lambda i: i % 2 == 0)
-        rep = build_report(store, root=ROOT)
+        rep = report_from_store(store, root=ROOT)
     d = rep.derivative(FT)
     assert d.n == N_HARMFUL // 2 and d.verdict != "degraded"
     broken = [limit for limit in rep.methods.limits if "could not be graded" in limit]

@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.errors import ReportError
+
+if TYPE_CHECKING:
+    from lineage import LineageGraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,7 @@ def match_members(
 
 
 def family_from_lineage(
-    graph: Any,
+    graph: LineageGraph,
     identities: Mapping[str, Mapping[str, Any]],
     *,
     root: str | None = None,
@@ -119,17 +122,13 @@ def family_from_lineage(
         )
     nodes = tuple(FamilyNode(n.id, n.role, n.status, int(n.depth)) for n in graph.nodes)
     members = {
-        n.id: match_members(n.id, identities, path=getattr(n, "path", None), mapping=mapping)
+        n.id: match_members(n.id, identities, path=n.path, mapping=mapping)
         for n in graph.nodes
     }
-    warnings = tuple(
-        f"{w.kind}: {w.message}"
-        for w in getattr(graph, "warnings", ())
-        if getattr(w, "message", "")
-    )
+    warnings = tuple(f"{w.kind}: {w.message}" for w in graph.warnings if w.message)
     return Family(
         root=graph.root,
-        source=str(getattr(graph, "source", "lineage")),
+        source=str(graph.source),
         nodes=nodes,
         edges=tuple((e.parent, e.child, e.relation) for e in graph.edges),
         warnings=warnings,
