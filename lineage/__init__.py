@@ -26,6 +26,7 @@ from lineage._records import (
 )
 from lineage._relation import gguf_quant_from_name
 from lineage._render import render_tree, to_graphml, to_mermaid
+from lineage._verify import VerifyProgress, verify_graph
 
 __all__ = [
     "EVIDENCE_SOURCES",
@@ -41,6 +42,7 @@ __all__ = [
     "LineageGraph",
     "LineageNode",
     "LineageWarning",
+    "VerifyProgress",
     "crawl_hub",
     "crawl_local",
     "default_cache_dir",
@@ -49,4 +51,5 @@ __all__ = [
     "render_tree",
     "to_graphml",
     "to_mermaid",
+    "verify_graph",
 ]

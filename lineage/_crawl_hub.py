@@ -20,7 +20,15 @@ from lineage._hubmodel import HubModel
 from lineage._ids import ParentRef, normalize_ref
 from lineage._options import CrawlOptions, CrawlProgress, ProgressCallback
 from lineage._records import Evidence, LineageNode
-from lineage._relation import Claim, card_claim, conflict_message, decide, file_claims, tag_claims
+from lineage._relation import (
+    Claim,
+    card_claim,
+    conflict_message,
+    decide,
+    distillation_claims,
+    file_claims,
+    tag_claims,
+)
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +319,7 @@ class _HubCrawl:
             model.files, model.tags, model.quant_method, model.library_name,
             n_bases=len(self._bases(model)),
         )
+        claims += distillation_claims(model.tags, model.card_teachers, model.card_keywords)
         return claims
 
     def _decision_relation(self, parent: str, model: HubModel) -> str:

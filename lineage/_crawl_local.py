@@ -30,8 +30,11 @@ from lineage._relation import (
     Claim,
     Decision,
     card_claim,
+    card_keywords,
+    card_teachers,
     conflict_message,
     decide,
+    distillation_claims,
     tag_claims,
 )
 
@@ -348,6 +351,7 @@ def _claims(model: LocalModel, n_parents: int) -> list[Claim]:
                             RANK_MERGE))
     elif n_parents >= 2:
         claims.append(Claim("merge", "card", f"{n_parents} parents declared", RANK_MERGE))
+    claims += distillation_claims((), card_teachers(model.card), card_keywords(model.card))
     return claims
 
 

@@ -237,9 +237,20 @@ def _validate(data: Any, origin: str) -> None:
         for j, ev in enumerate(edge.get("evidence") or []):
             _check_fields(ev, ("source", "detail"), f"edges[{i}].evidence[{j}]", fail)
             _check_enum(ev["source"], EVIDENCE_SOURCES, f"edges[{i}].evidence[{j}].source", fail)
+        if edge.get("verification") is not None:
+            _check_verification(edge["verification"], f"edges[{i}].verification", fail)
     for i, warning in enumerate(data.get("warnings") or []):
         _check_fields(warning, ("kind", "message"), f"warnings[{i}]", fail)
         _check_enum(warning["kind"], WARNING_KINDS, f"warnings[{i}].kind", fail)
+
+
+def _check_verification(value: Any, where: str, fail: Any) -> None:
+    from auditor.fingerprint import VERDICTS
+
+    _check_fields(value, ("verdict", "relation_guess", "evidence"), where, fail)
+    _check_enum(value["verdict"], VERDICTS, f"{where}.verdict", fail)
+    if not isinstance(value["evidence"], Mapping):
+        raise fail(f"{where}.evidence must be an object")
 
 
 def _check_fields(record: Any, keys: tuple[str, ...], where: str, fail: Any) -> None:

@@ -12,7 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from lineage._ids import as_list
-from lineage._relation import QUANT_FILES, QUANT_TAGS, gguf_quant_from_name
+from lineage._relation import (
+    QUANT_FILES,
+    QUANT_TAGS,
+    card_keywords,
+    card_teachers,
+    gguf_quant_from_name,
+)
 
 # What the children listing and model_info ask for with `expand`: everything a node needs.
 EXPAND = [
@@ -46,6 +52,8 @@ class HubModel:
     files: tuple[str, ...] = ()
     card_base_models: tuple[str, ...] = ()
     card_relation: str | None = None
+    card_teachers: tuple[str, ...] = ()
+    card_keywords: tuple[str, ...] = ()
     last_modified: str | None = None
     quant_method: str | None = None
     quant_bits: int | None = None
@@ -78,6 +86,8 @@ class HubModel:
             files=files,
             card_base_models=tuple(as_list(card.get("base_model"))),
             card_relation=_str(card.get("base_model_relation")),
+            card_teachers=card_teachers(card),
+            card_keywords=card_keywords(card),
             last_modified=_iso(getattr(info, "last_modified", None)),
             quant_method=_str(quant.get("quant_method")),
             quant_bits=_int(quant.get("bits") or quant.get("w_bit")),
@@ -90,7 +100,7 @@ class HubModel:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HubModel:
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for key in ("tags", "files", "card_base_models"):
+        for key in ("tags", "files", "card_base_models", "card_teachers", "card_keywords"):
             fields[key] = tuple(fields.get(key) or ())
         return cls(**fields)
 

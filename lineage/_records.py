@@ -14,8 +14,10 @@ SCHEMA_VERSION = 1
 
 STATUSES = ("ok", "gated", "missing", "error")
 ROLES = ("root", "ancestor", "descendant", "co-parent")
-RELATIONS = ("finetune", "quantized", "adapter", "merge")
-EVIDENCE_SOURCES = ("card", "tag", "files", "gguf", "adapter_config", "mergekit")
+#: The Hub names the first four; ``distillation`` comes from cards naming a teacher, and
+#: ``reupload`` from weights identical to the parent's (``auditor lineage --verify``).
+RELATIONS = ("finetune", "quantized", "adapter", "merge", "distillation", "reupload")
+EVIDENCE_SOURCES = ("card", "tag", "files", "gguf", "adapter_config", "mergekit", "weights")
 WARNING_KINDS = (
     "cycle",
     "self_loop",
@@ -25,6 +27,7 @@ WARNING_KINDS = (
     "unresolvable_parent",
     "truncated",
     "error",
+    "contradicted_parent",
 )
 
 
@@ -111,20 +114,33 @@ class LineageNode:
 
 @dataclass(frozen=True, slots=True)
 class LineageEdge:
-    """``child`` was derived from ``parent`` by ``relation``; ``evidence`` says why we think so."""
+    """``child`` was derived from ``parent`` by ``relation``; ``evidence`` says why we think so.
+
+    ``verification`` is the weights' verdict on the edge (``{verdict, relation_guess,
+    evidence}``, as ``auditor verify --json`` prints it), present only after ``--verify``.
+    """
 
     parent: str
     child: str
     relation: str
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    verification: Mapping[str, Any] | None = field(default=None, hash=False)
+
+    @property
+    def verdict(self) -> str | None:
+        """The verification verdict (``confirmed``... ``unverifiable``), or None if unchecked."""
+        return None if self.verification is None else str(self.verification.get("verdict"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "parent": self.parent,
             "child": self.child,
             "relation": self.relation,
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.verification is not None:
+            out["verification"] = dict(self.verification)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LineageEdge:
@@ -133,6 +149,7 @@ class LineageEdge:
             child=str(data["child"]),
             relation=str(data["relation"]),
             evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
+            verification=dict(data["verification"]) if data.get("verification") else None,
         )
 
 

@@ -5,17 +5,23 @@ Order of trust (issue 2): an explicit card ``base_model_relation``; then the Hub
 tags -> quantized; ``adapter_config.json``/peft -> adapter; ``mergekit_config.yml`` or two or
 more bases -> merge; otherwise finetune. Every source that claims a relation is a
 :class:`Claim`; when claims disagree the top-ranked one wins and the edge is flagged.
+
+The Hub names only four relations, so its ``base_model:finetune:`` tag is inferred, never
+chosen by the author: a card that names a teacher (``teacher_model``), a distillation tag or
+keyword, turns a finetune into ``distillation`` (files that say quantized/adapter/merge still
+win). ``reupload`` is never claimed by metadata: only identical weights show it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lineage._records import RELATIONS, Evidence
 
-RANK_CARD, RANK_TAG, RANK_GGUF, RANK_QUANT, RANK_ADAPTER, RANK_MERGE = range(6)
+RANK_CARD, RANK_TAG, RANK_GGUF, RANK_QUANT, RANK_ADAPTER, RANK_MERGE, RANK_DISTILL = range(7)
 
 _SYNONYMS = {
     "finetune": "finetune",
@@ -30,7 +36,15 @@ _SYNONYMS = {
     "lora": "adapter",
     "merge": "merge",
     "merged": "merge",
+    "distillation": "distillation",
+    "distilled": "distillation",
+    "distill": "distillation",
+    "knowledge_distillation": "distillation",
+    "knowledge-distillation": "distillation",
 }
+#: Card keys whose value names the teacher a model was distilled from.
+TEACHER_KEYS = ("teacher_model", "teacher", "distilled_from")
+_DISTILL_WORD = re.compile(r"(?<![a-z])distill(?:ed|ation)?(?![a-z])", re.I)
 QUANT_TAGS = {"gptq", "awq", "exl2", "exl3", "4-bit", "8-bit", "bitsandbytes", "hqq", "aqlm"}
 QUANT_FILES = {
     "quantize_config.json": "gptq",
@@ -89,6 +103,40 @@ def tag_claims(tags: Iterable[str], parent_id: str) -> list[Claim]:
     return out
 
 
+def distillation_claims(tags: Iterable[str], teachers: Iterable[str] = (),
+                        card_words: Iterable[str] = ()) -> list[Claim]:
+    """Claims that the child was distilled: card keys naming a teacher, tags or card
+    keywords/datasets saying so (``distillation``, ``distilled``, ``r1-distill-sft``...)."""
+    claims = [Claim("distillation", "card", f"teacher: {t}", RANK_DISTILL) for t in teachers]
+    for source, words in (("tag", tags), ("card", card_words)):
+        for word in words:
+            if ":" not in word and _DISTILL_WORD.search(word):
+                claims.append(Claim("distillation", source, f"{source} says {word}",
+                                    RANK_DISTILL))
+    return claims
+
+
+def card_teachers(card: Mapping[str, Any]) -> tuple[str, ...]:
+    """The teachers a card names under :data:`TEACHER_KEYS` (strings or lists of them)."""
+    out: list[str] = []
+    for key in TEACHER_KEYS:
+        value = card.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip() and item.strip() not in out:
+                out.append(item.strip())
+    return tuple(out)
+
+
+def card_keywords(card: Mapping[str, Any]) -> tuple[str, ...]:
+    """The card's ``tags``, ``keywords`` and ``datasets`` strings (to look for distillation)."""
+    out: list[str] = []
+    for key in ("tags", "keywords", "datasets"):
+        value = card.get(key)
+        out += [v for v in (value if isinstance(value, list) else [value])
+                if isinstance(v, str)]
+    return tuple(out)
+
+
 def file_claims(
     files: Sequence[str],
     tags: Iterable[str] = (),
@@ -137,6 +185,11 @@ def decide(claims: Sequence[Claim], parent_evidence: Sequence[Evidence] = ()) ->
         )
         return Decision("finetune", tuple(evidence), ())
     relation = real[0].relation
+    if relation == "finetune" and any(c.relation == "distillation" for c in real):
+        relation = "distillation"  # a distillation is a finetune the Hub has no word for
+        real = [c for c in real if c.relation != "finetune"]
+    else:  # a copied "distilled" tag on a quantization of a distillation is no conflict
+        real = [c for c in real if c.relation != "distillation"]
     assert relation in RELATIONS
     distinct = tuple(dict.fromkeys(c.relation for c in real if c.relation))
     return Decision(relation, tuple(evidence), distinct if len(distinct) > 1 else ())

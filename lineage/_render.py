@@ -1,9 +1,12 @@
 """Renderings of a lineage graph: a rich tree (a renderable; printing is the caller's job),
 GraphML and Mermaid. All text from model cards is escaped for its target format (for the
-terminal tree: control characters, see :func:`auditor.names.printable`)."""
+terminal tree: control characters, see :func:`auditor.names.printable`). A verified edge
+(``--verify``) carries its verdict: a marker in the tree, a dashed red "contradicted" link in
+Mermaid, ``verdict``/``verification`` data in GraphML."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -12,7 +15,12 @@ from lineage._graph import LineageGraph
 from lineage._records import LineageNode
 
 _STATUS_STYLE = {"ok": "green", "gated": "yellow", "missing": "red", "error": "red"}
-_RELATION_STYLE = {"finetune": "cyan", "quantized": "magenta", "adapter": "blue", "merge": "yellow"}
+_RELATION_STYLE = {"finetune": "cyan", "quantized": "magenta", "adapter": "blue", "merge": "yellow",
+                   "distillation": "cyan", "reupload": "bright_black"}
+#: How a verified edge is marked in the tree (``--verify``).
+_VERDICT_MARK = {"confirmed": ("✓ confirmed", "green"), "consistent": ("✓ consistent", "green"),
+                 "contradicted": ("✗ CONTRADICTED", "bold red"),
+                 "unverifiable": ("? unverifiable", "yellow")}
 
 
 def render_tree(graph: LineageGraph) -> Any:
@@ -74,6 +82,9 @@ def _label(graph: LineageGraph, node: LineageNode, edge: Any) -> Any:
     text = Text()
     if edge is not None:
         text.append(f"{edge.relation} ", style=_RELATION_STYLE.get(edge.relation, ""))
+        if edge.verdict in _VERDICT_MARK:
+            mark, mark_style = _VERDICT_MARK[edge.verdict]
+            text.append(f"[{mark}] ", style=mark_style)
     style = "bold" if node.role == "root" else ""
     text.append(printable(node.id), style=style)
     if node.role in ("root", "ancestor", "co-parent"):
@@ -126,7 +137,7 @@ def to_graphml(graph: LineageGraph) -> str:
     for key in _NODE_KEYS:
         ET.SubElement(root, "key", {"id": key, "for": "node", "attr.name": key,
                                     "attr.type": _TYPES.get(key, "string")})
-    for key in ("relation", "evidence"):
+    for key in ("relation", "evidence", "verdict", "verification"):
         ET.SubElement(root, "key", {"id": key, "for": "edge", "attr.name": key,
                                     "attr.type": "string"})
     g = ET.SubElement(root, "graph", id=graph.root, edgedefault="directed")
@@ -146,6 +157,10 @@ def to_graphml(graph: LineageGraph) -> str:
         ET.SubElement(el, "data", key="relation").text = edge.relation
         detail = "; ".join(f"{e.source}: {e.detail}" for e in edge.evidence)
         ET.SubElement(el, "data", key="evidence").text = detail
+        if edge.verification is not None:
+            ET.SubElement(el, "data", key="verdict").text = edge.verdict
+            ET.SubElement(el, "data", key="verification").text = json.dumps(
+                dict(edge.verification), ensure_ascii=False)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -162,8 +177,20 @@ def to_mermaid(graph: LineageGraph) -> str:
         if node.quantization:
             label += f"<br/>{_mermaid_text(node.quantization)}"
         lines.append(f'    {names[node.id]}["{label}"]')
-    for edge in graph.edges:
-        lines.append(f"    {names[edge.parent]} -->|{edge.relation}| {names[edge.child]}")
+    contradicted = []
+    for index, edge in enumerate(graph.edges):
+        label = edge.relation
+        if edge.verdict == "contradicted":
+            contradicted.append(str(index))
+            lines.append(f"    {names[edge.parent]} -.->|{label} contradicted| "
+                         f"{names[edge.child]}")
+            continue
+        if edge.verdict is not None:
+            label += f" {edge.verdict}"
+        lines.append(f"    {names[edge.parent]} -->|{label}| {names[edge.child]}")
+    if contradicted:
+        lines.append(f"    linkStyle {','.join(contradicted)} stroke:#e03131,stroke-width:2px,"
+                     "stroke-dasharray:5 5")
     for status in ("gated", "missing", "error"):
         members = [names[n.id] for n in graph.nodes if n.status == status]
         if members:

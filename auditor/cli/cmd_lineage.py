@@ -53,7 +53,7 @@ def lineage_command(
     relation: Annotated[
         list[str] | None,
         typer.Option("--relation", help="Keep only derivatives of this relation (repeatable): "
-                     "finetune | quantized | adapter | merge."),
+                     "finetune | quantized | adapter | merge | distillation."),
     ] = None,
     min_downloads: Annotated[
         int, typer.Option("--min-downloads", min=0, help="Skip Hub derivatives with fewer "
@@ -68,6 +68,11 @@ def lineage_command(
                      "$AUDITOR_CACHE/lineage, else ~/.cache/auditor/lineage).",
                      show_default=False),
     ] = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Check every edge by the models' weights (as "
+                           "`auditor verify`): each edge gets a verification; contradicted "
+                           "edges are marked; identical weights are labelled reupload.")
+    ] = False,
 ) -> None:
     """Crawl a model family: fine-tunes, quantizations, adapters and merges, with evidence.
 
@@ -101,6 +106,8 @@ def lineage_command(
         if len(args) != 1:
             raise UsageError("give exactly one ROOT_ID (org/name), or folders with --local DIR")
         graph = _crawl_hub(args[0], options)
+    if verify:
+        graph = _verify(graph, use_cache=not refresh)
     _emit(graph, fmt, out)
     if not local:  # locally, a root outside the folders is "missing" by design
         _check_root(graph)
@@ -128,6 +135,26 @@ def _crawl_hub(root_id: str, options: CrawlOptions) -> LineageGraph:
             "(check the id; private or gated repos need HF_TOKEN)"
         )
     return graph
+
+
+def _verify(graph: LineageGraph, *, use_cache: bool) -> LineageGraph:
+    """``verify_graph`` with a progress bar on stderr (one step per edge)."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from auditor.names import printable
+    from lineage import LineageEdge, verify_graph
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task("verifying edges", total=len(graph.edges))
+
+        def report(done: int, total: int, edge: LineageEdge | None) -> None:
+            what = printable(f"{edge.parent} -> {edge.child}") if edge else "done"
+            bar.update(task, completed=done, total=total,
+                       description=f"verifying {escape(what)}")
+
+        return verify_graph(graph, use_cache=use_cache, progress=report)
 
 
 def _check_root(graph: LineageGraph) -> None:
