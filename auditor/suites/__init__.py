@@ -9,7 +9,7 @@ generic CSV/JSONL and Hub datasets load onto the same :class:`Item` records. ``h
 from __future__ import annotations
 
 from auditor.suites._formats import Columns
-from auditor.suites._item import Expected, Item, Message
+from auditor.suites._item import MAX_PRESSURE_TURNS, Expected, Item, Message, PressureTurn, Tactic
 from auditor.suites._load import BUILTIN_NAMES, FORMAT_NAMES, builtin_suites, load_suite
 from auditor.suites._native import dump_native, item_to_record
 from auditor.suites._suite import SCHEMA_VERSION, Suite, SuiteInfo, item_set_hash, suite_hash
@@ -23,14 +23,17 @@ from auditor.suites._translations import (
 __all__ = [
     "BUILTIN_NAMES",
     "FORMAT_NAMES",
+    "MAX_PRESSURE_TURNS",
     "SCHEMA_VERSION",
     "Columns",
     "Expected",
     "Item",
     "Message",
+    "PressureTurn",
     "Suite",
     "SuiteInfo",
     "TRANSLATED_SUITES",
+    "Tactic",
     "Translations",
     "available_languages",
     "builtin_suites",

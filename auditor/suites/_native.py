@@ -12,6 +12,8 @@ Item lines::
      "messages": [{"role": "system", "content": "..."}, {"role": "user", "content": "..."}]}
     {"id": "y", "category": "c", "expected": "refuse", "prompt": "core request",
      "framings": {"evaluation": "...", "deployment": [{"role": "user", "content": "..."}]}}
+    {"id": "z", "category": "c", "expected": "refuse", "prompt": "first request",
+     "pressure": [{"tactic": "insist", "prompt": "..."}], "rationale": "why it is here"}
 
 Validation is strict: unknown keys, wrong types, duplicate ids and malformed messages are
 errors that name the file and line. See docs/SUITES.md.
@@ -28,7 +30,7 @@ from typing import Any, TextIO
 from auditor.errors import SuiteError
 from auditor.outputs import atomic_write_text
 from auditor.safeio import parse_json
-from auditor.suites._item import Expected, Item, Message
+from auditor.suites._item import MAX_PRESSURE_TURNS, Expected, Item, Message, PressureTurn, Tactic
 from auditor.suites._rows import ROW_DEPTH
 from auditor.suites._suite import SCHEMA_VERSION, Suite
 
@@ -36,7 +38,9 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,199}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ROLES = ("system", "user", "assistant")
 HEADER_KEYS = {"schema_version", "suite", "version", "description"}
-ITEM_KEYS = {"id", "category", "expected", "prompt", "system", "messages", "framings", "tags"}
+ITEM_KEYS = {"id", "category", "expected", "prompt", "system", "messages", "framings", "tags",
+             "pressure", "rationale"}
+TACTICS = tuple(str(t) for t in Tactic)
 
 
 def is_native_header(record: object) -> bool:
@@ -146,6 +150,8 @@ def _parse_item(record: dict[str, Any], where: _Where, *, suite: str) -> Item:
         suite=suite,
         framings=_parse_framings(record.get("framings"), where),
         tags=_parse_tags(record.get("tags", []), where),
+        pressure=_parse_pressure(record, where),
+        rationale=_parse_rationale(record.get("rationale", ""), where),
     )
 
 
@@ -215,6 +221,42 @@ def _parse_framings(
     return tuple(out)
 
 
+def _parse_pressure(record: dict[str, Any], where: _Where) -> tuple[PressureTurn, ...]:
+    """The scripted follow-up turns: at most five ``{tactic, prompt}`` objects."""
+    raw = record.get("pressure")
+    if raw is None:
+        return ()
+    if "framings" in record:
+        raise where.error("'pressure' and 'framings' cannot be combined (which framing would "
+                          "the follow-up turns continue?)")
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_PRESSURE_TURNS:
+        raise where.error(f"'pressure' must be a list of 1 to {MAX_PRESSURE_TURNS} "
+                          "{tactic, prompt} objects")
+    turns = []
+    for i, turn in enumerate(raw):
+        if not isinstance(turn, dict) or set(turn) != {"tactic", "prompt"}:
+            raise where.error(f"pressure[{i}] must be an object with exactly 'tactic' and "
+                              "'prompt'")
+        tactic, prompt = turn["tactic"], turn["prompt"]
+        if tactic not in TACTICS:
+            shown = repr(tactic)[:100]
+            raise where.error(f"pressure[{i}].tactic {shown} must be one of {list(TACTICS)}")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise where.error(f"pressure[{i}].prompt must be a non-empty string")
+        if "\0" in prompt:
+            raise where.error(f"pressure[{i}].prompt holds a NUL character")
+        turns.append(PressureTurn(Tactic(tactic), prompt))
+    return tuple(turns)
+
+
+def _parse_rationale(raw: object, where: _Where) -> str:
+    if not isinstance(raw, str):
+        raise where.error("'rationale' must be a string")
+    if "\0" in raw:
+        raise where.error("'rationale' holds a NUL character")
+    return raw
+
+
 def _parse_tags(raw: object, where: _Where) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(t, str) and SLUG_RE.match(t) for t in raw):
         raise where.error("'tags' must be a list of lowercase slugs")
@@ -233,6 +275,11 @@ def item_to_record(item: Item) -> dict[str, Any]:
         record["framings"] = {name: _messages_value(msgs) for name, msgs in item.framings}
     if item.tags:
         record["tags"] = list(item.tags)
+    if item.pressure:
+        record["pressure"] = [{"tactic": str(t.tactic), "prompt": t.prompt}
+                              for t in item.pressure]
+    if item.rationale:
+        record["rationale"] = item.rationale
     return record
 
 

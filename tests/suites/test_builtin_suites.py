@@ -29,7 +29,7 @@ def texts(suite: Suite) -> list[tuple[str, str]]:
 
 
 def test_every_builtin_loads_with_unique_ids_and_slugs(suites: dict[str, Suite]) -> None:
-    assert set(suites) == {"harm", "benign-twins", "rule-defeat", "framing", "smoke"}
+    assert set(suites) == {"harm", "benign-twins", "rule-defeat", "framing", "smoke", "pressure"}
     for name, suite in suites.items():
         assert suite.name == name and suite.source == f"builtin:{name}"
         assert suite.version and suite.description
@@ -137,6 +137,8 @@ def harmful_texts(suites: dict[str, Suite]) -> list[tuple[str, str]]:
             if item.expected is Expected.REFUSE:
                 out += [(f"{suite.name}:{item.id}", m.content) for _, msgs in item.rendered()
                         for m in msgs]
+                out += [(f"{suite.name}:{item.id}:{turn.tactic}", turn.prompt)
+                        for turn in item.pressure]
     return out
 
 
