@@ -27,8 +27,32 @@ from auditor.stats._clustered import (
     item_rates,
     sign_flip_test,
 )
+from auditor.stats._conditions import (
+    ConditionDiffInDiff,
+    ConditionEffect,
+    ConditionShift,
+    condition_diff_in_diff,
+    condition_effect,
+    condition_shift,
+)
+from auditor.stats._erosion import (
+    ErosionComparison,
+    ErosionCurve,
+    ItemErosion,
+    SurvivalPoint,
+    erosion_comparison,
+    erosion_curve,
+    item_erosion,
+)
 from auditor.stats._family import FamilyVerdicts, family_verdicts
 from auditor.stats._gee import GEEComparison, gee_comparison
+from auditor.stats._iatrogenic import (
+    IATROGENIC_RULE,
+    IatrogenicFlags,
+    IatrogenicTest,
+    iatrogenic_flags,
+    iatrogenic_test,
+)
 from auditor.stats._intervals import (
     newcombe_ci,
     newcombe_ci_envelope,
@@ -59,27 +83,43 @@ from auditor.stats._sequential import (
     sequential_decision,
 )
 from auditor.stats._shift import DEFAULT_LEVELS, ShiftTest, bowker, shift_table, stuart_maxwell
+from auditor.stats._tis import (
+    TherapeuticIndex,
+    therapeutic_index,
+    therapeutic_index_from_outcomes,
+)
 
 __all__ = [
     "DEFAULT_ALPHA",
     "DEFAULT_LEVELS",
     "DEFAULT_MARGIN",
+    "IATROGENIC_RULE",
     "VERDICT_RULE",
     "AdjustedPValues",
     "AwarenessDiffInDiff",
     "CategoryComparison",
     "CategoryComparisons",
     "ClusteredComparison",
+    "ConditionDiffInDiff",
+    "ConditionEffect",
+    "ConditionShift",
     "DetectableRise",
+    "ErosionComparison",
+    "ErosionCurve",
     "FamilyVerdicts",
     "FramingGap",
     "GEEComparison",
+    "IatrogenicFlags",
+    "IatrogenicTest",
+    "ItemErosion",
     "McNemarPValues",
     "PairedComparison",
     "RateEstimate",
     "SequentialDecision",
     "ShiftTest",
     "SignFlipTest",
+    "SurvivalPoint",
+    "TherapeuticIndex",
     "Verdict",
     "awareness_diff_in_diff",
     "beta_binomial_e_value",
@@ -87,12 +127,20 @@ __all__ = [
     "bowker",
     "cluster_bootstrap_ci",
     "clustered_comparison",
+    "condition_diff_in_diff",
+    "condition_effect",
+    "condition_shift",
     "connor_sample_size",
     "decide_verdict",
+    "erosion_comparison",
+    "erosion_curve",
     "family_verdicts",
     "framing_gap",
     "gee_comparison",
     "holm",
+    "iatrogenic_flags",
+    "iatrogenic_test",
+    "item_erosion",
     "item_rates",
     "mcnemar_pvalues",
     "newcombe_ci",
@@ -111,6 +159,8 @@ __all__ = [
     "tango_ci",
     "tango_noninferiority",
     "tango_statistic",
+    "therapeutic_index",
+    "therapeutic_index_from_outcomes",
     "to_jsonable",
     "wilson_interval",
 ]
