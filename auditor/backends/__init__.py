@@ -24,6 +24,7 @@ from auditor.backends._registry import (
     register_backend,
 )
 from auditor.backends._types import (
+    UNSUPPORTED,
     BackendOptions,
     GenerationConfig,
     GenerationRequest,
@@ -34,6 +35,7 @@ from auditor.backends._worker import describe_exit, portable_error
 __all__ = [
     "BUILTIN_TEMPLATES",
     "COMPLETION_MODE",
+    "UNSUPPORTED",
     "Backend",
     "BackendFactory",
     "BackendOptions",

@@ -140,6 +140,25 @@ def render_chat(
         raise BackendError(f"the chat template failed to render: {exc}") from exc
 
 
+def render_prompt(
+    chat: ChatFormat,
+    messages: Sequence[Message],
+    *,
+    prefill: str = "",
+    bos_token: str = "",
+    eos_token: str = "",
+    enable_thinking: bool = False,
+) -> str:
+    """The exact text a local model is given: the chat template with the assistant turn
+    opened (completion mode: the message texts), followed by ``prefill`` when there is one,
+    for the model to continue its own answer from there."""
+    if chat.template is None:
+        return render_completion(messages) + prefill
+    thinking = enable_thinking if supports_thinking(chat.template) else None
+    return render_chat(chat.template, messages, bos_token=bos_token, eos_token=eos_token,
+                       enable_thinking=thinking) + prefill
+
+
 def render_completion(messages: Sequence[Message]) -> str:
     """Completion mode for base models: the message texts, one paragraph each."""
     return "\n\n".join(m.content.strip() for m in messages if m.content.strip()) + "\n"

@@ -16,9 +16,7 @@ from auditor.backends._chat import (
     ChatFormat,
     choose_chat_format,
     looks_instruction_tuned,
-    render_chat,
-    render_completion,
-    supports_thinking,
+    render_prompt,
 )
 from auditor.backends._llama_lib import MISSING_LLAMA_CPP, import_llama_cpp
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
@@ -119,17 +117,10 @@ class LlamaCppBackend:
         return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
 
     def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
-        """The exact text the model is given for a request."""
-        if self.chat.template is None:
-            return render_completion(request.messages)
-        thinking = config.enable_thinking if supports_thinking(self.chat.template) else None
-        return render_chat(
-            self.chat.template,
-            request.messages,
-            bos_token=self._bos,
-            eos_token=self._eos,
-            enable_thinking=thinking,
-        )
+        """The exact text the model is given for a request (its prefill appended)."""
+        return render_prompt(self.chat, request.messages, prefill=request.prefill,
+                             bos_token=self._bos, eos_token=self._eos,
+                             enable_thinking=config.enable_thinking)
 
     def _tokens(self, prompt: str) -> list[int]:
         add_bos = self._add_bos and not (self._bos and prompt.startswith(self._bos))

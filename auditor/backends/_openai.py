@@ -32,6 +32,11 @@ from auditor.refs._identity import ResolvedModel
 
 log = logging.getLogger(__name__)
 
+NO_PREFILL = (
+    "the OpenAI-compatible chat API has no portable way to continue an assistant turn, so "
+    "an answer prefill cannot be given"
+)
+
 
 class OpenAIBackend:
     """Chat completions against ``BASE_URL/chat/completions``; one request per prompt."""
@@ -95,6 +100,8 @@ class OpenAIBackend:
     def _one(self, request: GenerationRequest, config: GenerationConfig) -> GenerationResult:
         body = self._body(request, config)
         prompt_text = json.dumps(body["messages"], ensure_ascii=False)
+        if request.prefill:  # never sent without it: that would be the plain condition
+            return GenerationResult.unsupported(NO_PREFILL, prompt_text)
         try:
             data = call_with_backoff(lambda: self._post(body), policy=self._policy,
                                      what=f"POST {self._url}")

@@ -14,9 +14,7 @@ from auditor.backends._chat import (
     ChatFormat,
     choose_chat_format,
     looks_instruction_tuned,
-    render_chat,
-    render_completion,
-    supports_thinking,
+    render_prompt,
 )
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import apply_adapter, split_adapter
@@ -170,17 +168,12 @@ class TransformersBackend:
         )
 
     def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
-        """The exact text the model is given for a request."""
-        if self.chat.template is None:
-            return render_completion(request.messages)
-        thinking = config.enable_thinking if supports_thinking(self.chat.template) else None
-        return render_chat(
-            self.chat.template,
-            request.messages,
-            bos_token=self.tokenizer.bos_token or "",
-            eos_token=self.tokenizer.eos_token or "",
-            enable_thinking=thinking,
-        )
+        """The exact text the model is given for a request (its prefill appended)."""
+        tokenizer = self.tokenizer
+        return render_prompt(self.chat, request.messages, prefill=request.prefill,
+                             bos_token=tokenizer.bos_token or "",
+                             eos_token=tokenizer.eos_token or "",
+                             enable_thinking=config.enable_thinking)
 
     def generate(
         self, requests: Sequence[GenerationRequest], config: GenerationConfig

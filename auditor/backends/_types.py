@@ -12,6 +12,10 @@ from auditor.suites._item import Message
 
 GEN_CONFIG_VERSION = 1
 
+UNSUPPORTED = "unsupported"
+"""``finish_reason`` of a result whose request the backend (or the item) cannot take, e.g. an
+assistant prefill on a server that cannot continue an assistant turn; ``error`` says why."""
+
 
 @dataclass(frozen=True, slots=True)
 class GenerationConfig:
@@ -69,10 +73,16 @@ class GenerationConfig:
 
 @dataclass(frozen=True, slots=True)
 class GenerationRequest:
-    """One prompt to complete; ``seed`` drives sampling for this request alone."""
+    """One prompt to complete; ``seed`` drives sampling for this request alone.
+
+    ``prefill``, when non-empty, is the start of the assistant's answer: the model continues
+    it (the chat template's assistant turn is opened and the text appended). A backend that
+    cannot continue an assistant turn answers with an :data:`UNSUPPORTED` result.
+    """
 
     messages: tuple[Message, ...]
     seed: int = 0
+    prefill: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,11 @@ class GenerationResult:
     n_prompt_tokens: int = 0
     n_completion_tokens: int = 0
     error: str = ""
+
+    @classmethod
+    def unsupported(cls, reason: str, prompt_text: str = "") -> GenerationResult:
+        """A request the backend cannot take: recorded with its reason, never generated."""
+        return cls("", prompt_text, finish_reason=UNSUPPORTED, error=f"unsupported: {reason}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,14 @@
-"""The runner: evaluate one model on a list of items into the store, resumably."""
+"""The runner: evaluate one model on a list of items (under conditions) into the store,
+resumably; :func:`generate_batch` is the seam for runners that build their own units."""
 
-from auditor.runner._run import ProgressCallback, RunProgress, RunSummary, run_eval, units_for
+from auditor.runner._run import (
+    ProgressCallback,
+    RunProgress,
+    RunSummary,
+    generate_batch,
+    run_eval,
+    units_for,
+)
 from auditor.runner._work import WorkUnit, expand
 
 __all__ = [
@@ -9,6 +17,7 @@ __all__ = [
     "RunSummary",
     "WorkUnit",
     "expand",
+    "generate_batch",
     "run_eval",
     "units_for",
 ]

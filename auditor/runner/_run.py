@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from auditor.backends._protocol import Backend
 from auditor.backends._registry import load_backend
 from auditor.backends._types import BackendOptions, GenerationConfig, GenerationResult
+from auditor.conditions import Condition
 from auditor.errors import BackendCrashedError
 from auditor.refs._identity import ModelIdentity, ResolvedModel
 from auditor.runner._work import WorkUnit, expand
@@ -77,8 +78,10 @@ def run_eval(
     options: BackendOptions | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    conditions: Sequence[Condition] = (),
 ) -> RunSummary:
-    """Generate every (item, framing, sample) not yet stored for this model and config.
+    """Generate every (item, framing, condition, sample) not yet stored for this model and
+    config: the plain conversation, and each of ``conditions`` besides.
 
     The model is loaded once, and only when something is left to generate. Each result is
     committed as soon as its batch returns, so a killed run resumes where it stopped.
@@ -88,7 +91,7 @@ def run_eval(
     backend's worker process dies, :class:`BackendCrashedError` names the item being decoded;
     everything generated before it stays stored.
     """
-    units = expand(items, config)
+    units = expand(items, config, conditions)
     model = resolved.key
     done = store.done_keys(model, config.hash)
     todo = [u for u in units if u.key(model, config.hash) not in done]
@@ -130,16 +133,42 @@ def _generate_all(
         if should_stop is not None and should_stop():
             log.info("stopping early after %d generations", counters.done)
             return True
-        batch = todo[start : start + size]
-        try:
-            results = backend.generate([u.request for u in batch], config)
-        except BackendCrashedError as crash:  # every earlier batch is already committed
-            raise crash.at_item(batch[0].item.id) from None
-        for unit, result in zip(batch, results, strict=True):
-            store.put_generation(_record(unit, result, backend, identity_json, config, suite))
+        for result in generate_batch(backend, todo[start : start + size], store, config,
+                                     suite=suite, identity_json=identity_json):
             counters.add(result)
         counters.report(progress, "generating")
     return False
+
+
+def generate_batch(
+    backend: Backend,
+    units: Sequence[WorkUnit],
+    store: Store,
+    config: GenerationConfig,
+    *,
+    suite: str = "",
+    identity_json: str | None = None,
+) -> list[GenerationResult]:
+    """Generate ``units`` in one call to ``backend`` and commit each result; return them.
+
+    The seam for runners that build their own units, e.g. one conversation over several
+    turns: turn ``k``'s units carry the model's earlier replies in their messages and
+    ``turn=k``, and :meth:`Store.find_generation` reads a stored turn back on resume. A unit
+    marked ``unsupported`` is stored as that outcome without asking the model.
+    """
+    identity_json = identity_json or backend.identity.to_json()
+    asked = [u for u in units if not u.unsupported]
+    try:
+        answers = iter(backend.generate([u.request for u in asked], config) if asked else [])
+    except BackendCrashedError as crash:  # every earlier batch is already committed
+        raise crash.at_item(asked[0].item.id) from None
+    results = []
+    for unit in units:
+        result = (GenerationResult.unsupported(unit.unsupported, unit.prompt_json)
+                  if unit.unsupported else next(answers))
+        store.put_generation(_record(unit, result, backend, identity_json, config, suite))
+        results.append(result)
+    return results
 
 
 def _record(
@@ -162,6 +191,8 @@ def _record(
         gen_config_hash=config.hash,
         gen_config_json=config.to_json(),
         sample=unit.sample,
+        condition=unit.condition,
+        turn=unit.turn,
         seed=unit.seed,
         prompt_json=unit.prompt_json,
         prompt_text=result.prompt_text,
@@ -210,6 +241,9 @@ class _Counters:
         )
 
 
-def units_for(items: Sequence[Item], config: GenerationConfig) -> int:
-    """How many generations ``items`` ask for under ``config`` (framings x samples)."""
-    return len(expand(items, config))
+def units_for(
+    items: Sequence[Item], config: GenerationConfig, conditions: Sequence[Condition] = ()
+) -> int:
+    """How many generations ``items`` ask for under ``config`` (framings x conditions with
+    the plain one x samples)."""
+    return len(expand(items, config, conditions))

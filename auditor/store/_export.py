@@ -10,7 +10,7 @@ from auditor.jsonio import dumps
 from auditor.store._records import GenerationRecord, StoredVerdict
 from auditor.store._sqlite import Store
 
-EXPORT_SCHEMA_VERSION = 1
+EXPORT_SCHEMA_VERSION = 2  # 2: condition and turn
 
 BASE_COLUMNS = (
     "schema_version",
@@ -21,6 +21,8 @@ BASE_COLUMNS = (
     "category",
     "expected",
     "framing",
+    "condition",
+    "turn",
     "sample",
     "seed",
     "prompt",
@@ -66,6 +68,8 @@ def export_rows(
             "category": record.category,
             "expected": record.expected,
             "framing": record.framing,
+            "condition": record.condition,
+            "turn": record.turn,
             "sample": record.sample,
             "seed": record.seed,
             "prompt": prompt_as_text(record),

@@ -13,7 +13,10 @@ crashed with a traceback. The rules now:
   ``verdicts`` tables and their columns. Anything else (a folder, random bytes, a truncated
   or malformed file, another SQLite database, another schema version) is a
   :class:`~auditor.errors.StoreError` naming the path, raised before anything is written:
-  the file's bytes stay as they were. Nothing is ever migrated or re-created.
+  the file's bytes stay as they were. Nothing is ever re-created. The one exception to
+  "this schema version": a version 1 store (before conditions and turns) is migrated in one
+  transaction on its first writable open, and read as if migrated by a read-only open
+  (``_migrate.py``).
 - A writable open also refuses a store whose file or folder has no write permission (mode
   bits are honoured even for root; SQLite needs the folder for its ``-wal``/``-shm``
   files), and one whose write lock another writer holds past the busy timeout. Read-only
@@ -31,10 +34,19 @@ import tempfile
 from pathlib import Path
 
 from auditor.errors import StoreError
-from auditor.store._schema import DDL, GENERATION_COLUMNS, SCHEMA_VERSION, VERDICT_COLUMNS
+from auditor.store._migrate import migrate_v1, read_v1_as_v2
+from auditor.store._schema import (
+    DDL,
+    GENERATION_COLUMNS,
+    GENERATIONS_V1_COLUMNS,
+    SCHEMA_VERSION,
+    VERDICT_COLUMNS,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _TABLES = {"generations": ("id", *GENERATION_COLUMNS), "verdicts": ("id", *VERDICT_COLUMNS)}
+_V1_TABLES = _TABLES | {"generations": ("id", *GENERATIONS_V1_COLUMNS)}
+MIGRATED_FROM = 1  # the older schema_version a writable open migrates
 
 
 def open_connection(path: Path, *, readonly: bool, timeout: float) -> sqlite3.Connection:
@@ -59,7 +71,9 @@ def open_connection(path: Path, *, readonly: bool, timeout: float) -> sqlite3.Co
     except sqlite3.Error as exc:
         raise store_error(path, exc) from exc
     try:
-        _check_schema(conn, path)
+        version = _check_schema(conn, path)
+        if version == MIGRATED_FROM:
+            _upgrade(conn, path, readonly)
         if not readonly:
             _prepare_writer(conn, path)
     except BaseException:
@@ -122,7 +136,19 @@ def _writable(path: Path) -> bool:
     return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)
 
 
-def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
+def _upgrade(conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    """A version 1 store: migrated (writable) or read through a view (read-only)."""
+    try:
+        if readonly:
+            read_v1_as_v2(conn)
+        else:
+            migrate_v1(conn, path)
+    except sqlite3.Error as exc:
+        raise store_error(path, exc, f"migrating it to schema_version {SCHEMA_VERSION}") from exc
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
+    """The store's schema_version, once its tables are checked for that version."""
     try:
         tables = {
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -133,20 +159,22 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             raise StoreError(f"{path} is not a results store (no schema_version)")
-        _check_version(path, row[0])
-        for table, columns in _TABLES.items():
+        version = _check_version(path, row[0])
+        expected = _V1_TABLES if version == MIGRATED_FROM else _TABLES
+        for table, columns in expected.items():
             present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
             missing = [c for c in columns if c not in present]
             if missing:
                 raise StoreError(
-                    f"{path} is not a results store of schema_version {SCHEMA_VERSION}: "
+                    f"{path} is not a results store of schema_version {version}: "
                     f"table {table} lacks {', '.join(missing)}"
                 )
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise store_error(path, exc) from exc
+    return version
 
 
-def _check_version(path: Path, value: object) -> None:
+def _check_version(path: Path, value: object) -> int:
     try:
         version = int(str(value))
     except ValueError:
@@ -156,11 +184,12 @@ def _check_version(path: Path, value: object) -> None:
             f"{path} has store schema_version {version}; this auditor reads up to "
             f"{SCHEMA_VERSION}: upgrade supply-chain-auditor"
         )
-    if version < SCHEMA_VERSION:
+    if version < MIGRATED_FROM:
         raise StoreError(
             f"{path} has store schema_version {version}, which this auditor cannot read "
-            f"(it reads {SCHEMA_VERSION}); the store was left as it is"
+            f"(it reads {MIGRATED_FROM} to {SCHEMA_VERSION}); the store was left as it is"
         )
+    return version
 
 
 def _prepare_writer(conn: sqlite3.Connection, path: Path) -> None:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.backends._types import UNSUPPORTED
 from auditor.errors import StoreError
 from auditor.jsonio import dumps
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, Verdict
@@ -20,6 +21,8 @@ class GenerationKey:
     framing: str
     gen_config_hash: str  # GenerationConfig.hash
     sample: int
+    condition: str = "plain"  # the condition's name (auditor.conditions); plain: none
+    turn: int = 1  # the turn of a multi-turn conversation; 1 for single-turn items
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,10 @@ class GenerationRecord:
     ``id`` is ``None`` until the record is stored. ``prompt_json`` is the JSON list of
     ``{"role", "content"}`` messages sent; ``prompt_text`` what the model saw after the chat
     template (for remote backends, the JSON messages). ``error`` is ``""`` when generation worked.
+    ``condition`` names the condition the item was asked under (``plain``: as written) and
+    ``turn`` the turn of a multi-turn conversation (1 for single-turn items). A condition the
+    item or backend cannot take is stored with ``finish_reason`` ``unsupported`` and the
+    reason in ``error`` (never judged as an answer).
     """
 
     model: str
@@ -52,13 +59,21 @@ class GenerationRecord:
     n_prompt_tokens: int = 0
     n_completion_tokens: int = 0
     created_at: str = ""
+    condition: str = "plain"
+    turn: int = 1
     id: int | None = field(default=None)
 
     @property
     def key(self) -> GenerationKey:
         return GenerationKey(
-            self.model, self.item_hash, self.framing, self.gen_config_hash, self.sample
+            self.model, self.item_hash, self.framing, self.gen_config_hash, self.sample,
+            self.condition, self.turn,
         )
+
+    @property
+    def unsupported(self) -> bool:
+        """True when the condition could not be applied (see the class docstring)."""
+        return self.finish_reason == UNSUPPORTED
 
     @property
     def messages(self) -> list[dict[str, str]]:

@@ -1,8 +1,13 @@
-"""The SQLite schema of the results store (``schema_version`` in the ``meta`` table)."""
+"""The SQLite schema of the results store (``schema_version`` in the ``meta`` table).
+
+Version 2 added ``condition`` (``plain`` for the item as written) and ``turn`` (1 for a
+single-turn item) to a generation's key; a version 1 store is migrated on its first writable
+open (``_migrate.py``).
+"""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 GENERATION_COLUMNS: tuple[str, ...] = (
     "model",
@@ -26,7 +31,11 @@ GENERATION_COLUMNS: tuple[str, ...] = (
     "n_prompt_tokens",
     "n_completion_tokens",
     "created_at",
+    "condition",
+    "turn",
 )
+GENERATIONS_V1_COLUMNS = GENERATION_COLUMNS[:-2]
+"""The columns of a schema_version 1 ``generations`` table (before condition and turn)."""
 
 VERDICT_COLUMNS: tuple[str, ...] = (
     "generation_id",
@@ -39,12 +48,7 @@ VERDICT_COLUMNS: tuple[str, ...] = (
     "created_at",
 )
 
-DDL = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS generations (
+GENERATIONS_TABLE = """CREATE TABLE IF NOT EXISTS {name} (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     model TEXT NOT NULL,
     identity_json TEXT NOT NULL,
@@ -67,9 +71,21 @@ CREATE TABLE IF NOT EXISTS generations (
     n_prompt_tokens INTEGER NOT NULL DEFAULT 0,
     n_completion_tokens INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    UNIQUE (model, item_hash, framing, gen_config_hash, sample)
+    condition TEXT NOT NULL DEFAULT 'plain',
+    turn INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (model, item_hash, framing, condition, gen_config_hash, sample, turn)
+)"""
+GENERATIONS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS generations_by_model_suite ON generations (model, suite)"
+)
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS generations_by_model_suite ON generations (model, suite);
+{GENERATIONS_TABLE.format(name="generations")};
+{GENERATIONS_INDEX};
 CREATE TABLE IF NOT EXISTS verdicts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     generation_id INTEGER NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
@@ -86,7 +102,7 @@ CREATE INDEX IF NOT EXISTS verdicts_by_judge ON verdicts (judge_id);
 """ + "\n"
 
 # The harm dimension of a verdict (label, score in [0, 1], evidence, what decided it), one row
-# per verdict that has one. Additive, so schema_version stays 1: stores written before it lack
+# per verdict that has one. Added within schema_version 1 (additive): stores written before it lack
 # the table and their verdicts read as stance-only (harm None); the table is created with the
 # first harm verdict written to such a store, and older auditors ignore it.
 HARM_TABLE = "harm"

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from auditor.backends._types import UNSUPPORTED
 from auditor.errors import StoreError
 from auditor.judges._verdict import HarmAssessment, JudgedVerdict, Verdict
 from auditor.store._open import open_connection, store_error
@@ -39,9 +40,10 @@ def _now() -> str:
 class Store:
     """Generations and verdicts in one SQLite file (WAL mode, each row committed on arrival).
 
-    A generation is unique by (model, item_hash, framing, gen_config_hash, sample); storing a
-    key that exists keeps the stored row, unless that row recorded an error, in which case the
-    new attempt replaces it (and any verdict on the failed attempt). A process killed at any
+    A generation is unique by its :class:`GenerationKey` (model, item_hash, framing,
+    condition, gen_config_hash, sample, turn); storing a key that exists keeps the stored
+    row, unless that row recorded an error, in which case the new attempt replaces it (and
+    any verdict on the failed attempt). A process killed at any
     point loses nothing already committed. Usable as a context manager; safe to share between
     threads (calls are serialised).
     """
@@ -106,12 +108,9 @@ class Store:
         values = dataclasses.asdict(record)
         if not values["created_at"]:
             values["created_at"] = _now()
-        key = record.key
         with self._db("writing"), self._conn:
             old = self._conn.execute(
-                "SELECT id, error FROM generations WHERE model = ? AND item_hash = ? AND "
-                "framing = ? AND gen_config_hash = ? AND sample = ?",
-                (key.model, key.item_hash, key.framing, key.gen_config_hash, key.sample),
+                f"SELECT id, error FROM generations WHERE {_KEY_WHERE}", _key_args(record.key)
             ).fetchone()
             if old is not None:
                 if not old["error"] or record.error:
@@ -127,26 +126,36 @@ class Store:
 
     def has_generation(self, key: GenerationKey, *, include_errors: bool = False) -> bool:
         """True if this key is stored (rows that recorded an error count only if asked)."""
-        sql = (
-            "SELECT error FROM generations WHERE model = ? AND item_hash = ? AND framing = ? "
-            "AND gen_config_hash = ? AND sample = ?"
-        )
         with self._db("reading"):
             row = self._conn.execute(
-                sql, (key.model, key.item_hash, key.framing, key.gen_config_hash, key.sample)
+                f"SELECT error FROM generations WHERE {_KEY_WHERE}", _key_args(key)
             ).fetchone()
         return row is not None and (include_errors or not row["error"])
 
+    def find_generation(self, key: GenerationKey) -> GenerationRecord | None:
+        """The generation stored under ``key`` (with or without error), or ``None``.
+
+        For runners that build on stored turns, e.g. a multi-turn conversation resumed
+        after its turn k: the turn's reply is read back to ask turn k + 1.
+        """
+        with self._db("reading"):
+            row = self._conn.execute(
+                f"SELECT * FROM generations WHERE {_KEY_WHERE}", _key_args(key)
+            ).fetchone()
+        return None if row is None else _generation_from_row(row, self.path)
+
     def done_keys(self, model: str, gen_config_hash: str) -> set[GenerationKey]:
-        """Keys stored without error for one model and generation config (for skipping)."""
+        """Keys done for one model and generation config (for skipping): stored without
+        error, or recorded as unsupported (asking again would give the same answer)."""
         with self._db("reading"):
             rows = self._conn.execute(
-                "SELECT item_hash, framing, sample FROM generations WHERE model = ? AND "
-                "gen_config_hash = ? AND error = ''",
-                (model, gen_config_hash),
+                "SELECT item_hash, framing, sample, condition, turn FROM generations WHERE "
+                "model = ? AND gen_config_hash = ? AND (error = '' OR finish_reason = ?)",
+                (model, gen_config_hash, UNSUPPORTED),
             ).fetchall()
         return {
-            GenerationKey(model, r["item_hash"], r["framing"], gen_config_hash, r["sample"])
+            GenerationKey(model, r["item_hash"], r["framing"], gen_config_hash, r["sample"],
+                          r["condition"], r["turn"])
             for r in rows
         }
 
@@ -161,10 +170,16 @@ class Store:
         return _generation_from_row(row, self.path)
 
     def generations(
-        self, model: str | None = None, suite: str | None = None
+        self,
+        model: str | None = None,
+        suite: str | None = None,
+        *,
+        condition: str | None = None,
+        turn: int | None = None,
     ) -> Iterator[GenerationRecord]:
-        """Stored generations in insertion order, optionally for one model key and/or suite."""
-        where, args = _filters(model=model, suite=suite)
+        """Stored generations in insertion order, optionally for one model key, suite,
+        condition (``plain``: the items as written) and/or turn."""
+        where, args = _filters(model=model, suite=suite, condition=condition, turn=turn)
         with self._db("reading"):
             rows = self._conn.execute(
                 f"SELECT * FROM generations{where} ORDER BY id", args
@@ -304,14 +319,23 @@ class Store:
         return _names(rows, "judge_id", self.path)
 
 
-def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
+_KEY_WHERE = ("model = ? AND item_hash = ? AND framing = ? AND condition = ? AND "
+              "gen_config_hash = ? AND sample = ? AND turn = ?")
+
+
+def _key_args(key: GenerationKey) -> tuple[str | int, ...]:
+    return (key.model, key.item_hash, key.framing, key.condition, key.gen_config_hash,
+            key.sample, key.turn)
+
+
+def _filters(**conditions: str | int | None) -> tuple[str, list[Any]]:
     parts = [f"{name} = ?" for name, value in conditions.items() if value is not None]
     args = [value for value in conditions.values() if value is not None]
     return (" WHERE " + " AND ".join(parts) if parts else ""), args
 
 
 _INT_COLUMNS = frozenset({"id", "generation_id", "sample", "seed", "n_prompt_tokens",
-                          "n_completion_tokens"})
+                          "n_completion_tokens", "turn"})
 
 
 def _checked(row: sqlite3.Row, columns: tuple[str, ...], what: str, path: Path) -> dict[str, Any]:

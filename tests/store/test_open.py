@@ -16,7 +16,7 @@ import pytest
 
 from auditor.errors import StoreError
 from auditor.judges._verdict import JudgedVerdict, Verdict
-from auditor.store import Store
+from auditor.store import SCHEMA_VERSION, Store
 from tests.store.test_sqlite import record
 
 
@@ -96,7 +96,7 @@ def test_a_different_sqlite_database(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "match"),
-    [("2", "schema_version 2; this auditor reads up to 1: upgrade"),
+    [("3", "schema_version 3; this auditor reads up to 2: upgrade"),
      ("0", "schema_version 0, which this auditor cannot read"),
      ("one", "unreadable store schema_version 'one'")],
 )
@@ -215,7 +215,7 @@ def test_a_new_store_appears_whole_and_alone(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~_umask()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT value FROM meta").fetchone()[0] == "1"
+    assert conn.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
     conn.close()
 
 
