@@ -10,6 +10,7 @@ from auditor.cli._app import console, err_console
 
 if TYPE_CHECKING:
     from auditor.judges import HarmAgreement
+    from auditor.tables import Row
 
 
 def wants_harm(label_map: str | None, labels: Sequence[str]) -> bool:
@@ -25,7 +26,7 @@ def wants_harm(label_map: str | None, labels: Sequence[str]) -> bool:
 
 def eval_harm(
     file: Path,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Row],
     columns: tuple[str, str, str],
     label_map: str | None,
     judge: str,

@@ -1,62 +1,33 @@
-"""Reading response tables (CSV or JSONL) and judging them row by row."""
+"""Reading response tables (CSV, TSV, JSON lines, JSON or Parquet, through the one table
+reader :mod:`auditor.tables`) and judging them row by row."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
+from auditor.jsonio import dumps
 from auditor.judges._protocol import Judge
 from auditor.judges._trace import TraceAnalysis, analyze_trace
 from auditor.outputs import atomic_open
+from auditor.tables import Row, read_rows
 
-Row = dict[str, Any]
+JudgedRow = dict[str, Any]
 
 
 def read_table(path: Path) -> list[Row]:
-    """Rows of a CSV (header row) or JSONL (one object per line) file."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".jsonl", ".ndjson", ".json"):
-            return list(_read_jsonl(path))
-        return _read_csv(path)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc})") from exc
-
-
-def _read_csv(path: Path) -> list[Row]:
-    csv.field_size_limit(min(2**31 - 1, 1 << 28))
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames:
-            raise InputError(f"{path}: empty CSV (no header row)")
-        return [dict(row) for row in reader]
-
-
-def _read_jsonl(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict):
-                raise InputError(f"{path}:{number}: each line must be a JSON object")
-            yield obj
+    """Rows of a response table; a missing or malformed file is an :class:`InputError`
+    naming the line."""
+    return read_rows(path)[1]
 
 
 def require_columns(rows: Sequence[Row], path: Path, columns: Iterable[str | None]) -> None:
     """Raise a clear error naming the available columns when one is missing."""
     if not rows:
         raise InputError(f"{path}: no rows")
-    present = set().union(*(row.keys() for row in rows))
+    present = set().union(*(row.values.keys() for row in rows))
     for column in columns:
         if column is not None and column not in present:
             available = ", ".join(sorted(present))
@@ -65,7 +36,7 @@ def require_columns(rows: Sequence[Row], path: Path, columns: Iterable[str | Non
 
 def cell(row: Row, column: str) -> str:
     """A cell as text (missing or null -> "")."""
-    value = row.get(column)
+    value = row.values.get(column)
     return "" if value is None else str(value)
 
 
@@ -78,8 +49,8 @@ def judge_rows(
     reasoning_col: str | None = None,
     progress: Callable[[int], None] | None = None,
     traces: list[TraceAnalysis] | None = None,
-) -> Iterator[Row]:
-    """Each input row with ``verdict`` and ``evidence`` (and trace fields) added.
+) -> Iterator[JudgedRow]:
+    """Each input row's values with ``verdict`` and ``evidence`` (and trace fields) added.
 
     ``harm`` (``harmful`` | ``not_harmful`` | ``unclear``), ``harm_score`` in [0, 1] and
     ``harm_evidence`` give the harm dimension; both are null for a judge without one (or an
@@ -91,7 +62,7 @@ def judge_rows(
     for row in rows:
         reasoning = cell(row, reasoning_col) if reasoning_col else ""
         judged = judge.judge(cell(row, prompt_col), cell(row, response_col), reasoning)
-        out = dict(row)
+        out = dict(row.values)
         out["verdict"] = judged.verdict.value
         out["evidence"] = [
             {"start": e.start, "end": e.end, "text": e.text, "reason": e.reason}
@@ -126,11 +97,11 @@ def judge_rows(
         yield out
 
 
-def write_jsonl_atomic(rows: Iterable[Row], out: Path) -> int:
+def write_jsonl_atomic(rows: Iterable[JudgedRow], out: Path) -> int:
     """Write rows as JSONL to ``out`` atomically, so a failure leaves no half file."""
     count = 0
     with atomic_open(out) as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            fh.write(dumps(row, default=str) + "\n")
             count += 1
     return count
