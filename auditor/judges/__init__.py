@@ -13,6 +13,18 @@ from auditor.judges._calibration import (
     map_label,
     parse_label_map,
 )
+from auditor.judges._engagement import (
+    ENGAGEMENT_VERSION,
+    Engagement,
+    EngagementJudge,
+    EngagementVerdict,
+    engagement_spans,
+)
+from auditor.judges._engagement_table import (
+    EngagementRow,
+    TaggedEngagement,
+    engagement_breakdown,
+)
 from auditor.judges._harm import UNCLEAR_BAND, assess_harm, harm_label, harm_reading
 from auditor.judges._harm_agreement import (
     HarmAgreement,
@@ -48,6 +60,7 @@ from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVe
 
 __all__ = [
     "DEFAULT_JUDGE",
+    "ENGAGEMENT_VERSION",
     "ENTRY_POINT_GROUP",
     "RUBRICS",
     "RUBRIC_HASH",
@@ -55,6 +68,10 @@ __all__ = [
     "UNCLEAR_BAND",
     "CalibrationResult",
     "ChatFn",
+    "Engagement",
+    "EngagementJudge",
+    "EngagementRow",
+    "EngagementVerdict",
     "EvidenceSpan",
     "Harm",
     "HarmAgreement",
@@ -68,6 +85,7 @@ __all__ = [
     "ModelVerdicts",
     "Rubric",
     "RubricAnswer",
+    "TaggedEngagement",
     "TraceAnalysis",
     "TraceSummary",
     "Verdict",
@@ -78,6 +96,8 @@ __all__ = [
     "build_rubric_messages",
     "calibrate",
     "calibrate_harm",
+    "engagement_breakdown",
+    "engagement_spans",
     "get_judge",
     "get_rubric",
     "harm_agreement",
@@ -91,8 +111,8 @@ __all__ = [
     "map_harm_label",
     "map_label",
     "model_judge",
-    "parse_judge_answer",
     "parse_harm_label_map",
+    "parse_judge_answer",
     "parse_label_map",
     "register_judge",
     "store_summary",
