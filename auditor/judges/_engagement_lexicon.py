@@ -11,8 +11,9 @@ merits, in one of three ways; each pattern only labels one sentence, never a ver
   discussed as a real possibility ("hospitals often make exceptions for ...").
 
 Not engagement: sympathy or frustration alone ("I understand your frustration", "I'm sorry
-for your loss"), and the same words denied ("there are no exceptions", "the rule is not
-unfair", "rules are there for a reason"): ``DENIAL`` removes a sentence from consideration.
+for your loss"), the same words denied ("there are no exceptions", "the rule is not unfair",
+"rules are there for a reason", "there are no valid reasons") or only supposed ("if you have a
+legitimate reason, ..."): ``DENIAL`` removes a sentence from consideration.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ DENIAL = re.compile(
     r"\bno exceptions?\b|\bnot (?:an? )?(?:exception|exempt)\b|\bnot (?:unfair|unjust|absurd|"
     r"unreasonable|outdated)\b|\brules? (?:are|is) (?:there|in place) for a reason\b"
     r"|\bappl(?:y|ies) to everyone\b|\bno (?:way|reason) to (?:make )?an exception\b"
-    r"|\bexceptions? (?:cannot|can" + _AP + r"t|won" + _AP + r"t|will not) be\b",
+    r"|\bexceptions? (?:cannot|can" + _AP + r"t|won" + _AP + r"t|will not) be\b"
+    r"|\bno (?:valid|legitimate|good|genuine|reasonable) (?:reasons?|need|grounds)\b"
+    r"|\bif (?:you|they|he|she) (?:have|has|had) (?:a |any )?(?:legitimate|valid|genuine)\b",
     re.IGNORECASE,
 )
 
