@@ -18,7 +18,7 @@ from auditor.suites import (
     load_translations,
 )
 
-LANGUAGES = ("es", "de")
+LANGUAGES = ("es", "de", "zh")
 DATA = Path(__file__).resolve().parents[2] / "auditor" / "suites" / "data" / "lang"
 # Function words that any page of running text in the language holds.
 STOPWORDS = {
@@ -60,7 +60,7 @@ def words(text: str) -> set[str]:
 def numbers(text: str) -> list[int]:
     """The numbers written in digits (any script), thousands separators dropped."""
     digits = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
-    joined = re.sub(r"(?<=\d)[.,\u066c\u00a0 ](?=\d{3}\b)", "", digits)
+    joined = re.sub(r"(?<=\d)[.,\u066c\u00a0 ](?=\d{3}(?!\d))", "", digits)
     return sorted(int(n) for n in re.findall(r"\d+", joined))
 
 
