@@ -9,7 +9,12 @@ from dataclasses import dataclass
 
 from auditor.backends._protocol import Backend
 from auditor.backends._registry import load_backend
-from auditor.backends._types import BackendOptions, GenerationConfig, GenerationResult
+from auditor.backends._types import (
+    UNSUPPORTED,
+    BackendOptions,
+    GenerationConfig,
+    GenerationResult,
+)
 from auditor.conditions import Condition
 from auditor.errors import BackendCrashedError
 from auditor.refs._identity import ModelIdentity, ResolvedModel
@@ -56,6 +61,7 @@ class RunSummary:
     load_seconds: float
     generate_seconds: float
     stopped_early: bool
+    unsupported: int = 0  # conditions the item or backend could not take (recorded, not errors)
 
     @property
     def tokens_per_second(self) -> float:
@@ -211,6 +217,7 @@ class _Counters:
     def __init__(self, total: int, skipped: int, model: str) -> None:
         self.total, self.skipped, self.model = total, skipped, model
         self.done = self.errors = self.prompt_tokens = self.completion_tokens = 0
+        self.unsupported = 0
         self._t0: float | None = None
 
     def start(self) -> None:
@@ -222,6 +229,9 @@ class _Counters:
 
     def add(self, result: GenerationResult) -> None:
         self.done += 1
+        if result.finish_reason == UNSUPPORTED:
+            self.unsupported += 1
+            return
         self.errors += bool(result.error)
         self.prompt_tokens += result.n_prompt_tokens
         self.completion_tokens += result.n_completion_tokens
@@ -238,6 +248,7 @@ class _Counters:
             requested=requested, skipped=self.skipped, generated=self.done, errors=self.errors,
             prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
             load_seconds=load_seconds, generate_seconds=self.elapsed, stopped_early=stopped,
+            unsupported=self.unsupported,
         )
 
 
