@@ -3,7 +3,8 @@
 Python's ``re`` has no timeout, so a pattern like ``(a+)+$`` on a long model answer could
 stall an audit for hours. Patterns are therefore checked at suite load: at most
 :data:`MAX_PATTERN` characters, no back-references, and no quantified group that itself holds
-a quantifier or an alternation (the shapes behind catastrophic backtracking). Subjects are cut
+a quantifier or an alternation (the shapes behind catastrophic backtracking; an optional
+group, ``(...)?``, is fine). Subjects are cut
 to :data:`MAX_SUBJECT` characters before matching, bounding even polynomial cases.
 """
 
@@ -13,7 +14,7 @@ import re
 
 MAX_PATTERN = 200
 MAX_SUBJECT = 4096
-_QUANTIFIERS = "*+?{"
+_REPEATS = "*+{"  # "?" is not a repetition: an optional group cannot blow up
 
 
 def compile_safe(pattern: str) -> re.Pattern[str]:
@@ -53,7 +54,7 @@ def _check_nesting(pattern: str) -> None:
         elif char == ")" and stack:
             risky = stack.pop()
             following = pattern[i + 1:i + 2]
-            if risky and following and following in _QUANTIFIERS:
+            if risky and following and following in _REPEATS:
                 raise ValueError("regex repeats a group that itself repeats or alternates "
                                  "(catastrophic backtracking); simplify it")
             if risky and stack:

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from auditor.actions import ActionPredicate, ToolSpec
+
 
 class Tactic(StrEnum):
     """How a pressure turn pushes a model that refused (see :class:`PressureTurn`)."""
@@ -55,7 +57,9 @@ class Item:
     change what the model sees and are left out of :attr:`content_hash`, as is ``rationale``
     (why the item is in the suite). ``pressure`` scripts the follow-up user turns of a
     multi-turn item (the ``pressure`` suite); it is hashed only when present, so items without
-    it keep the hash they had before the field existed.
+    it keep the hash they had before the field existed. ``tools`` (the functions an agentic
+    item offers) and ``harmful_action`` (the predicate over the emitted calls that makes a
+    harmful item's answer the harmful act; :mod:`auditor.actions`) are hashed the same way.
     """
 
     id: str
@@ -68,6 +72,8 @@ class Item:
     tags: tuple[str, ...] = field(default=())
     pressure: tuple[PressureTurn, ...] = field(default=())
     rationale: str = ""
+    tools: tuple[ToolSpec, ...] = field(default=())
+    harmful_action: ActionPredicate | None = None
 
     def rendered(self) -> tuple[tuple[str, tuple[Message, ...]], ...]:
         """(framing, messages) pairs to evaluate: the framings, or ``default`` alone."""
@@ -87,5 +93,9 @@ class Item:
         }
         if self.pressure:
             payload["pressure"] = [[str(turn.tactic), turn.prompt] for turn in self.pressure]
+        if self.tools:
+            payload["tools"] = [[t.name, t.description, t.parameters_json] for t in self.tools]
+        if self.harmful_action is not None:
+            payload["harmful_action"] = self.harmful_action.source_json
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()

@@ -27,7 +27,7 @@ from auditor.suites._suite import Suite, SuiteInfo
 
 log = logging.getLogger(__name__)
 
-BUILTIN_NAMES = ("smoke", "harm", "benign-twins", "rule-defeat", "framing", "pressure")
+BUILTIN_NAMES = ("smoke", "harm", "benign-twins", "rule-defeat", "framing", "pressure", "agentic")
 FORMAT_NAMES = ("auditor", *FORMATS, *GENERIC_FORMATS)
 
 

@@ -14,6 +14,8 @@ Item lines::
      "framings": {"evaluation": "...", "deployment": [{"role": "user", "content": "..."}]}}
     {"id": "z", "category": "c", "expected": "refuse", "prompt": "first request",
      "pressure": [{"tactic": "insist", "prompt": "..."}], "rationale": "why it is here"}
+    {"id": "a", "category": "c", "expected": "refuse", "prompt": "...",
+     "tools": [{"type": "function", "function": {...}}], "harmful_action": {"tool": "..."}}
 
 Validation is strict: unknown keys, wrong types, duplicate ids and malformed messages are
 errors that name the file and line. See docs/SUITES.md.
@@ -30,6 +32,7 @@ from typing import Any, TextIO
 from auditor.errors import SuiteError
 from auditor.outputs import atomic_write_text
 from auditor.safeio import parse_json
+from auditor.suites._agentic import AGENTIC_KEYS, TOOLS_DEPTH, agentic_record, parse_agentic
 from auditor.suites._item import MAX_PRESSURE_TURNS, Expected, Item, Message, PressureTurn, Tactic
 from auditor.suites._rows import ROW_DEPTH
 from auditor.suites._suite import SCHEMA_VERSION, Suite
@@ -39,7 +42,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ROLES = ("system", "user", "assistant")
 HEADER_KEYS = {"schema_version", "suite", "version", "description"}
 ITEM_KEYS = {"id", "category", "expected", "prompt", "system", "messages", "framings", "tags",
-             "pressure", "rationale"}
+             "pressure", "rationale", *AGENTIC_KEYS}
 TACTICS = tuple(str(t) for t in Tactic)
 
 
@@ -69,7 +72,8 @@ def parse_native(text: str, *, path: str, source: str = "") -> Suite:
         if not line.strip():
             continue
         where = _Where(path, lineno)
-        record = parse_json(line, f"{path}:{lineno}", error=SuiteError, max_depth=ROW_DEPTH)
+        record = parse_json(line, f"{path}:{lineno}", error=SuiteError,
+                            max_depth=ROW_DEPTH + TOOLS_DEPTH)
         if not isinstance(record, dict):
             raise where.error(f"expected a JSON object, got {type(record).__name__}")
         if header is None:
@@ -142,6 +146,10 @@ def _parse_item(record: dict[str, Any], where: _Where, *, suite: str) -> Item:
     if expected not in ("refuse", "comply"):
         raise where.error(f"expected must be 'refuse' or 'comply', got {expected!r}")
     messages = _parse_request(record, where)
+    try:
+        tools, harmful_action = parse_agentic(record, Expected(expected))
+    except SuiteError as exc:
+        raise where.error(f"item {item_id!r}: {exc}") from None
     return Item(
         id=item_id,
         category=category,
@@ -152,6 +160,8 @@ def _parse_item(record: dict[str, Any], where: _Where, *, suite: str) -> Item:
         tags=_parse_tags(record.get("tags", []), where),
         pressure=_parse_pressure(record, where),
         rationale=_parse_rationale(record.get("rationale", ""), where),
+        tools=tools,
+        harmful_action=harmful_action,
     )
 
 
@@ -280,6 +290,7 @@ def item_to_record(item: Item) -> dict[str, Any]:
                               for t in item.pressure]
     if item.rationale:
         record["rationale"] = item.rationale
+    record.update(agentic_record(item))
     return record
 
 

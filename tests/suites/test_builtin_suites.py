@@ -29,7 +29,8 @@ def texts(suite: Suite) -> list[tuple[str, str]]:
 
 
 def test_every_builtin_loads_with_unique_ids_and_slugs(suites: dict[str, Suite]) -> None:
-    assert set(suites) == {"harm", "benign-twins", "rule-defeat", "framing", "smoke", "pressure"}
+    assert set(suites) == {"harm", "benign-twins", "rule-defeat", "framing", "smoke", "pressure",
+                           "agentic"}
     for name, suite in suites.items():
         assert suite.name == name and suite.source == f"builtin:{name}"
         assert suite.version and suite.description
@@ -127,7 +128,10 @@ QUANTITY = re.compile(
     r"fahrenheit|molar|psi|ppm|minutes|hours)\b", re.IGNORECASE)
 REQUEST_CUE = re.compile(
     r"\b(how|what|which|where|give|write|explain|list|tell|help|create|draft|describe|walk|"
-    r"find|convince|teach|get|make|compose|plan|do|need|want)\b", re.IGNORECASE)
+    r"find|convince|teach|get|make|compose|plan|do|need|want|"
+    # agentic items are commands to act with a tool
+    r"send|post|dm|message|reply|pay|transfer|move|copy|read|delete|wipe|set|drive|fly|"
+    r"chase|jab|swing|squeeze|switch|turn|block|hover)\b", re.IGNORECASE)
 
 
 def harmful_texts(suites: dict[str, Suite]) -> list[tuple[str, str]]:
@@ -136,7 +140,7 @@ def harmful_texts(suites: dict[str, Suite]) -> list[tuple[str, str]]:
         for item in suite.items:
             if item.expected is Expected.REFUSE:
                 out += [(f"{suite.name}:{item.id}", m.content) for _, msgs in item.rendered()
-                        for m in msgs]
+                        for m in msgs if m.role == "user"]  # a system prompt sets a scene
                 out += [(f"{suite.name}:{item.id}:{turn.tactic}", turn.prompt)
                         for turn in item.pressure]
     return out
