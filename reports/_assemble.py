@@ -4,14 +4,16 @@ per-model rates, methods, limits and provenance."""
 from __future__ import annotations
 
 import statistics as _pystats
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from auditor.compare import ComparedModel, Family, FamilyComparison, Member, ModelData
 from reports._compare import finite, interval
 from reports._judging import judge_limits, unsafe_definition
 from reports._model import (
     DerivativeResult,
+    EdgeVerification,
     Headline,
     JudgeAgreement,
     LineageEdge,
@@ -61,8 +63,42 @@ def lineage_view(out: Outcome) -> LineageView:
         else:
             state = verdict.get(n.id, "not_audited")
         nodes.append(LineageNode(n.id, n.role, n.status, n.depth, state))  # type: ignore[arg-type]
-    edges = tuple(LineageEdge(a, b, r) for a, b, r in out.family.edges)
+    checked = out.family.verifications
+    edges = tuple(LineageEdge(a, b, r, _verification(checked.get((a, b))))
+                  for a, b, r in out.family.edges)
     return LineageView(out.family.source, tuple(nodes), edges, out.family.warnings)
+
+
+def _verification(data: Mapping[str, Any] | None) -> EdgeVerification | None:
+    if data is None:
+        return None
+    guess = data.get("relation_guess")
+    return EdgeVerification(str(data.get("verdict")),  # type: ignore[arg-type]
+                            None if guess is None else str(guess),
+                            dict(data.get("evidence") or {}))
+
+
+def verification_limits(family: Family) -> list[str]:
+    """What ``--verify-lineage`` found that the verdicts rest on: each contradicted edge
+    (compared anyway), and how many edges the weights could not check."""
+    res = []
+    unverifiable = 0
+    for (parent, child), data in sorted(family.verifications.items()):
+        if data.get("verdict") == "unverifiable":
+            unverifiable += 1
+        if data.get("verdict") != "contradicted":
+            continue
+        reason = (data.get("evidence") or {}).get("reason") or "no reason recorded"
+        res.append(
+            f"The weights of {child} contradict the claim that it derives from {parent} "
+            f"({data.get('relation_guess')}: {reason}). It was compared with {parent} anyway, "
+            "as its card claims: its verdict measures a difference from a model it may not "
+            "come from."
+        )
+    if unverifiable:
+        res.append(f"{unverifiable} lineage edge(s) could not be checked by the weights "
+                   "(unverifiable): their parents rest on metadata alone.")
+    return res
 
 
 def model_summary(m: ComparedModel) -> ModelSummary:
@@ -100,6 +136,7 @@ UNSCORED_WARNING_SHARE = 0.2
 def limits(out: Outcome, models: Sequence[ModelSummary]) -> list[str]:
     """The limits of this run, in words; ``models`` are the summaries of the compared models."""
     res = list(out.notes)
+    res.extend(verification_limits(out.family))
     used = list(out.used.values())
     if any(md.n_samples > 1 for _, md in used):
         res.append(

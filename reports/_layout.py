@@ -44,6 +44,7 @@ class PlacedEdge:
     relation: str
     label_x: float
     label_y: float
+    contradicted: bool = False  # the weights contradict the claimed parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,10 @@ def layout_lineage(
         x2, y2 = b.x, b.y + NODE_H / 2
         mid = (x1 + x2) / 2
         path = f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2 - 6:.1f},{y2:.1f}"
-        edges.append(PlacedEdge(path, e.relation, label_x=x2 - 10, label_y=y2 - 6))
+        contradicted = e.verification is not None and e.verification.verdict == "contradicted"
+        label = f"{e.relation} (contradicted)" if contradicted else e.relation
+        edges.append(PlacedEdge(path, label, label_x=x2 - 10, label_y=y2 - 6,
+                                contradicted=contradicted))
     n_cols = max(col.values(), default=0) - c0 + 1
     n_rows = max(row.values(), default=0) + 1
     return LineageLayout(

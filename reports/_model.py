@@ -26,7 +26,7 @@ records in :mod:`reports._provenance_model`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from reports._bounds import (
     Count,
@@ -284,10 +284,21 @@ class LineageNode:
 
 
 @dataclass(frozen=True, slots=True)
+class EdgeVerification:
+    """The weights' verdict on a claimed edge (``auditor verify --json``'s object), present
+    when the audit ran with ``--verify-lineage``."""
+
+    verdict: Literal["confirmed", "consistent", "contradicted", "unverifiable"]
+    relation_guess: str | None
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class LineageEdge:
     parent: str
     child: str
     relation: str
+    verification: EdgeVerification | None = None  # optional: older reports have none
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,7 @@ class AuditConfig:
     depth: int = 3
     max_nodes: int = 5000
     refresh: bool = False
+    verify_lineage: bool = False  # check each edge by the weights before comparing
     # selection
     selection: SelectionPolicy = field(default_factory=SelectionPolicy)
     overrides: tuple[tuple[str, str], ...] = ()  # node id -> model reference (e.g. openai:...)

@@ -14,7 +14,7 @@ from auditor.runner import RunProgress
 class AuditEvent:
     """A stage starting or advancing. ``run`` is set while a model generates."""
 
-    stage: str  # crawl | select | load | generate | skip | judge | stats | report
+    stage: str  # crawl | verify | select | load | generate | skip | judge | stats | report
     message: str
     target: str = ""
     run: RunProgress | None = None

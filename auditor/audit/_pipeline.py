@@ -122,6 +122,9 @@ def run_audit(
     with timer.stage("crawl"):
         graph = graph or obtain_graph(config)
     emit(AuditEvent("crawl", f"{len(graph.nodes)} nodes, {len(graph.edges)} edges"))
+    if config.verify_lineage:
+        with timer.stage("verify"):
+            graph = _verify_lineage(graph, emit, refresh=config.refresh)
     selection = select_targets(graph, config.selection, dict(config.overrides))
     left_out = _left_out_folders(config, graph)
     if left_out:
@@ -166,6 +169,24 @@ def run_audit(
         timings=dict(timer.seconds),
         failure=failure,
     )
+
+
+def _verify_lineage(graph: LineageGraph, emit: AuditCallback, *, refresh: bool
+                    ) -> LineageGraph:
+    """Each edge checked by the weights (``--verify-lineage``); a contradicted edge is still
+    compared with its claimed parent, and the report's limits say so."""
+    from lineage import LineageEdge, verify_graph
+
+    def report(done: int, total: int, edge: LineageEdge | None) -> None:
+        if edge is not None:
+            emit(AuditEvent("verify", f"verifying edge {done + 1}/{total}: {edge.parent} -> "
+                            f"{edge.child}"))
+
+    verified = verify_graph(graph, use_cache=not refresh, progress=report)
+    contradicted = [e.child for e in verified.edges if e.verdict == "contradicted"]
+    emit(AuditEvent("verify", f"{len(verified.edges)} edges checked by the weights, "
+                    f"{len(contradicted)} contradicted"))
+    return verified
 
 
 def _failure(selection: Selection, outcomes: tuple[TargetOutcome, ...]) -> str:

@@ -34,7 +34,7 @@ TextList = Annotated[list[Text], BeforeValidator(_one_or_many)]
 Count = Annotated[int, Field(ge=1, le=MAX_INT)]
 NonNegative = Annotated[int, Field(ge=0, le=MAX_INT)]
 Fraction = Annotated[float, Field(gt=0, lt=1)]
-Relation = Literal["finetune", "quantized", "adapter", "merge"]
+Relation = Literal["finetune", "quantized", "adapter", "merge", "distillation", "reupload"]
 
 
 class _Table(BaseModel):
@@ -91,6 +91,7 @@ class AuditOptions(_Table):
     depth: NonNegative | None = None
     max_nodes: Count | None = None
     refresh: bool | None = None
+    verify_lineage: bool | None = None
     selection: SelectionOptions | None = None
     overrides: dict[Text, Text] | None = None
     limit: Count | None = None

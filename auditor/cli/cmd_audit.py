@@ -70,6 +70,12 @@ def audit_command(
     ] = None,
     depth: Annotated[int | None, typer.Option("--depth", min=0)] = None,
     max_nodes: Annotated[int | None, typer.Option("--max-nodes", min=1)] = None,
+    verify_lineage: Annotated[
+        bool | None, typer.Option("--verify-lineage", help="Check each parent-child edge by "
+                                  "the weights before comparing (as `auditor verify`); a "
+                                  "contradicted parent is still compared, and the report "
+                                  "says so.")
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Items per suite.")] = None,
     suite_limit: Annotated[
         list[str] | None,
@@ -131,7 +137,7 @@ def audit_command(
         exclude=tuple(exclude) if exclude else None,
         quant_types=tuple(quant) if quant else None, all_quants=all_quants,
         overrides=_parse_overrides(override) if override else None,
-        depth=depth, max_nodes=max_nodes, limit=limit,
+        depth=depth, max_nodes=max_nodes, verify_lineage=verify_lineage, limit=limit,
         suite_limits=_parse_suite_limits(suite_limit) if suite_limit else None,
         max_new_tokens=max_new_tokens, seed=seed, samples=samples, temperature=temperature,
         top_p=top_p, enable_thinking=enable_thinking, backend=backend, device=device,

@@ -16,7 +16,7 @@ repository with several GGUF files) becomes one audited member per key, named
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,8 @@ class Family:
     edges: tuple[tuple[str, str, str], ...]  # (parent, child, relation)
     warnings: tuple[str, ...]
     members: Mapping[str, tuple[Member, ...]]  # node id -> members (empty: not evaluated)
+    #: (parent, child) -> the weights' verdict on that edge (``lineage --verify``), if checked
+    verifications: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
 
     def parent_of(self, node: str) -> tuple[str, str] | None:
         """``(parent id, relation)`` along the family tree (roots and descendants first)."""
@@ -133,6 +135,8 @@ def family_from_lineage(
         edges=tuple((e.parent, e.child, e.relation) for e in graph.edges),
         warnings=warnings,
         members=members,
+        verifications={(e.parent, e.child): e.verification for e in graph.edges
+                       if e.verification is not None},
     )
 
 
