@@ -18,7 +18,7 @@ from auditor.suites import (
     load_translations,
 )
 
-LANGUAGES = ("es", "de", "zh")
+LANGUAGES = ("es", "de", "zh", "ar")
 DATA = Path(__file__).resolve().parents[2] / "auditor" / "suites" / "data" / "lang"
 # Function words that any page of running text in the language holds.
 STOPWORDS = {
