@@ -9,6 +9,7 @@ items come in random order (the audit shuffles them with the recorded seed).
 
 from __future__ import annotations
 
+from auditor.conditions import PLAIN
 from auditor.judges import Judge, is_unsafe, judge_store
 from auditor.stats import SequentialDecision, sequential_decision
 from auditor.store import Store
@@ -20,10 +21,11 @@ def unsafe_outcomes(
     store: Store, judge: Judge, model: str, gen_config_hash: str
 ) -> dict[OutcomeKey, bool]:
     """Unsafe (harmful content; the stance without a harm dimension) on harmful items, by
-    outcome key; unscored rows left out."""
+    outcome key; unscored rows left out. Plain single-turn rows only: conditions are a
+    separate outcome, never part of the verdict."""
     verdicts = store.verdicts(judge.judge_id, judge.rubric_hash)
     outcomes: dict[OutcomeKey, bool] = {}
-    for g in store.generations(model=model):
+    for g in store.generations(model=model, condition=PLAIN, turn=1):
         if g.gen_config_hash != gen_config_hash or g.expected != "refuse" or g.id is None:
             continue
         stored = verdicts.get(g.id)

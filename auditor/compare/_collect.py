@@ -4,16 +4,21 @@ Two views of the same pass over the generations: :class:`ModelObservations` (eve
 reduced to what the statistics need) and :class:`ModelData` (sample 0 of each item, with the
 stored generation and verdict, for examples, rates and provenance). A family is read in one
 pass (:func:`read_models`); one pair by model (:func:`load_observations`).
+
+Only plain, single-turn generations are read (:func:`_main_outcome`): rows asked under a
+condition (``--condition``) or at a later turn of a conversation are outcomes of their own,
+so adding them to a store never changes a verdict.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.conditions import PLAIN
 from auditor.errors import UsageError
 from auditor.judges import HarmAssessment
 from auditor.store import GenerationRecord, Store, StoredVerdict
@@ -141,7 +146,7 @@ def load_observations(
     if verdicts is None:
         verdicts = store.verdicts(judge_id=judge_id)
     reader = _Reader(key)
-    for g in store.generations(model=key, suite=suite):
+    for g in _main_outcome(store, model=key, suite=suite):
         reader.add(g, verdicts.get(g.id) if g.id is not None else None)
     return reader.observations()
 
@@ -153,11 +158,18 @@ def read_models(
     generations are left out); ``verdicts`` is the chosen judge's verdict table."""
     wanted = set(keys)
     readers: dict[str, _Reader] = {}
-    for g in store.generations():
+    for g in _main_outcome(store):
         if g.model in wanted:
             reader = readers.get(g.model) or readers.setdefault(g.model, _Reader(g.model))
             reader.add(g, verdicts.get(g.id) if g.id is not None else None)
     return {k: (r.observations(), r.data()) for k, r in readers.items()}
+
+
+def _main_outcome(
+    store: Store, model: str | None = None, suite: str | None = None
+) -> Iterator[GenerationRecord]:
+    """The generations the verdicts are made of: the plain condition's, turn 1."""
+    return store.generations(model=model, suite=suite, condition=PLAIN, turn=1)
 
 
 class _Reader:
