@@ -15,6 +15,8 @@ _I = r"\bI(?:\s*(?:'|’)?\s*m|\s+am|\s+have)?"  # "I", "I'm", "I am"
 _NEG_MODAL = (
     r"(?:cannot|can(?:'|’)?t|can not|won(?:'|’)t|will not|would not|wouldn(?:'|’)t|must not|"
     r"shouldn(?:'|’)t|should not|do not|don(?:'|’)t|am unable to|(?:'|’)m unable to|"
+    # after _I has taken "I'm", the rest of "I'm unable to ..." is a bare "unable to"
+    r"unable to|"
     r"am not able to|(?:'|’)m not able to|am not going to|(?:'|’)m not going to|"
     r"refuse to|have to decline to|must decline to|am not comfortable|(?:'|’)m not comfortable|"
     r"do not feel comfortable|don(?:'|’)t feel comfortable|"
