@@ -18,10 +18,10 @@ import numpy as np
 from auditor.errors import BackendUnavailableError, InputError
 from auditor.fingerprint._names import NORM_PLUS_ONE, hf_name, hf_row_to_gguf, permuted_heads
 from auditor.fingerprint._plan import SamplePlan, plan_sample
-from auditor.fingerprint._ranges import LocalFiles, read_many
+from auditor.fingerprint._ranges import LocalFiles, RangeReader, read_many
 from auditor.fingerprint._record import Fingerprint, TensorSample
 from auditor.fingerprint._safetensors import decode_floats
-from auditor.gguf import TensorInfo, ggml_types, validate_gguf
+from auditor.gguf import GgufLayout, TensorInfo, ggml_types, validate_gguf
 
 _FLOAT_TYPES = {"F32": "F32", "F16": "F16", "BF16": "BF16", "F64": "F64"}
 
@@ -64,7 +64,7 @@ def _spans(plan: SamplePlan, gguf_rows: list[int], block: int
     return out
 
 
-def _sample_tensor(read: LocalFiles, filename: str, tensor: TensorInfo, hf: str,
+def _sample_tensor(read: RangeReader, filename: str, tensor: TensorInfo, hf: str,
                    heads: int | None) -> TensorSample:
     shape = tuple(reversed(tensor.shape))
     plan = plan_sample(hf, shape)
@@ -81,12 +81,18 @@ def _sample_tensor(read: LocalFiles, filename: str, tensor: TensorInfo, hf: str,
 
 def fingerprint_gguf(path: Path, ref: str | None = None) -> Fingerprint:
     """The fingerprint of a local GGUF file (InputError when the file is malformed)."""
-    layout = validate_gguf(path)
+    reader = LocalFiles(path.parent)
+    return sample_gguf(validate_gguf(path), reader, path.name, ref or str(path), None)
+
+
+def sample_gguf(layout: GgufLayout, read: RangeReader, filename: str, ref: str,
+                revision: str | None) -> Fingerprint:
+    """The fingerprint of a validated GGUF ``filename`` whose blocks ``read`` fetches (a
+    local folder or a Hub repo); ``bytes_read`` is what ``read`` has counted so far."""
     meta = layout.header.metadata
     arch = str(meta.get("general.architecture", "")) or None
     n_head = _int(meta.get(f"{arch}.attention.head_count"))
     n_head_kv = _int(meta.get(f"{arch}.attention.head_count_kv")) or n_head
-    reader = LocalFiles(path.parent)
     samples: dict[str, TensorSample] = {}
     skipped: list[str] = []
     for tensor in layout.tensors:
@@ -95,11 +101,11 @@ def fingerprint_gguf(path: Path, ref: str | None = None) -> Fingerprint:
             skipped.append(tensor.name)
             continue
         heads = permuted_heads(hf, arch or "", n_head, n_head_kv)
-        sample = _sample_tensor(reader, path.name, tensor, hf, heads)
+        sample = _sample_tensor(read, filename, tensor, hf, heads)
         if arch in NORM_PLUS_ONE and hf.endswith("norm.weight"):
             sample = TensorSample(hf, sample.shape, sample.storage, sample.values - 1.0)
         samples[hf] = sample
-    return Fingerprint(ref or str(path), "gguf", arch, None, samples, reader.bytes_read,
+    return Fingerprint(ref, "gguf", arch, revision, samples, int(getattr(read, "bytes_read", 0)),
                        tuple(skipped))
 
 

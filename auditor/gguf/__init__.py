@@ -16,12 +16,19 @@ from auditor.gguf._reader import (
     FieldType,
     GgufHeader,
     GgufLimits,
+    GgufTruncatedError,
     SkippedArray,
     read_gguf_header,
     read_gguf_metadata,
 )
 from auditor.gguf._types import file_type_name, ggml_types
-from auditor.gguf._validate import DEFAULT_ALIGNMENT, GgufLayout, TensorInfo, validate_gguf
+from auditor.gguf._validate import (
+    DEFAULT_ALIGNMENT,
+    GgufLayout,
+    TensorInfo,
+    validate_gguf,
+    validate_gguf_prefix,
+)
 
 __all__ = [
     "DEFAULT_ALIGNMENT",
@@ -31,6 +38,7 @@ __all__ = [
     "GgufHeader",
     "GgufLayout",
     "GgufLimits",
+    "GgufTruncatedError",
     "SkippedArray",
     "TensorInfo",
     "file_type_name",
@@ -38,4 +46,5 @@ __all__ = [
     "read_gguf_header",
     "read_gguf_metadata",
     "validate_gguf",
+    "validate_gguf_prefix",
 ]

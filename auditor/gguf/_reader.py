@@ -47,6 +47,15 @@ class GgufLimits:
 LIMITS = GgufLimits()
 
 
+class GgufTruncatedError(InputError):
+    """The bytes end before the header does; ``needed``: how far into the file the reader
+    must see (a reader of a prefix, e.g. of a Hub file, reads more and tries again)."""
+
+    def __init__(self, message: str, needed: int) -> None:
+        super().__init__(message)
+        self.needed = needed
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedArray:
     """An array too large to decode: its element type and length."""
@@ -106,8 +115,9 @@ class Cursor:
     def need(self, count: int, what: str) -> None:
         left = self.size - self.pos
         if count > left:
-            self.fail(f"GGUF file is truncated or corrupt: {what} at byte {self.pos} needs "
-                      f"{count} bytes, {left} remain")
+            raise GgufTruncatedError(
+                f"{self.path}: GGUF file is truncated or corrupt: {what} at byte {self.pos} "
+                f"needs {count} bytes, {left} remain", self.pos + count)
 
     def spend(self, count: int, what: str) -> None:
         self.budget -= count
@@ -143,8 +153,9 @@ class Cursor:
         unpack = self.structs[_UINT64].unpack_from
         for index in range(count):
             if pos + 8 > end or (pos := pos + 8 + unpack(data, pos)[0]) > end:
-                self.fail(f"GGUF file is truncated or corrupt: string {index} of {what} runs "
-                          f"past the end of the file ({end} bytes)")
+                raise GgufTruncatedError(
+                    f"{self.path}: GGUF file is truncated or corrupt: string {index} of {what} "
+                    f"runs past the end of the file ({end} bytes)", max(pos, end + 8))
         self.pos = pos
 
     def value(self, vtype: int, what: str, depth: int, small: int) -> Any:

@@ -76,7 +76,15 @@ def validate_gguf(path: str | Path) -> GgufLayout:
     return map_gguf(path, _validate)
 
 
-def _validate(cur: Cursor) -> GgufLayout:
+def validate_gguf_prefix(prefix: bytes, name: str, file_size: int) -> GgufLayout:
+    """:func:`validate_gguf` on the first bytes of a file of ``file_size`` bytes read
+    elsewhere (a Hub file by ranged reads): every tensor's data must lie inside
+    ``file_size``. Raises :class:`~auditor.gguf.GgufTruncatedError` (with ``needed``) when
+    the header runs past ``prefix``, :class:`~auditor.errors.InputError` when it is bad."""
+    return _validate(Cursor(prefix, Path(name)), file_size)
+
+
+def _validate(cur: Cursor, file_size: int | None = None) -> GgufLayout:
     header = parse_header(cur)
     native = "<" if sys.byteorder == "little" else ">"
     if header.byte_order != native:
@@ -90,7 +98,7 @@ def _validate(cur: Cursor) -> GgufLayout:
         TensorInfo(t.name, t.shape, t.ggml_type, data_offset + t.start, t.nbytes)
         for t in relative
     )
-    _check_ranges(cur, tensors)
+    _check_ranges(cur, tensors, cur.size if file_size is None else file_size)
     return GgufLayout(header, alignment, data_offset, tensors)
 
 
@@ -175,13 +183,13 @@ def _tensor_infos(cur: Cursor, count: int, alignment: int) -> list[TensorInfo]:
     return out
 
 
-def _check_ranges(cur: Cursor, tensors: tuple[TensorInfo, ...]) -> None:
+def _check_ranges(cur: Cursor, tensors: tuple[TensorInfo, ...], size: int) -> None:
     previous: TensorInfo | None = None
     for tensor in sorted(tensors, key=lambda t: (t.start, t.nbytes)):
         end = tensor.start + tensor.nbytes
-        if end > cur.size:
+        if end > size:
             cur.fail(f"GGUF file is truncated or corrupt: tensor {tensor.name!r} needs bytes "
-                     f"{tensor.start} to {end}, the file has {cur.size}")
+                     f"{tensor.start} to {end}, the file has {size}")
         if previous is not None and tensor.start < previous.start + previous.nbytes:
             cur.fail(f"tensors {previous.name!r} and {tensor.name!r} overlap in the file")
         previous = tensor
