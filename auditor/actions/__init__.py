@@ -7,7 +7,7 @@ through the model's chat template or :func:`generic_tool_prompt`; judges call
 """
 
 from auditor.actions._calls import ToolCall, calls_from_json, calls_to_json
-from auditor.actions._parse import parse_tool_calls
+from auditor.actions._parse import calls_from_openai, parse_tool_calls
 from auditor.actions._predicate import ActionPredicate, Match, parse_predicate
 from auditor.actions._prompt import (
     GENERIC_TOOL_PROMPT,
@@ -30,6 +30,7 @@ __all__ = [
     "ToolCall",
     "ToolSpec",
     "calls_from_json",
+    "calls_from_openai",
     "calls_to_json",
     "compile_safe",
     "generic_tool_prompt",

@@ -15,6 +15,7 @@ Formats read (several calls per answer in each):
 A call that is marked as one (inside ``<tool_call>``, after ``[TOOL_CALLS]`` or
 ``<|python_tag|>``, or a JSON object opening with a ``"name"`` key) but is not valid JSON is
 kept as ``ToolCall(name, "<raw text>", parse_error)``, with the name when it can be read.
+:func:`calls_from_openai` reads the structured ``tool_calls`` of an OpenAI-compatible answer.
 """
 
 from __future__ import annotations
@@ -203,3 +204,18 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "invalid JSON (nested too deeply)"
     return f"invalid JSON ({exc})"
+
+
+def calls_from_openai(tool_calls: object) -> tuple[ToolCall, ...]:
+    """The ``message.tool_calls`` of an OpenAI-compatible answer (``{"function": {"name",
+    "arguments": "<JSON text>"}}`` each); an entry that is not a call is kept as unparseable."""
+    if not isinstance(tool_calls, list):
+        return ()
+    calls = []
+    for entry in tool_calls[:MAX_CALLS]:
+        call = _as_call(entry)
+        if call is None:
+            raw = json.dumps(entry, ensure_ascii=False, default=str)
+            call = _unparseable(raw, "not a function call")
+        calls.append(call)
+    return tuple(calls)

@@ -148,15 +148,17 @@ def render_prompt(
     bos_token: str = "",
     eos_token: str = "",
     enable_thinking: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> str:
     """The exact text a local model is given: the chat template with the assistant turn
     opened (completion mode: the message texts), followed by ``prefill`` when there is one,
-    for the model to continue its own answer from there."""
+    for the model to continue its own answer from there. ``extra``: more template variables
+    (e.g. ``tools``)."""
     if chat.template is None:
         return render_completion(messages) + prefill
     thinking = enable_thinking if supports_thinking(chat.template) else None
     return render_chat(chat.template, messages, bos_token=bos_token, eos_token=eos_token,
-                       enable_thinking=thinking) + prefill
+                       enable_thinking=thinking, extra=extra) + prefill
 
 
 def render_completion(messages: Sequence[Message]) -> str:

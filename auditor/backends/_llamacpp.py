@@ -16,10 +16,10 @@ from auditor.backends._chat import (
     ChatFormat,
     choose_chat_format,
     looks_instruction_tuned,
-    render_prompt,
 )
 from auditor.backends._llama_lib import MISSING_LLAMA_CPP, import_llama_cpp
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
+from auditor.backends._tools import RenderedPrompt, render_request, with_tool_calls
 from auditor.backends._types import (
     BackendOptions,
     GenerationConfig,
@@ -118,9 +118,11 @@ class LlamaCppBackend:
 
     def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
         """The exact text the model is given for a request (its prefill appended)."""
-        return render_prompt(self.chat, request.messages, prefill=request.prefill,
-                             bos_token=self._bos, eos_token=self._eos,
-                             enable_thinking=config.enable_thinking)
+        return self._rendered(request, config).text
+
+    def _rendered(self, request: GenerationRequest, config: GenerationConfig) -> RenderedPrompt:
+        return render_request(self.chat, request, bos_token=self._bos, eos_token=self._eos,
+                              enable_thinking=config.enable_thinking)
 
     def _tokens(self, prompt: str) -> list[int]:
         add_bos = self._add_bos and not (self._bos and prompt.startswith(self._bos))
@@ -134,7 +136,12 @@ class LlamaCppBackend:
         return [self._one(request, config) for request in requests]
 
     def _one(self, request: GenerationRequest, config: GenerationConfig) -> GenerationResult:
-        prompt = self.render(request, config)
+        rendered = self._rendered(request, config)
+        return with_tool_calls(self._complete(rendered.text, request, config),
+                               rendered.tool_prompt)
+
+    def _complete(self, prompt: str, request: GenerationRequest,
+                  config: GenerationConfig) -> GenerationResult:
         tokens = self._tokens(prompt)
         if len(tokens) + config.max_new_tokens > self._llm.n_ctx():
             return GenerationResult(

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from auditor.actions import SERVER_TOOLS, calls_from_openai, parse_tool_calls, tools_to_openai
 from auditor.backends._reasoning import split_reasoning
 from auditor.backends._types import (
     BackendOptions,
@@ -89,6 +90,8 @@ class OpenAIBackend:
             body["top_p"] = config.top_p
         if config.enable_thinking:
             body["chat_template_kwargs"] = {"enable_thinking": True}
+        if request.tools:
+            body["tools"] = tools_to_openai(request.tools)
         return body
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -122,10 +125,21 @@ class OpenAIBackend:
             finish_reason=str(choice.get("finish_reason") or ""),
             n_prompt_tokens=int(usage.get("prompt_tokens") or 0),
             n_completion_tokens=int(usage.get("completion_tokens") or 0),
+            **_tool_fields(request, message, response),
         )
 
     def close(self) -> None:
         self._client.close()
+
+
+def _tool_fields(request: GenerationRequest, message: dict[str, Any], response: str
+                 ) -> dict[str, Any]:
+    """``tool_calls`` and ``tool_prompt`` of a request with tools: the server's structured
+    calls, else the calls written in the answer's text (servers without a tool parser)."""
+    if not request.tools:
+        return {}
+    calls = calls_from_openai(message.get("tool_calls")) or parse_tool_calls(response)
+    return {"tool_calls": calls, "tool_prompt": SERVER_TOOLS}
 
 
 def _endpoint(base_url: str) -> str:

@@ -14,11 +14,11 @@ from auditor.backends._chat import (
     ChatFormat,
     choose_chat_format,
     looks_instruction_tuned,
-    render_prompt,
 )
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import apply_adapter, split_adapter
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
+from auditor.backends._tools import RenderedPrompt, render_request, with_tool_calls
 from auditor.backends._types import (
     BackendOptions,
     GenerationConfig,
@@ -169,23 +169,29 @@ class TransformersBackend:
 
     def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
         """The exact text the model is given for a request (its prefill appended)."""
+        return self._rendered(request, config).text
+
+    def _rendered(self, request: GenerationRequest, config: GenerationConfig) -> RenderedPrompt:
         tokenizer = self.tokenizer
-        return render_prompt(self.chat, request.messages, prefill=request.prefill,
-                             bos_token=tokenizer.bos_token or "",
-                             eos_token=tokenizer.eos_token or "",
-                             enable_thinking=config.enable_thinking)
+        return render_request(self.chat, request, bos_token=tokenizer.bos_token or "",
+                              eos_token=tokenizer.eos_token or "",
+                              enable_thinking=config.enable_thinking)
 
     def generate(
         self, requests: Sequence[GenerationRequest], config: GenerationConfig
     ) -> list[GenerationResult]:
-        prompts = [self.render(r, config) for r in requests]
+        rendered = [self._rendered(r, config) for r in requests]
+        prompts = [r.text for r in rendered]
         if config.greedy:
-            return self._batch(prompts, config, seed=None)
-        # Sampling: one request at a time, each seeded, so a result never depends on batching.
-        out: list[GenerationResult] = []
-        for prompt, request in zip(prompts, requests, strict=True):
-            out.extend(self._batch([prompt], config, seed=request.seed))
-        return out
+            out = self._batch(prompts, config, seed=None)
+        else:
+            # Sampling: one request at a time, each seeded, so a result never depends on
+            # batching.
+            out = []
+            for prompt, request in zip(prompts, requests, strict=True):
+                out.extend(self._batch([prompt], config, seed=request.seed))
+        return [with_tool_calls(result, r.tool_prompt)
+                for result, r in zip(out, rendered, strict=True)]
 
     def _hf_config(self, transformers: Any, config: GenerationConfig) -> Any:
         own = self.model.generation_config

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from auditor.actions import ToolCall, ToolSpec
 from auditor.errors import UsageError
 from auditor.suites._item import Message
 
@@ -83,6 +84,7 @@ class GenerationRequest:
     messages: tuple[Message, ...]
     seed: int = 0
     prefill: str = ""
+    tools: tuple[ToolSpec, ...] = ()  # offered to the model (an agentic item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,10 @@ class GenerationResult:
     n_prompt_tokens: int = 0
     n_completion_tokens: int = 0
     error: str = ""
+    # Requests with tools: the calls read from the answer (or sent back by a server) and how
+    # the tools were shown (auditor.actions TEMPLATE_TOOLS, GENERIC_TOOLS or SERVER_TOOLS).
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_prompt: str = ""
 
     @classmethod
     def unsupported(cls, reason: str, prompt_text: str = "") -> GenerationResult:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from auditor.actions import calls_to_json
 from auditor.backends._protocol import Backend
 from auditor.backends._registry import load_backend
 from auditor.backends._types import (
@@ -208,6 +209,8 @@ def _record(
         error=result.error,
         n_prompt_tokens=result.n_prompt_tokens,
         n_completion_tokens=result.n_completion_tokens,
+        tool_calls_json=calls_to_json(result.tool_calls) if result.tool_prompt else "",
+        tool_prompt=result.tool_prompt,
     )
 
 

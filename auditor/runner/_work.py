@@ -38,7 +38,7 @@ class WorkUnit:
 
     @property
     def request(self) -> GenerationRequest:
-        return GenerationRequest(self.messages, self.seed, self.prefill)
+        return GenerationRequest(self.messages, self.seed, self.prefill, self.item.tools)
 
     @property
     def prompt_json(self) -> str:

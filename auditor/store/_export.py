@@ -40,6 +40,7 @@ BASE_COLUMNS = (
     "created_at",
 )
 VERDICT_COLUMNS = ("verdict", "judge_id", "rubric_hash", "evidence", "trace")
+TOOL_COLUMNS = ("tool_calls", "tool_prompt")  # in every row once a store holds agentic items
 
 
 def prompt_as_text(record: GenerationRecord) -> str:
@@ -55,8 +56,10 @@ def export_rows(
     store: Store, *, model: str | None = None, judge_id: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """One flat row per generation; verdict columns are added when the store has verdicts
-    (the most recent verdict per generation, or ``judge_id``'s)."""
+    (the most recent verdict per generation, or ``judge_id``'s), tool columns when it holds
+    agentic items (``tool_calls``: a list of ``{name, arguments}``, empty for other items)."""
     verdicts = store.verdicts(judge_id=judge_id) if store.judges() else None
+    tools = store.has_tool_calls()
     for record in store.generations(model=model):
         identity = record.identity
         row: dict[str, Any] = {
@@ -86,6 +89,9 @@ def export_rows(
             "prompt_text": record.prompt_text,
             "created_at": record.created_at,
         }
+        if tools:
+            row["tool_calls"] = [call.to_json() for call in record.tool_calls]
+            row["tool_prompt"] = record.tool_prompt
         if verdicts is not None:
             row.update(_verdict_columns(verdicts.get(record.id or -1)))
         yield row
@@ -123,7 +129,8 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
             writer.writeheader()
-        writer.writerow(row)
+        writer.writerow({k: dumps(v) if isinstance(v, list | dict) else v
+                         for k, v in row.items()})
         count += 1
     if writer is None:
         csv.writer(out, lineterminator="\n").writerow(BASE_COLUMNS)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.actions import ToolCall, calls_from_json
 from auditor.backends._types import UNSUPPORTED
 from auditor.errors import StoreError
 from auditor.jsonio import dumps
@@ -35,7 +36,9 @@ class GenerationRecord:
     ``condition`` names the condition the item was asked under (``plain``: as written) and
     ``turn`` the turn of a multi-turn conversation (1 for single-turn items). A condition the
     item or backend cannot take is stored with ``finish_reason`` ``unsupported`` and the
-    reason in ``error`` (never judged as an answer).
+    reason in ``error`` (never judged as an answer). An agentic item's generation keeps
+    ``tool_calls_json`` (the JSON list of ``{name, arguments}`` calls, ``""`` without tools)
+    and ``tool_prompt`` (how the tools were shown: ``template``, ``generic`` or ``server``).
     """
 
     model: str
@@ -61,6 +64,8 @@ class GenerationRecord:
     created_at: str = ""
     condition: str = "plain"
     turn: int = 1
+    tool_calls_json: str = ""
+    tool_prompt: str = ""
     id: int | None = field(default=None)
 
     @property
@@ -69,6 +74,15 @@ class GenerationRecord:
             self.model, self.item_hash, self.framing, self.gen_config_hash, self.sample,
             self.condition, self.turn,
         )
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        """The tool calls the answer made (decoded ``tool_calls_json``)."""
+        try:
+            return calls_from_json(self.tool_calls_json)
+        except ValueError as exc:
+            raise StoreError(f"the results store is damaged: tool_calls_json of row {self.id} "
+                             f"is not a list of calls ({exc})") from exc
 
     @property
     def unsupported(self) -> bool:

@@ -115,3 +115,15 @@ HARM_DDL = """CREATE TABLE IF NOT EXISTS harm (
     raw_output TEXT NOT NULL DEFAULT ''
 )"""
 DDL += HARM_DDL + ";\n"
+
+# The tool calls of an agentic item's generation and how its tools were shown, one row per
+# generation that was offered tools. Additive like the harm table (schema_version unchanged,
+# no stored row touched): a store written before it lacks the table, its generations read
+# with no calls, and the table is created with the first agentic generation stored.
+TOOL_CALLS_TABLE = "tool_calls"
+TOOL_CALLS_DDL = """CREATE TABLE IF NOT EXISTS tool_calls (
+    generation_id INTEGER PRIMARY KEY REFERENCES generations (id) ON DELETE CASCADE,
+    calls_json TEXT NOT NULL DEFAULT '[]',
+    tool_prompt TEXT NOT NULL DEFAULT ''
+)"""
+DDL += TOOL_CALLS_DDL + ";\n"

@@ -26,7 +26,14 @@ from auditor.store._records import (
     harm_from_row,
     harm_to_row,
 )
-from auditor.store._schema import GENERATION_COLUMNS, HARM_DDL, HARM_TABLE, VERDICT_COLUMNS
+from auditor.store._schema import (
+    GENERATION_COLUMNS,
+    HARM_DDL,
+    HARM_TABLE,
+    TOOL_CALLS_DDL,
+    TOOL_CALLS_TABLE,
+    VERDICT_COLUMNS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +129,15 @@ class Store:
                 f"INSERT INTO generations ({cols}) VALUES ({marks})",
                 [values[c] for c in GENERATION_COLUMNS],
             )
-            return int(cursor.lastrowid or 0)
+            generation_id = int(cursor.lastrowid or 0)
+            if record.tool_prompt or record.tool_calls_json:
+                self._conn.execute(TOOL_CALLS_DDL)  # an older store gains the table here
+                self._conn.execute(
+                    f"INSERT OR REPLACE INTO {TOOL_CALLS_TABLE} (generation_id, calls_json, "
+                    "tool_prompt) VALUES (?, ?, ?)",
+                    (generation_id, record.tool_calls_json or "[]", record.tool_prompt),
+                )
+            return generation_id
 
     def has_generation(self, key: GenerationKey, *, include_errors: bool = False) -> bool:
         """True if this key is stored (rows that recorded an error count only if asked)."""
@@ -142,7 +157,8 @@ class Store:
             row = self._conn.execute(
                 f"SELECT * FROM generations WHERE {_KEY_WHERE}", _key_args(key)
             ).fetchone()
-        return None if row is None else _generation_from_row(row, self.path)
+            tools = None if row is None else self._tool_rows(int(row["id"]))
+        return None if row is None else _generation_from_row(row, self.path, tools)
 
     def done_keys(self, model: str, gen_config_hash: str) -> set[GenerationKey]:
         """Keys done for one model and generation config (for skipping): stored without
@@ -165,9 +181,10 @@ class Store:
             row = self._conn.execute(
                 "SELECT * FROM generations WHERE id = ?", (generation_id,)
             ).fetchone()
+            tools = self._tool_rows(generation_id)
         if row is None:
             raise StoreError(f"no generation with id {generation_id} in {self.path}")
-        return _generation_from_row(row, self.path)
+        return _generation_from_row(row, self.path, tools)
 
     def generations(
         self,
@@ -184,8 +201,33 @@ class Store:
             rows = self._conn.execute(
                 f"SELECT * FROM generations{where} ORDER BY id", args
             ).fetchall()
+            tools = self._tool_rows()
         for row in rows:
-            yield _generation_from_row(row, self.path)
+            yield _generation_from_row(row, self.path, tools)
+
+    def has_tool_calls(self) -> bool:
+        """True when some generation was offered tools (an agentic item)."""
+        with self._db("reading"):
+            return bool(self._tool_rows())
+
+    def _tool_rows(self, generation_id: int | None = None) -> dict[int, tuple[str, str]]:
+        """``(calls_json, tool_prompt)`` by generation id, of one generation or all (none in
+        a store without the table)."""
+        exists = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TOOL_CALLS_TABLE,)
+        ).fetchone()
+        if exists is None:
+            return {}
+        where, args = _filters(generation_id=generation_id)
+        rows = self._conn.execute(
+            f"SELECT generation_id, calls_json, tool_prompt FROM {TOOL_CALLS_TABLE}{where}", args
+        ).fetchall()
+        out = {}
+        for row in rows:
+            values = _checked(row, ("generation_id", "calls_json", "tool_prompt"), "tool_calls",
+                              self.path)
+            out[values["generation_id"]] = (values["calls_json"], values["tool_prompt"])
+        return out
 
     def count_generations(self, model: str | None = None, suite: str | None = None) -> int:
         where, args = _filters(model=model, suite=suite)
@@ -349,9 +391,11 @@ def _checked(row: sqlite3.Row, columns: tuple[str, ...], what: str, path: Path) 
     return values
 
 
-def _generation_from_row(row: sqlite3.Row, path: Path) -> GenerationRecord:
+def _generation_from_row(row: sqlite3.Row, path: Path,
+                         tools: dict[int, tuple[str, str]] | None = None) -> GenerationRecord:
     values = _checked(row, ("id", *GENERATION_COLUMNS), "generation", path)
-    return GenerationRecord(**values)
+    calls_json, tool_prompt = (tools or {}).get(values["id"], ("", ""))
+    return GenerationRecord(**values, tool_calls_json=calls_json, tool_prompt=tool_prompt)
 
 
 def _verdict_from_row(
