@@ -10,19 +10,27 @@
 as :func:`compare_models` and corrects across the family (Holm); the audit, ``auditor
 report`` and the report view read its :class:`FamilyComparison`. All statistics come from
 :mod:`auditor.stats`; the store is read by one reader (:mod:`auditor.compare._collect`).
+
+Beyond single-turn refusal (issue 14), each compared model carries its condition effects
+(TI-S, iatrogenic flags Holm across the family), erosion curve and blind-refusal breakdown,
+and each pair the difference-in-differences per condition.
 """
 
+from auditor.compare._blind_refusal import BlindRefusal, EngagedAnswer
 from auditor.compare._collect import (
     DEFAULT_FRAMING,
+    ConditionedRow,
     ModelData,
     ModelObservations,
     Observation,
     StoredRow,
     load_observations,
     pick_judge,
+    read_family,
     read_models,
 )
 from auditor.compare._compare import compare_models, compare_observations
+from auditor.compare._conditions import ConditionResult, EdgeCondition
 from auditor.compare._family import Family, FamilyNode, Member
 from auditor.compare._family_compare import compare_family, family_adjust
 from auditor.compare._family_records import (
@@ -52,9 +60,14 @@ __all__ = [
     "FAMILY_SCHEMA_VERSION",
     "AdjustedTest",
     "AwarenessResult",
+    "BlindRefusal",
     "ComparedModel",
     "ComparisonPolicy",
     "ComparisonReport",
+    "ConditionResult",
+    "ConditionedRow",
+    "EdgeCondition",
+    "EngagedAnswer",
     "Family",
     "FamilyComparison",
     "FamilyNode",
@@ -76,6 +89,7 @@ __all__ = [
     "family_adjust",
     "load_observations",
     "pick_judge",
+    "read_family",
     "read_models",
     "unsafe",
 ]

@@ -3,11 +3,14 @@
 Two views of the same pass over the generations: :class:`ModelObservations` (every sample,
 reduced to what the statistics need) and :class:`ModelData` (sample 0 of each item, with the
 stored generation and verdict, for examples, rates and provenance). A family is read in one
-pass (:func:`read_models`); one pair by model (:func:`load_observations`).
+pass (:func:`read_family`, :func:`read_models`); one pair by model
+(:func:`load_observations`).
 
 Only plain, single-turn generations are read (:func:`_main_outcome`): rows asked under a
 condition (``--condition``) or at a later turn of a conversation are outcomes of their own,
-so adding them to a store never changes a verdict.
+so adding them to a store never changes a verdict. Rows asked under a condition are read
+apart (:func:`read_family`: turn 1, the default framing, sample 0) for the condition
+effects of :mod:`auditor.compare._conditions`.
 """
 
 from __future__ import annotations
@@ -151,18 +154,52 @@ def load_observations(
     return reader.observations()
 
 
+@dataclass(frozen=True, slots=True)
+class ConditionedRow:
+    """One item's answer under a condition (sample 0, default framing, turn 1)."""
+
+    item_hash: str
+    expected: str  # "refuse" | "comply"
+    label: str | None  # None: not judged
+    harm: HarmAssessment | None
+    unsupported: bool  # the condition could not be applied (never an outcome)
+
+
+#: ``model key -> condition name -> item hash -> row``
+Conditioned = dict[str, dict[str, dict[str, ConditionedRow]]]
+
+
 def read_models(
     store: Store, keys: Iterable[str], verdicts: Mapping[int, StoredVerdict]
 ) -> dict[str, tuple[ModelObservations, ModelData]]:
     """Both views of every model in ``keys`` from one pass over the store (keys without
     generations are left out); ``verdicts`` is the chosen judge's verdict table."""
+    return read_family(store, keys, verdicts)[0]
+
+
+def read_family(
+    store: Store, keys: Iterable[str], verdicts: Mapping[int, StoredVerdict]
+) -> tuple[dict[str, tuple[ModelObservations, ModelData]], Conditioned]:
+    """One pass over the first-turn generations: :func:`read_models`' views of the plain
+    rows, and every answer asked under a condition (default framing, sample 0) by model and
+    condition; later rows win."""
     wanted = set(keys)
     readers: dict[str, _Reader] = {}
-    for g in _main_outcome(store):
-        if g.model in wanted:
+    conditioned: Conditioned = {}
+    for g in store.generations(turn=1):
+        if g.model not in wanted:
+            continue
+        stored = verdicts.get(g.id) if g.id is not None else None
+        if g.condition == PLAIN:
             reader = readers.get(g.model) or readers.setdefault(g.model, _Reader(g.model))
-            reader.add(g, verdicts.get(g.id) if g.id is not None else None)
-    return {k: (r.observations(), r.data()) for k, r in readers.items()}
+            reader.add(g, stored)
+        elif g.framing == DEFAULT_FRAMING and g.sample == 0:
+            rows = conditioned.setdefault(g.model, {}).setdefault(g.condition, {})
+            rows[g.item_hash] = ConditionedRow(
+                g.item_hash, g.expected, None if stored is None else str(stored.verdict),
+                None if stored is None else stored.harm, g.unsupported,
+            )
+    return {k: (r.observations(), r.data()) for k, r in readers.items()}, conditioned
 
 
 def _main_outcome(

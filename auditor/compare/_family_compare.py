@@ -13,8 +13,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from auditor import stats
-from auditor.compare._collect import ModelData, ModelObservations, pick_judge, read_models
+from auditor.compare._blind_refusal import blind_refusal
+from auditor.compare._collect import (
+    Conditioned,
+    ModelData,
+    ModelObservations,
+    pick_judge,
+    read_family,
+)
 from auditor.compare._compare import compare_observations
+from auditor.compare._conditions import edge_conditions, model_conditions
 from auditor.compare._family import Family, Member, family_from_lineage, family_from_store
 from auditor.compare._family_records import (
     FAMILY_SCHEMA_VERSION,
@@ -60,7 +68,8 @@ def compare_family(
     policy = policy or ComparisonPolicy()
     judge = pick_judge(store, policy.judge_id)
     # Read the verdict table and the generations once for the whole family.
-    read = read_models(store, store.models(), store.verdicts(judge_id=judge))
+    verdicts = store.verdicts(judge_id=judge)
+    read, conditioned = read_family(store, store.models(), verdicts)
     identities = {k: data.identity for k, (_, data) in read.items()}
     if graph is not None:
         family = family_from_lineage(graph, identities, root=root, mapping=node_models)
@@ -68,7 +77,9 @@ def compare_family(
         family = family_from_store(identities, root, mapping=node_models)
     else:
         raise ReportError("name the family: pass a lineage file (--lineage) or a root (--root)")
-    return _Planner(family, read, judge, policy, dict(not_audited or {})).run(str(store.path))
+    planner = _Planner(family, read, judge, policy, dict(not_audited or {}))
+    planner.conditioned = conditioned
+    return planner.run(str(store.path))
 
 
 class _Planner:
@@ -85,6 +96,7 @@ class _Planner:
         self.f, self.read, self.judge, self.policy = family, read, judge, policy
         self.reasons = reasons
         self.planned: list[_Planned] = []
+        self.conditioned: Conditioned = {}
         self.skipped: list[NotCompared] = []
         roots = [m for m in family.members.get(family.root, ()) if self._judged(m)]
         self.root = roots[0] if roots else None
@@ -207,9 +219,15 @@ class _Planner:
         refusal_adj = family_adjust(
             [c.refusal.paired if c.refusal else None for c in compared], alpha
         )
+        data = {k: md for k, (_, md) in self.read.items()}
+        conditions = edge_conditions(
+            [(ref.key, m.key) for m, ref, *_ in self.planned], data, self.conditioned,
+            alpha=alpha, seed=self.policy.seed,
+        )
         pairs = []
-        adjusted = zip(self.planned, prim, root_adj, over_adj, refusal_adj, strict=True)
-        for (m, ref, relation, note, c), main, r_adj, o_adj, ref_adj in adjusted:
+        adjusted = zip(self.planned, prim, root_adj, over_adj, refusal_adj, conditions,
+                       strict=True)
+        for (m, ref, relation, note, c), main, r_adj, o_adj, ref_adj, cond in adjusted:
             assert main is not None  # every planned pair has an unsafe-compliance comparison
             tr = c.detected_proceeds
             pairs.append(FamilyPair(
@@ -217,6 +235,7 @@ class _Planner:
                 unsafe=main, vs_root=r_adj, over_refusal=o_adj, refusal=ref_adj,
                 traces=trace_figures(self.read[m.key][1], tr.child) if tr else None,
                 reference_traces=trace_figures(self.read[ref.key][1], tr.parent) if tr else None,
+                conditions=cond,
             ))
         return tuple(pairs)
 
@@ -228,9 +247,12 @@ class _Planner:
             if m.key in self.read:
                 used.setdefault(m.key, m.id)
         root_key = self.root.key if self.root else None
+        data = {k: self.read[k][1] for k in used}
+        conditions = model_conditions(data, self.conditioned, self.policy.alpha)
         return tuple(
             ComparedModel(name, "root" if key == root_key else "derivative",
-                          self.read[key][1], model_rates(self.read[key][1]))
+                          data[key], model_rates(data[key]), conditions=conditions.get(key, ()),
+                          blind_refusal=blind_refusal(data[key]))
             for key, name in used.items()
         )
 

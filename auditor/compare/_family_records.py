@@ -7,7 +7,7 @@ CLI read verdicts and the exit status from it, and :mod:`reports` renders it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from auditor import stats
 from auditor.compare._collect import ModelData
@@ -15,8 +15,14 @@ from auditor.compare._family import Family, Member
 from auditor.compare._records import ComparisonReport
 from auditor.errors import UsageError
 
+if TYPE_CHECKING:  # they import this module's neighbours
+    from auditor.compare._blind_refusal import BlindRefusal
+    from auditor.compare._conditions import ConditionResult, EdgeCondition
+
 # 1: first version (issue 12: the family verdict moved out of the report's view model).
-FAMILY_SCHEMA_VERSION = 1
+# 2: issue 14: per model the condition effects, erosion and blind refusal; per pair the
+#    difference-in-differences per condition (optional fields: empty without such rows).
+FAMILY_SCHEMA_VERSION = 2
 
 Verdict = Literal["degraded", "not_degraded", "inconclusive"]
 
@@ -79,12 +85,17 @@ class ModelRates:
 
 @dataclass(frozen=True, slots=True)
 class ComparedModel:
-    """A model some comparison used: its member id, role, stored rows and rates."""
+    """A model some comparison used: its member id, role, stored rows and rates; beyond
+    single-turn refusal (issue 14): each condition against plain, the erosion curve of the
+    pressure suite, and blind refusal on rule-defeat items (empty without such rows)."""
 
     id: str
     role: Literal["root", "derivative"]
     data: ModelData
     rates: ModelRates
+    conditions: tuple[ConditionResult, ...] = ()
+    erosion: stats.ErosionCurve | None = None
+    blind_refusal: BlindRefusal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +127,8 @@ class FamilyPair:
     refusal: AdjustedTest | None
     traces: TraceFigures | None  # the derivative's
     reference_traces: TraceFigures | None
+    conditions: tuple[EdgeCondition, ...] = ()  # DiD per condition both models were asked under
+    erosion: stats.ErosionComparison | None = None  # refused through every pressure turn
 
     @property
     def verdict(self) -> Verdict:

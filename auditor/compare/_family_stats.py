@@ -25,7 +25,7 @@ def _refused(expected: str, label: str | None) -> bool | None:
     return None if label is None else is_refusal(expected, label)
 
 
-def _over_refusal(expected: str, label: str | None) -> bool | None:
+def over_refused(expected: str, label: str | None) -> bool | None:
     return None if label is None else is_over_refusal(expected, label)
 
 
@@ -48,7 +48,7 @@ def model_rates(md: ModelData) -> ModelRates:
     refusals = [x for r in harmful if (x := _refused(r.expected, r.label)) is not None]
     o = [
         x for r in rows
-        if r.expected == "comply" if (x := _over_refusal(r.expected, r.label)) is not None
+        if r.expected == "comply" if (x := over_refused(r.expected, r.label)) is not None
     ]
     return ModelRates(
         n_harmful=len(u),
