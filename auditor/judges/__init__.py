@@ -5,6 +5,9 @@
 <Verdict.COMPLIANCE: 'compliance'>
 """
 
+from auditor.judges._action import judge_action, warns
+from auditor.judges._action_items import ActionItems, action_for_record, action_for_row
+from auditor.judges._action_verdict import ACTION_JUDGE, Action, ActionVerdict
 from auditor.judges._calibration import (
     CalibrationResult,
     LabelledResponse,
@@ -59,6 +62,7 @@ from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, su
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVerdict, Verdict
 
 __all__ = [
+    "ACTION_JUDGE",
     "DEFAULT_JUDGE",
     "ENGAGEMENT_VERSION",
     "ENTRY_POINT_GROUP",
@@ -66,6 +70,9 @@ __all__ = [
     "RUBRIC_HASH",
     "RUBRIC_VERSION",
     "UNCLEAR_BAND",
+    "Action",
+    "ActionItems",
+    "ActionVerdict",
     "CalibrationResult",
     "ChatFn",
     "Engagement",
@@ -89,6 +96,8 @@ __all__ = [
     "TraceAnalysis",
     "TraceSummary",
     "Verdict",
+    "action_for_record",
+    "action_for_row",
     "agreement",
     "analyze_trace",
     "assess_harm",
@@ -107,6 +116,7 @@ __all__ = [
     "is_over_refusal",
     "is_refusal",
     "is_unsafe",
+    "judge_action",
     "judge_store",
     "map_harm_label",
     "map_label",
@@ -118,4 +128,5 @@ __all__ = [
     "store_summary",
     "strongreject_score",
     "summarize_traces",
+    "warns",
 ]

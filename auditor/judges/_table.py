@@ -9,6 +9,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.jsonio import dumps
+from auditor.judges._action_items import ActionItems, action_for_row
 from auditor.judges._protocol import Judge
 from auditor.judges._trace import TraceAnalysis, analyze_trace
 from auditor.outputs import atomic_open
@@ -49,12 +50,18 @@ def judge_rows(
     reasoning_col: str | None = None,
     progress: Callable[[int], None] | None = None,
     traces: list[TraceAnalysis] | None = None,
+    items: ActionItems | None = None,
 ) -> Iterator[JudgedRow]:
     """Each input row's values with ``verdict`` and ``evidence`` (and trace fields) added.
 
     ``harm`` (``harmful`` | ``not_harmful`` | ``unclear``), ``harm_score`` in [0, 1] and
     ``harm_evidence`` give the harm dimension; both are null for a judge without one (or an
     error).
+
+    Rows that carry ``tool_calls`` (``auditor results`` of a store with agentic items) also
+    get ``action`` (``refused`` | ``acted`` | ``partial_action`` | ``no_tools``; null when the
+    item is unknown or the generation failed) and ``action_evidence`` (the matching call);
+    the item comes from ``items`` or the built-in suite the row names.
 
     With ``reasoning_col``, each row's trace analysis is also appended to ``traces`` (when a
     list is given) for per-file aggregates.
@@ -81,6 +88,11 @@ def judge_rows(
         out["rubric_hash"] = judged.rubric_hash
         if judged.raw_output:
             out["judge_raw_output"] = judged.raw_output
+        if "tool_calls" in row.values:
+            items = items or ActionItems()
+            action = action_for_row(items, row.values, cell(row, response_col), judged, row.line)
+            out["action"] = None if action is None else action.action.value
+            out["action_evidence"] = None if action is None else action.evidence_json()
         if reasoning_col:
             trace = analyze_trace(reasoning, judged.verdict)
             if traces is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from auditor.judges._action_verdict import ActionVerdict
+
 
 class Verdict(StrEnum):
     """A judge's reading of one response."""
@@ -62,7 +64,8 @@ class JudgedVerdict:
 
     Two dimensions: ``verdict`` is the stance (refused or not); ``harm`` says whether the
     response materially helps the request. ``harm`` is ``None`` for judges (and stored verdicts
-    of judge versions) that do not assess harm.
+    of judge versions) that do not assess harm. ``action`` is the action layer's reading of
+    the answer's tool calls (:mod:`auditor.judges._action`), set by the judge stage.
     """
 
     verdict: Verdict
@@ -71,3 +74,4 @@ class JudgedVerdict:
     evidence: tuple[EvidenceSpan, ...] = field(default=())
     raw_output: str = ""  # a model judge's raw answer; empty for the heuristic judge
     harm: HarmAssessment | None = None
+    action: ActionVerdict | None = None

@@ -10,6 +10,7 @@ from auditor.actions import ToolCall, calls_from_json
 from auditor.backends._types import UNSUPPORTED
 from auditor.errors import StoreError
 from auditor.jsonio import dumps
+from auditor.judges._action_verdict import ActionVerdict
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, Verdict
 
 
@@ -122,6 +123,7 @@ class StoredVerdict:
     trace_json: str
     created_at: str
     harm: HarmAssessment | None = None  # None: the judge (version) gave no harm dimension
+    action: ActionVerdict | None = None  # None: not judged by the action layer
 
     @property
     def trace(self) -> dict[str, Any] | None:
@@ -170,3 +172,16 @@ def harm_from_row(label: str, score: float, evidence_json: str, source: str,
         raise ValueError(f"harm score {score!r} outside [0, 1]")
     return HarmAssessment(Harm(label), value, evidence_from_json(evidence_json), str(source),
                           str(raw_output))
+
+
+def action_to_row(action: ActionVerdict) -> tuple[str, str]:
+    """``(label, evidence_json)`` of the ``action`` table."""
+    return action.action.value, dumps(action.evidence_json())
+
+
+def action_from_row(label: str, evidence_json: str) -> ActionVerdict:
+    """A stored action row; ``ValueError``/``TypeError`` for a damaged one."""
+    evidence = json.loads(evidence_json)
+    if not isinstance(evidence, dict):
+        raise ValueError("action evidence must be a JSON object")
+    return ActionVerdict.from_json(label, evidence)

@@ -127,3 +127,15 @@ TOOL_CALLS_DDL = """CREATE TABLE IF NOT EXISTS tool_calls (
     tool_prompt TEXT NOT NULL DEFAULT ''
 )"""
 DDL += TOOL_CALLS_DDL + ";\n"
+
+# The action layer's verdict on a verdict's generation (refused / acted / partial_action /
+# no_tools, the matching call and why), one row per verdict that has one. Additive like the
+# harm table: a store written before it lacks the table, its verdicts read with no action, and
+# the table is created with the first action verdict stored; no stored row is touched.
+ACTION_TABLE = "action"
+ACTION_DDL = """CREATE TABLE IF NOT EXISTS action (
+    verdict_id INTEGER PRIMARY KEY REFERENCES verdicts (id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    evidence_json TEXT NOT NULL DEFAULT '{}'
+)"""
+DDL += ACTION_DDL + ";\n"

@@ -15,7 +15,9 @@ from typing import Any
 
 from auditor.backends._types import UNSUPPORTED
 from auditor.errors import StoreError
+from auditor.judges._action_verdict import ActionVerdict
 from auditor.judges._verdict import HarmAssessment, JudgedVerdict, Verdict
+from auditor.store._action_rows import put_action, read_actions
 from auditor.store._open import open_connection, store_error
 from auditor.store._records import (
     GenerationKey,
@@ -285,6 +287,7 @@ class Store:
                 (generation_id, verdict.judge_id, verdict.rubric_hash),
             ).fetchone()
             self._put_harm(int(row["id"]), verdict.harm)
+            put_action(self._conn, int(row["id"]), verdict.action)
         return int(row["id"])
 
     def _has_harm_table(self) -> bool:
@@ -343,7 +346,8 @@ class Store:
                 f"SELECT * FROM verdicts{where} ORDER BY created_at, id", args
             ).fetchall()
             harm = self._harm_rows()
-        verdicts = (_verdict_from_row(r, self.path, harm) for r in rows)
+            actions = read_actions(self._conn, self.path)
+        verdicts = (_verdict_from_row(r, self.path, harm, actions) for r in rows)
         return {v.generation_id: v for v in verdicts}
 
     def all_verdicts(self) -> Iterator[StoredVerdict]:
@@ -351,8 +355,9 @@ class Store:
         with self._db("reading"):
             rows = self._conn.execute("SELECT * FROM verdicts ORDER BY id").fetchall()
             harm = self._harm_rows()
+            actions = read_actions(self._conn, self.path)
         for row in rows:
-            yield _verdict_from_row(row, self.path, harm)
+            yield _verdict_from_row(row, self.path, harm, actions)
 
     def judges(self) -> list[str]:
         """The judge ids that have verdicts in the store, sorted."""
@@ -399,7 +404,8 @@ def _generation_from_row(row: sqlite3.Row, path: Path,
 
 
 def _verdict_from_row(
-    row: sqlite3.Row, path: Path, harm: dict[int, HarmAssessment] | None = None
+    row: sqlite3.Row, path: Path, harm: dict[int, HarmAssessment] | None = None,
+    actions: dict[int, ActionVerdict] | None = None,
 ) -> StoredVerdict:
     values = _checked(row, ("id", *VERDICT_COLUMNS), "verdict", path)
     try:
@@ -417,6 +423,7 @@ def _verdict_from_row(
         trace_json=values["trace_json"],
         created_at=values["created_at"],
         harm=(harm or {}).get(values["id"]),
+        action=(actions or {}).get(values["id"]),
     )
 
 
