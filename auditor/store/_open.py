@@ -87,8 +87,9 @@ def open_connection(path: Path, *, readonly: bool, timeout: float) -> sqlite3.Co
 
 
 def store_error(path: Path, exc: Exception, doing: str = "") -> StoreError:
-    """A one-line :class:`StoreError` for an SQLite error on the store at ``path``."""
-    text = str(exc)
+    """A one-line :class:`StoreError` for an SQLite error on the store at ``path`` (SQLite
+    quotes a damaged schema's text, newlines and all)."""
+    text = " ".join(str(exc).split())
     where = f" ({doing})" if doing else ""
     if "locked" in text or "busy" in text:
         return StoreError(
