@@ -84,6 +84,8 @@ class AuditConfig:
     max_nodes: int = 5000
     refresh: bool = False
     verify_lineage: bool = False  # check each edge by the weights before comparing
+    # public key (PEM) for the OpenSSF model-signing signatures (model.sig) models carry
+    signing_key: Path | None = None
     # selection
     selection: SelectionPolicy = field(default_factory=SelectionPolicy)
     overrides: tuple[tuple[str, str], ...] = ()  # node id -> model reference (e.g. openai:...)
@@ -153,6 +155,8 @@ class AuditConfig:
                 raise UsageError(f"a limit is set for the suite {name!r}, which is not audited")
             if n < 1:
                 raise UsageError(f"the limit for the suite {name!r} must be at least 1")
+        if self.signing_key is not None and not self.signing_key.is_file():
+            raise UsageError(f"signing key {self.signing_key}: no such file")
         if not (self.root or self.lineage or self.local):
             raise UsageError("give a root id, a lineage JSON file (--lineage) or --local folders")
         return self
@@ -190,7 +194,7 @@ def option_names() -> frozenset[str]:
                      | set(OPTION_PARTS))
 
 
-_PATH_FIELDS = {"lineage", "store", "out"}
+_PATH_FIELDS = {"lineage", "store", "out", "signing_key"}
 _TUPLE_FIELDS = {"local", "suites"}
 
 

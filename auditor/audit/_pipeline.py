@@ -110,6 +110,7 @@ def run_audit(
     progress: AuditCallback | None = None,
 ) -> AuditResult:
     """Run the whole audit described by ``config`` (see the module docstring)."""
+    from auditor.audit._signatures import with_signatures
     from auditor.compare import ComparisonPolicy, compare_family
     from auditor.judges import get_judge, judge_store
     from auditor.store import Store
@@ -155,6 +156,7 @@ def run_audit(
             lineage_label=str(config.lineage or "crawled for this audit"),
             build=runtime_build(libraries=_libraries_used(outcomes)),
         )
+        report = with_signatures(report, config.signing_key)
         html_path, json_path = write_report(report, config.out)
     emit(AuditEvent("report", f"report written to {html_path}"))
     failure = _failure(selection, outcomes)

@@ -92,6 +92,7 @@ class AuditOptions(_Table):
     max_nodes: Count | None = None
     refresh: bool | None = None
     verify_lineage: bool | None = None
+    signing_key: Text | None = None
     selection: SelectionOptions | None = None
     overrides: dict[Text, Text] | None = None
     limit: Count | None = None

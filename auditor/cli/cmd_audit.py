@@ -76,6 +76,12 @@ def audit_command(
                                   "contradicted parent is still compared, and the report "
                                   "says so.")
     ] = None,
+    signing_key: Annotated[
+        Path | None, typer.Option("--signing-key", metavar="PEM", help="Public key (ECDSA "
+                                  "PEM) to check the OpenSSF model-signing signatures "
+                                  "(model.sig) of the models; without it a signature is "
+                                  "recorded as unverifiable.")
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Items per suite.")] = None,
     suite_limit: Annotated[
         list[str] | None,
@@ -137,7 +143,8 @@ def audit_command(
         exclude=tuple(exclude) if exclude else None,
         quant_types=tuple(quant) if quant else None, all_quants=all_quants,
         overrides=_parse_overrides(override) if override else None,
-        depth=depth, max_nodes=max_nodes, verify_lineage=verify_lineage, limit=limit,
+        depth=depth, max_nodes=max_nodes, verify_lineage=verify_lineage,
+        signing_key=signing_key, limit=limit,
         suite_limits=_parse_suite_limits(suite_limit) if suite_limit else None,
         max_new_tokens=max_new_tokens, seed=seed, samples=samples, temperature=temperature,
         top_p=top_p, enable_thinking=enable_thinking, backend=backend, device=device,
