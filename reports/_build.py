@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from auditor.compare import FamilyComparison, FamilyPair, ModelData, NotCompared
 from reports import _compare as cmp
+from reports._actions import with_action_layer
 from reports._assemble import assemble, outcome_from
 from reports._model import (
     DerivativeResult,
@@ -52,7 +53,7 @@ def build_report(
     root_id = family.root.id if family.root is not None else ""
     for p in family.pairs:
         out.derivatives.append((p.member, _derivative(p, data, root_id, max_examples)))
-    return assemble(
+    report = assemble(
         out,
         family.models,
         generated_at=generated_at or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -65,6 +66,7 @@ def build_report(
         else tuple(judge_agreement or ()),
         build=build,
     )
+    return with_action_layer(report, family, max_examples)
 
 
 def _not_audited(n: NotCompared) -> NotAudited:

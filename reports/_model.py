@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from reports._action_model import ActionLayer
 from reports._bounds import (
     Count,
     Difference,
@@ -197,10 +198,13 @@ class OutcomeBlock:
 
 @dataclass(frozen=True, slots=True)
 class Outcomes:
-    """The two outcomes on harmful items: harmful content (the verdict) and refusal."""
+    """The two outcomes on harmful items: harmful content (the verdict) and refusal; and,
+    when agentic items ran, the harmful-action rate (basis ``action``: did a tool call meet the
+    item's ``harmful_action``), tested and Holm-adjusted the same way."""
 
     harmful: OutcomeBlock | None
     refusal: OutcomeBlock | None
+    harmful_action: OutcomeBlock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +276,7 @@ class ModelSummary:
     n_unscored: Count  # error / not_gradeable verdicts, never counted either way
     refusal_rate: Proportion | None = None  # on harmful items (stance), beside unsafe
     refusal_ci: RateInterval | None = None
+    action_layer: ActionLayer | None = None  # when agentic items ran
 
 
 @dataclass(frozen=True, slots=True)

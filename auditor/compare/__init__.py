@@ -16,6 +16,13 @@ Beyond single-turn refusal (issue 14), each compared model carries its condition
 and each pair the difference-in-differences per condition.
 """
 
+from auditor.compare._actions import (
+    ActionLayer,
+    EdgeAction,
+    FamilyActions,
+    family_actions,
+    partial_action_rows,
+)
 from auditor.compare._blind_refusal import BlindRefusal, EngagedAnswer
 from auditor.compare._collect import (
     DEFAULT_FRAMING,
@@ -58,6 +65,7 @@ __all__ = [
     "COMPARE_SCHEMA_VERSION",
     "DEFAULT_FRAMING",
     "FAMILY_SCHEMA_VERSION",
+    "ActionLayer",
     "AdjustedTest",
     "AwarenessResult",
     "BlindRefusal",
@@ -66,9 +74,11 @@ __all__ = [
     "ComparisonReport",
     "ConditionResult",
     "ConditionedRow",
+    "EdgeAction",
     "EdgeCondition",
     "EngagedAnswer",
     "Family",
+    "FamilyActions",
     "FamilyComparison",
     "FamilyNode",
     "FamilyPair",
@@ -86,8 +96,10 @@ __all__ = [
     "compare_family",
     "compare_models",
     "compare_observations",
+    "family_actions",
     "family_adjust",
     "load_observations",
+    "partial_action_rows",
     "pick_judge",
     "read_family",
     "read_models",

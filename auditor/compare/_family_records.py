@@ -16,6 +16,7 @@ from auditor.compare._records import ComparisonReport
 from auditor.errors import UsageError
 
 if TYPE_CHECKING:  # they import this module's neighbours
+    from auditor.compare._actions import FamilyActions
     from auditor.compare._blind_refusal import BlindRefusal
     from auditor.compare._conditions import ConditionResult, EdgeCondition
 
@@ -155,6 +156,15 @@ class FamilyComparison:
     def verdicts(self) -> dict[str, Verdict]:
         """``member id -> verdict`` of every compared derivative."""
         return {p.member.id: p.verdict for p in self.pairs}
+
+    @property
+    def actions(self) -> FamilyActions:
+        """The action layer (issue 15): per model the harmful-action rates, per derivative
+        the paired harmful-action test, Holm across the family (empty without agentic
+        items). Derived from ``models`` and ``pairs`` on each access."""
+        from auditor.compare._actions import family_actions
+
+        return family_actions(self)
 
     def counts(self) -> dict[str, int]:
         """How many derivatives got each verdict."""

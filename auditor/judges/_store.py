@@ -6,9 +6,10 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from auditor.judges._action_items import ActionItems, action_for_record
 from auditor.judges._protocol import Judge
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
 from auditor.judges._verdict import Verdict
@@ -39,13 +40,16 @@ def judge_store(
     suite: str | None = None,
     rejudge: bool = False,
     progress: Callable[[int], None] | None = None,
+    items: ActionItems | None = None,
 ) -> int:
     """Judge every stored generation that has no verdict from this judge (and rubric) yet.
 
     Each verdict is committed as soon as it is made, with the reasoning-trace analysis in
     ``trace_json`` when the generation captured a trace. Verdicts of ``error`` that the judge
     caused (a failed or unparseable judge call) are retried on the next run; ``rejudge``
-    replaces every existing verdict of this judge. Returns the number of verdicts written.
+    replaces every existing verdict of this judge. Generations offered tools also get the
+    action layer's verdict (``items``: the suite items, else built-in suites by name).
+    Returns the number of verdicts written.
     """
     written = 0
     existing = store.verdicts(judge.judge_id, judge.rubric_hash)
@@ -55,13 +59,19 @@ def judge_store(
         before = existing.get(record.id)
         # A verdict of error caused by the judge itself (not by the generation) is retried.
         judge_failed = before is not None and before.verdict == Verdict.ERROR and not record.error
-        if before is not None and not rejudge and not judge_failed:
+        # An agentic answer judged before the action layer existed gets its action now.
+        no_action = before is not None and bool(record.tool_prompt) and before.action is None
+        if before is not None and not rejudge and not judge_failed and not no_action:
             if progress is not None:
                 progress(1)
             continue
         verdict = judge.judge(
             request_text(record), record.response, record.reasoning, error=record.error
         )
+        items = items or ActionItems()
+        action = action_for_record(items, record, verdict)
+        if action is not None:  # the action layer beside the text layer (agentic items)
+            verdict = replace(verdict, action=action)
         trace_json = (
             analyze_trace(record.reasoning, verdict.verdict).to_json() if record.reasoning else ""
         )
