@@ -203,3 +203,43 @@ def test_no_table_cell_or_badge_is_clipped(driver, long_labels_report: Path, wid
         assert clipped == [], "\n".join(clipped)
     finally:
         driver.set_window_size(1300, 1000)
+
+
+@pytest.fixture(scope="module")
+def action_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report with the action-layer section (issue 15): a refusing root and a derivative
+    that warns and calls the harmful tool, through the scripted tool-calling server."""
+    from auditor.backends import GenerationConfig
+    from auditor.compare import compare_family
+    from auditor.judges import HeuristicJudge, judge_store
+    from auditor.refs import resolve_reference
+    from auditor.runner import run_eval
+    from reports import build_report
+    from tests.reports.test_action_layer import ITEMS, ToolServer
+
+    tmp = tmp_path_factory.mktemp("actions")
+    keys = []
+    with ToolServer() as server, Store(tmp / "a.db") as store:
+        for name in ("refuser", "cautious"):
+            resolved = resolve_reference(f"openai:{server.base_url}#{name}")
+            run_eval(resolved, ITEMS, store, GenerationConfig(max_new_tokens=64),
+                     suite="agentic")
+            keys.append(resolved.identity.key)
+        judge_store(store, HeuristicJudge())
+        report = build_report(compare_family(store, root=keys[0]))
+    write_report(report, tmp / "report")
+    return tmp / "report"
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_action_layer_section_is_not_clipped(driver, action_report: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    try:
+        driver.set_window_size(width, 1000)
+        assert _load(driver, action_report) == []
+        assert driver.find_elements("css selector", "#action-layer table tbody tr")
+        driver.execute_script("document.querySelectorAll('#action-layer details')"
+                              ".forEach(d => d.open = true)")
+        clipped = driver.execute_script(CLIPPED_CELLS_JS)
+        assert [c for c in clipped if c.startswith("#action-layer")] == []
+    finally:
+        driver.set_window_size(1280, 1000)
