@@ -92,6 +92,8 @@ class AuditConfig:
     # evaluation
     limit: int | None = None
     suite_limits: tuple[tuple[str, int], ...] = ()  # per-suite item limits, over ``limit``
+    # condition names (auditor.conditions), each evaluated besides the plain conversation
+    conditions: tuple[str, ...] = ()
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     backend: str = "auto"  # auto | transformers | llamacpp | openai
     backend_options: BackendOptions = field(default_factory=BackendOptions)
@@ -159,6 +161,9 @@ class AuditConfig:
             raise UsageError(f"signing key {self.signing_key}: no such file")
         if not (self.root or self.lineage or self.local):
             raise UsageError("give a root id, a lineage JSON file (--lineage) or --local folders")
+        from auditor.conditions import resolve_conditions
+
+        resolve_conditions(self.conditions)  # an unknown name fails here, before any work
         return self
 
 
@@ -195,7 +200,7 @@ def option_names() -> frozenset[str]:
 
 
 _PATH_FIELDS = {"lineage", "store", "out", "signing_key"}
-_TUPLE_FIELDS = {"local", "suites"}
+_TUPLE_FIELDS = {"local", "suites", "conditions"}
 
 
 def config_from_options(

@@ -11,6 +11,7 @@ from auditor.audit._events import AuditCallback, AuditEvent, StageTimer
 from auditor.audit._memory import GIB, estimate_memory
 from auditor.audit._selection import AuditTarget, Selection
 from auditor.backends import BackendOptions, GenerationConfig, auto_backend_name
+from auditor.conditions import resolve_conditions
 from auditor.errors import AuditorError
 from auditor.judges import Judge
 from auditor.redact import redact
@@ -58,6 +59,7 @@ class Evaluator:
             config, store, judge, emit, timer
         )
         self.items = load_items(config)
+        self.conditions = resolve_conditions(config.conditions)
         # The config's parts go to the runner as they are: every option reaches the backend.
         self.gen: GenerationConfig = config.generation
         self.options: BackendOptions = config.backend_options
@@ -110,6 +112,7 @@ class Evaluator:
                     AuditEvent("generate", target.id, target=target.id, run=run)
                 ),
                 should_stop=stopper,
+                conditions=self.conditions,
             )
         except AuditorError as exc:
             return self._skip(target, f"evaluation failed: {exc}")
@@ -146,7 +149,8 @@ class Evaluator:
     def _fully_stored(self, key: str) -> bool:
         """True when this model key has every generation this audit asks for."""
         done = self.store.done_keys(key, self.gen.hash)
-        return all(u.key(key, self.gen.hash) in done for u in expand(self.items, self.gen))
+        units = expand(self.items, self.gen, self.conditions)
+        return all(u.key(key, self.gen.hash) in done for u in units)
 
     def _backend_name(self, resolved: ResolvedModel) -> str:
         if resolved.identity.format == "remote":

@@ -97,6 +97,7 @@ class AuditOptions(_Table):
     overrides: dict[Text, Text] | None = None
     limit: Count | None = None
     suite_limits: dict[Text, Count] | None = None
+    conditions: TextList | None = None
     max_new_tokens: Count | None = None
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = None
     samples: Count | None = None

@@ -53,3 +53,7 @@ TRUST_REMOTE_CODE = typer.Option("--trust-remote-code", show_default="off",
                                  help="Run Python code shipped by the repo.")
 ALLOW_PICKLE = typer.Option("--allow-pickle", show_default="off",
                             help="Load pickle (.bin/.pt) checkpoints.")
+CONDITION = typer.Option(
+    "--condition", metavar="NAME", show_default="none",
+    help="Also evaluate every item under this condition, paired with the plain one "
+    "(repeatable; `auditor conditions` lists them), e.g. defence:stack, prefill, lang:es.")

@@ -88,6 +88,7 @@ def audit_command(
         typer.Option("--suite-limit", metavar="SUITE=N", help="Items of one suite, over "
                      "--limit (repeatable), e.g. framing=16."),
     ] = None,
+    condition: Annotated[list[str] | None, opt.CONDITION] = None,
     max_new_tokens: Annotated[int | None, opt.MAX_NEW_TOKENS] = None,
     seed: Annotated[int | None, opt.SEED] = None,
     samples: Annotated[int | None, opt.SAMPLES] = None,
@@ -146,6 +147,7 @@ def audit_command(
         depth=depth, max_nodes=max_nodes, verify_lineage=verify_lineage,
         signing_key=signing_key, limit=limit,
         suite_limits=_parse_suite_limits(suite_limit) if suite_limit else None,
+        conditions=tuple(condition) if condition else None,
         max_new_tokens=max_new_tokens, seed=seed, samples=samples, temperature=temperature,
         top_p=top_p, enable_thinking=enable_thinking, backend=backend, device=device,
         dtype=dtype, chat_template=chat_template, threads=threads, n_gpu_layers=n_gpu_layers,

@@ -57,12 +57,14 @@ def eval_command(
     chat_template: Annotated[str | None, opt.CHAT_TEMPLATE] = None,
     request_timeout: Annotated[float | None, opt.REQUEST_TIMEOUT] = None,
     in_process: Annotated[bool | None, opt.IN_PROCESS] = None,
+    condition: Annotated[list[str] | None, opt.CONDITION] = None,
 ) -> None:
     """Generate responses of one model to a suite; results go to the store as they finish.
 
     Re-running skips what is stored; an interrupted run resumes where it stopped.
     """
     from auditor.audit import evaluation_parts
+    from auditor.conditions import resolve_conditions
     from auditor.errors import UsageError
     from auditor.refs import resolve_reference
     from auditor.runner import run_eval
@@ -78,6 +80,7 @@ def eval_command(
         trust_remote_code=trust_remote_code, allow_pickle=allow_pickle, threads=threads,
         n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
         chat_template=chat_template, request_timeout=request_timeout, in_process=in_process)
+    conditions = resolve_conditions(condition or ())
     loaded_suite = load_suite(suite, limit=limit)
     resolved = resolve_reference(model_ref, allow_pickle=options.allow_pickle, base=base)
     if base is not None and not resolved.is_adapter:
@@ -85,7 +88,8 @@ def eval_command(
                          f"{resolved.identity.reference} is {resolved.identity.format}")
     with Store(store) as db, _progress_bar(resolved.key) as bar:
         summary = run_eval(resolved, loaded_suite.items, db, config, suite=loaded_suite.name,
-                           backend=backend, options=options, progress=bar.update)
+                           backend=backend, options=options, progress=bar.update,
+                           conditions=conditions)
     _print_summary(summary, store)
 
 
@@ -115,6 +119,10 @@ def _print_summary(summary: object, store: Path) -> None:
             f"= {summary.tokens_per_second:.1f} tokens/s (model load {summary.load_seconds:.1f} s)",
             highlight=False,
         )
+    if summary.unsupported:
+        console.print(f"          {summary.unsupported} under a condition this item or backend "
+                      "cannot take: recorded as unsupported (see `auditor results`)",
+                      highlight=False)
     console.print(f"store     {shown(str(store))}", highlight=False)
     if summary.errors:
         console.print(
