@@ -101,6 +101,11 @@ class BackendUnavailableError(BackendError):
     """A backend's optional dependency is not installed; the message names the pip extra."""
 
 
+class QuantizationError(BackendError):
+    """A model cannot be quantized here (``--quantize``): no converter, no GPU or library for
+    the method, an architecture llama.cpp's converter lacks, or a failed conversion."""
+
+
 class SuiteError(AuditorError):
     """A suite is unknown or one of its items is malformed."""
 
@@ -133,6 +138,7 @@ __all__ = [
     "JudgeError",
     "ModelReferenceError",
     "OutputError",
+    "QuantizationError",
     "RepoNotFoundError",
     "ReportError",
     "RetryLimitError",

@@ -1,0 +1,50 @@
+"""Quantize on the fly: evaluate a full-precision model also as it will ship.
+
+``--quantize TYPE`` makes, for a full-precision (safetensors) model, the GGUF variant TYPE
+with llama.cpp's own HF->GGUF converter and quantizer (:func:`make_variant`), cached by source,
+method and tool versions. GPU formats (``bnb-nf4``, ``bnb-int8``, ``gptq-4bit``) are
+recognised and refused with a reason where their library or a CUDA GPU is missing.
+"""
+
+from auditor.quantize._converter import (
+    ENV_VAR,
+    ConverterInfo,
+    convert_to_gguf,
+    default_folder,
+    find_converter,
+    llama_cpp_version,
+)
+from auditor.quantize._llama_quantize import QuantizeResult, quantize_gguf
+from auditor.quantize._make import MadeVariant, make_variant, variant_error
+from auditor.quantize._methods import (
+    GGUF_TYPES,
+    GPU_METHODS,
+    NEEDS_IMATRIX,
+    QuantizeMethod,
+    check_available,
+    parse_method,
+    parse_methods,
+    unavailable_reason,
+)
+
+__all__ = [
+    "ENV_VAR",
+    "GGUF_TYPES",
+    "GPU_METHODS",
+    "NEEDS_IMATRIX",
+    "ConverterInfo",
+    "MadeVariant",
+    "QuantizeMethod",
+    "QuantizeResult",
+    "check_available",
+    "convert_to_gguf",
+    "default_folder",
+    "find_converter",
+    "llama_cpp_version",
+    "make_variant",
+    "parse_method",
+    "parse_methods",
+    "quantize_gguf",
+    "unavailable_reason",
+    "variant_error",
+]

@@ -1,0 +1,158 @@
+"""Make a quantized variant of a full-precision model, once, and remember it.
+
+A variant is cached by (the source's identity key, which carries its revision or content
+hash; the method; the converter's sdist and llama-cpp-python's version; this maker's version)
+under ``auditor.cache.cache_dir("quantized")``: a second audit of the same source reuses the
+file. Each cached variant keeps a ``made.json`` record of how it was made (schema_version 1).
+The source folder is only read: no code of the repo runs (see :mod:`auditor.quantize._guard`)
+and pickle weights are refused unless the caller allows them, as everywhere in the tool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.errors import QuantizationError, UnsafeCheckpointError
+from auditor.jsonio import dumps
+from auditor.quantize._converter import (
+    ConverterInfo,
+    convert_to_gguf,
+    find_converter,
+    llama_cpp_version,
+)
+from auditor.quantize._llama_quantize import quantize_in_child
+from auditor.quantize._methods import QuantizeMethod, check_available
+
+log = logging.getLogger(__name__)
+
+MAKER_VERSION = 1
+RECORD = "made.json"
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MadeVariant:
+    """A quantized variant the auditor made: the file, and how it was made."""
+
+    path: Path
+    method: str
+    source_key: str
+    tools: tuple[tuple[str, str], ...]  # (tool, version), in the order they ran
+    seconds: float  # time it took to make (when it was made, for a cached variant)
+    cached: bool
+
+    @property
+    def evidence(self) -> str:
+        """The lineage evidence of the made edge: made by the auditor, how, with what."""
+        tools = ", ".join(f"{name} {version}" for name, version in self.tools)
+        return f"made by the auditor: {self.method} from {self.source_key} ({tools})"
+
+
+def make_variant(
+    source_dir: Path,
+    source_key: str,
+    method: QuantizeMethod,
+    *,
+    allow_pickle: bool = False,
+    converter: ConverterInfo | None = None,
+    cache: Path | None = None,
+) -> MadeVariant:
+    """``source_dir`` (an HF folder whose store key is ``source_key``) made into ``method``.
+
+    Raises :class:`QuantizationError` with the reason when it cannot be made here (no GPU or
+    library for the method, no converter, an architecture the converter lacks) and
+    :class:`UnsafeCheckpointError` for pickle weights without ``allow_pickle``.
+    """
+    check_available(method)
+    converter = converter or find_converter()
+    _check_weights(source_dir, allow_pickle)
+    tools = (("convert_hf_to_gguf.py", converter.version),
+             ("llama_model_quantize", f"llama-cpp-python {llama_cpp_version() or 'unknown'}"))
+    folder = (cache or _cache()) / _cache_key(source_key, method, converter)
+    found = _load(folder, method, source_key, tools)
+    if found is not None:
+        log.info("reusing %s of %s from %s", method.name, source_key, folder)
+        return found
+    return _make(source_dir, source_key, method, converter, folder, tools)
+
+
+def _make(source_dir: Path, source_key: str, method: QuantizeMethod, converter: ConverterInfo,
+          folder: Path, tools: tuple[tuple[str, str], ...]) -> MadeVariant:
+    work = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    start = time.perf_counter()
+    try:
+        converted = work / "converted.gguf"
+        convert_to_gguf(converter, source_dir.resolve(), converted)
+        quantize_in_child(converted, work / _file_name(method), method)
+        converted.unlink()
+        seconds = time.perf_counter() - start
+        record = {"schema_version": SCHEMA_VERSION, "source_key": source_key,
+                  "method": method.name, "tools": [list(t) for t in tools],
+                  "seconds": round(seconds, 3), "maker_version": MAKER_VERSION}
+        (work / RECORD).write_text(dumps(record, indent=2), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        work.replace(folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    log.info("made %s of %s in %.1f s", method.name, source_key, seconds)
+    return MadeVariant(folder / _file_name(method), method.name, source_key, tools, seconds,
+                       cached=False)
+
+
+def _load(folder: Path, method: QuantizeMethod, source_key: str,
+          tools: tuple[tuple[str, str], ...]) -> MadeVariant | None:
+    path = folder / _file_name(method)
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        seconds = float(record["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not path.is_file() or record.get("schema_version") != SCHEMA_VERSION:
+        return None
+    return MadeVariant(path, method.name, source_key, tools, seconds, cached=True)
+
+
+def _check_weights(source_dir: Path, allow_pickle: bool) -> None:
+    if not source_dir.is_dir():
+        raise QuantizationError(f"{source_dir} is not a model folder: only HF checkpoints "
+                                "(safetensors) are quantized on the fly")
+    if any(source_dir.glob("model*.safetensors")) or (
+            source_dir / "model.safetensors.index.json").is_file():
+        return
+    if any(source_dir.glob("pytorch_model*.bin")) and not allow_pickle:
+        raise UnsafeCheckpointError(
+            f"{source_dir.name} has only pickle weights (pytorch_model*.bin); converting them "
+            "unpickles them: pass --allow-pickle to opt in")
+
+
+def _cache_key(source_key: str, method: QuantizeMethod, converter: ConverterInfo) -> str:
+    parts = [source_key, method.name, converter.llama_cpp_python, converter.sdist_sha256,
+             llama_cpp_version() or "", str(MAKER_VERSION)]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+    return f"{method.name}-{digest}"
+
+
+def _file_name(method: QuantizeMethod) -> str:
+    return f"model-{method.name}.gguf"
+
+
+def _cache() -> Path:
+    from auditor.cache import cache_dir
+
+    return cache_dir("quantized")
+
+
+def variant_error(exc: Exception) -> str:
+    """The reason a variant could not be made, for a *not audited* row."""
+    if isinstance(exc, QuantizationError | UnsafeCheckpointError):
+        return str(exc)
+    return f"quantization failed: {exc}"

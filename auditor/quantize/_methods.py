@@ -1,0 +1,104 @@
+"""The quantization methods ``--quantize`` accepts, and why one cannot run here.
+
+GGUF types are those llama.cpp's own quantizer offers (``tools/quantize/quantize.cpp``'s
+``QUANT_OPTIONS`` in the pinned llama.cpp, ``COPY`` aside), with its aliases (``Q4_K`` is
+``Q4_K_M``). A handful of very low-bit types need an importance matrix computed from
+calibration text; ``--quantize`` computes none, so it names them as not available rather than
+letting llama.cpp fail mid-run. ``bnb-nf4`` / ``bnb-int8`` (bitsandbytes) and ``gptq-4bit``
+(gptqmodel) are GPU formats: they are recognised, and refused with a reason where their
+library or a CUDA GPU is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Literal
+
+from auditor.errors import QuantizationError, UsageError
+
+#: llama.cpp's quantizer types, as its ``llama-quantize`` tool names them.
+GGUF_TYPES = (
+    "Q1_0", "Q2_0", "Q4_0", "Q4_1", "MXFP4_MOE", "Q5_0", "Q5_1", "IQ2_XXS", "IQ2_XS", "IQ2_S",
+    "IQ2_M", "IQ1_S", "IQ1_M", "TQ1_0", "TQ2_0", "Q2_K", "Q2_K_S", "IQ3_XXS", "IQ3_S", "IQ3_M",
+    "IQ3_XS", "Q3_K_S", "Q3_K_M", "Q3_K_L", "IQ4_NL", "IQ4_XS", "Q4_K_S", "Q4_K_M", "Q5_K_S",
+    "Q5_K_M", "Q6_K", "Q8_0", "F16", "BF16", "F32",
+)
+_ALIASES = {"Q3_K": "Q3_K_M", "Q4_K": "Q4_K_M", "Q5_K": "Q5_K_M"}
+#: Types llama.cpp refuses to make without an importance matrix.
+NEEDS_IMATRIX = frozenset({"IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "Q2_K_S"})
+#: GPU methods: name -> (the library it needs, its import name).
+GPU_METHODS = {
+    "bnb-nf4": ("bitsandbytes", "bitsandbytes"),
+    "bnb-int8": ("bitsandbytes", "bitsandbytes"),
+    "gptq-4bit": ("gptqmodel", "gptqmodel"),
+}
+
+Kind = Literal["gguf", "bnb", "gptq"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuantizeMethod:
+    """One ``--quantize`` value: its canonical name (the suffix of the made node's id)."""
+
+    name: str
+    kind: Kind
+
+    @property
+    def ftype(self) -> str:
+        """llama.cpp's ``LLAMA_FTYPE_*`` constant name of a GGUF type."""
+        return "LLAMA_FTYPE_ALL_F32" if self.name == "F32" else f"LLAMA_FTYPE_MOSTLY_{self.name}"
+
+
+def parse_method(text: str) -> QuantizeMethod:
+    """``Q8_0``, ``q4_k_m``, ``Q4_K``, ``bnb-nf4``... as a method (``UsageError`` otherwise)."""
+    name = text.strip()
+    lowered = name.lower()
+    if lowered in GPU_METHODS:
+        return QuantizeMethod(lowered, "gptq" if lowered.startswith("gptq") else "bnb")
+    upper = _ALIASES.get(name.upper(), name.upper())
+    if upper in GGUF_TYPES:
+        return QuantizeMethod(upper, "gguf")
+    choices = ", ".join((*GGUF_TYPES, *GPU_METHODS))
+    raise UsageError(f"unknown quantization {text!r}; choose one of: {choices}")
+
+
+def parse_methods(texts: tuple[str, ...] | list[str]) -> tuple[QuantizeMethod, ...]:
+    """Each value parsed once, duplicates dropped, order kept."""
+    seen: dict[str, QuantizeMethod] = {}
+    for text in texts:
+        method = parse_method(text)
+        seen.setdefault(method.name, method)
+    return tuple(seen.values())
+
+
+def unavailable_reason(method: QuantizeMethod) -> str:
+    """Why ``method`` cannot run on this machine ("" when it can, as far as is known before
+    trying: the converter and the architecture are checked when the model is made)."""
+    if method.kind == "gguf":
+        if method.name in NEEDS_IMATRIX:
+            return (f"{method.name} needs an importance matrix (llama-imatrix), which "
+                    "--quantize does not compute")
+        return ""
+    library, module = GPU_METHODS[method.name]
+    if not _cuda_available():
+        return f"{method.name} needs a CUDA GPU and {library}"
+    if importlib.util.find_spec(module) is None:
+        return f"{method.name} needs {library}, which is not installed"
+    return (f"{method.name}: making {library} variants is not implemented yet; quantize the "
+            "model beforehand and audit it as a node")
+
+
+def check_available(method: QuantizeMethod) -> None:
+    """Raise :class:`QuantizationError` with :func:`unavailable_reason` when there is one."""
+    reason = unavailable_reason(method)
+    if reason:
+        raise QuantizationError(reason)
+
+
+def _cuda_available() -> bool:
+    if importlib.util.find_spec("torch") is None:
+        return False
+    import torch
+
+    return bool(torch.cuda.is_available())
