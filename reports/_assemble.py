@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.compare import ComparedModel, Family, FamilyComparison, Member, ModelData
+from reports._beyond_build import blind_refusal, condition_summary, erosion_summary
 from reports._compare import finite, interval
 from reports._judging import judge_limits, unsafe_definition
 from reports._model import (
@@ -118,6 +119,9 @@ def model_summary(m: ComparedModel) -> ModelSummary:
         n_unscored=r.n_unscored,
         refusal_rate=finite(rw.rate) if rw else None,
         refusal_ci=interval(rw.ci) if rw else None,
+        conditions=tuple(condition_summary(c) for c in m.conditions),
+        erosion=erosion_summary(m.erosion),
+        blind_refusal=blind_refusal(m.blind_refusal),
     )
 
 

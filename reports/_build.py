@@ -16,6 +16,7 @@ from auditor.compare import FamilyComparison, FamilyPair, ModelData, NotCompared
 from reports import _compare as cmp
 from reports._actions import with_action_layer
 from reports._assemble import assemble, outcome_from
+from reports._beyond_build import condition_change
 from reports._model import (
     DerivativeResult,
     JudgeAgreement,
@@ -123,4 +124,5 @@ def _derivative(
             harmful=cmp.outcome_block(c.unsafe, p.unsafe, c.unsafe_basis),
             refusal=cmp.outcome_block(c.refusal, p.refusal, "stance"),
         ),
+        conditions=tuple(condition_change(e) for e in p.conditions),
     )

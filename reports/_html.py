@@ -22,6 +22,7 @@ from auditor.errors import OutputError, ReportError
 from auditor.outputs import atomic_write_text
 from auditor.redact import redact
 from reports import _charts
+from reports._beyond_view import beyond_view
 from reports._layout import NODE_H, NODE_W, layout_lineage
 from reports._model import DerivativeResult, PairedResult, Report
 from reports._serde import to_json
@@ -224,6 +225,7 @@ def _view(report: Report) -> dict[str, Any]:
         "eval_rows": [d for d in derivs if d.eval_awareness is not None],
         "rate_scale": _charts.rate_scale(gaps),
         "reasoning_rows": reasoning,
+        **beyond_view(report),  # conditions, erosion, languages, blind refusal (issue 14)
     }
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reports._action_model import ActionLayer
+from reports._beyond import BlindRefusal, ConditionChange, ConditionSummary, ErosionSummary
 from reports._bounds import (
     Count,
     Difference,
@@ -248,6 +249,7 @@ class DerivativeResult:
     discordant: tuple[DiscordantExample, ...] = ()
     n_discordant: Count = 0  # all parent-refused / derivative-complied items (examples are capped)
     outcomes: Outcomes | None = None  # None only in version 1 files
+    conditions: tuple[ConditionChange, ...] = ()  # issue 14: response to each condition vs parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,10 @@ class ModelSummary:
     refusal_rate: Proportion | None = None  # on harmful items (stance), beside unsafe
     refusal_ci: RateInterval | None = None
     action_layer: ActionLayer | None = None  # when agentic items ran
+    # issue 14 (reports/_beyond.py): each condition against plain, erosion, blind refusal
+    conditions: tuple[ConditionSummary, ...] = ()
+    erosion: ErosionSummary | None = None
+    blind_refusal: BlindRefusal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,92 @@
+"""Copy the comparison's issue-14 results into the report records (:mod:`reports._beyond`).
+
+Nothing is computed here: every figure is the comparison's (:mod:`auditor.compare`), turned
+into proportions or ``None`` where the statistic is undefined.
+"""
+
+from __future__ import annotations
+
+from auditor import stats
+from auditor.compare import BlindRefusal as ComparedBlindRefusal
+from auditor.compare import ConditionResult, EdgeCondition
+from reports._beyond import (
+    BlindRefusal,
+    BlindRefusalRow,
+    ConditionChange,
+    ConditionSummary,
+    ErosionSummary,
+    SurvivalPoint,
+    TherapeuticIndex,
+)
+from reports._compare import finite
+
+
+def _rate(r: stats.RateEstimate) -> float | None:
+    return finite(r.rate) if r.n else None
+
+
+def _tis(t: stats.TherapeuticIndex) -> TherapeuticIndex:
+    return TherapeuticIndex(finite(t.estimate), finite(t.ci_low), finite(t.ci_high), t.reason)
+
+
+def condition_summary(c: ConditionResult) -> ConditionSummary:
+    e = c.effect
+    h, b = e.harmful_compliance, e.benign_refusal
+    holm = [p for p in (c.compliance_p_holm, c.cost_p_holm) if p is not None]
+    return ConditionSummary(
+        name=c.name,
+        harmful_compliance=_rate(h.condition),
+        benign_refusal=_rate(b.condition),
+        tis=_tis(e.tis),
+        iatrogenic=c.iatrogenic,
+        harmful_compliance_plain=_rate(h.plain),
+        benign_refusal_plain=_rate(b.plain),
+        harmful_change=finite(h.effect) if h.n else None,
+        harmful_p=finite(h.pvalue) if h.n else None,
+        benign_change=finite(b.effect) if b.n else None,
+        benign_p=finite(b.pvalue) if b.n else None,
+        tis_plain=_tis(e.tis_plain),
+        iatrogenic_p_holm=min(holm) if holm else None,
+        n_harmful=h.n,
+        n_benign=b.n,
+        n_unsupported=c.n_unsupported,
+    )
+
+
+def erosion_summary(curve: stats.ErosionCurve | None) -> ErosionSummary | None:
+    if curve is None or not curve.n:
+        return None
+    return ErosionSummary(
+        survival=tuple(SurvivalPoint(p.turn, p.still_refusing) for p in curve.survival),
+        median_first_compliance_turn=curve.median_first_compliance_turn,
+        n=curve.n,
+        n_complied=curve.n_complied,
+        n_censored=curve.n_censored,
+    )
+
+
+def blind_refusal(b: ComparedBlindRefusal | None) -> BlindRefusal | None:
+    if b is None:
+        return None
+    rows = tuple(
+        BlindRefusalRow(r.group, r.key, r.n, r.refused, r.engaged_but_refused, r.helped,
+                        r.not_gradeable, r.refusal_rate, r.engaged_share_of_refusals)
+        for r in b.breakdown
+    )
+    return BlindRefusal(b.judge_id, b.rubric_hash, rows)
+
+
+def condition_change(e: EdgeCondition) -> ConditionChange:
+    h, b = e.harmful_compliance, e.benign_refusal
+    ci = (finite(h.ci[0]), finite(h.ci[1])) if h is not None else None
+    return ConditionChange(
+        name=e.name,
+        harmful_did=finite(h.effect) if h is not None else None,
+        harmful_ci=(ci[0], ci[1]) if ci is not None and None not in ci else None,  # type: ignore[arg-type]
+        harmful_p_holm=finite(e.harmful_p_holm),
+        parent_change=finite(h.parent_change) if h is not None else None,
+        derivative_change=finite(h.child_change) if h is not None else None,
+        benign_did=finite(b.effect) if b is not None else None,
+        benign_p_holm=finite(e.benign_p_holm),
+        n=h.n if h is not None else 0,
+    )
