@@ -5,12 +5,14 @@ signed file changed."""
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from auditor.attest import attest_report
 from auditor.audit import AuditConfig, config_from_mapping, run_audit
 from auditor.demo import quantize_gguf
 from auditor.errors import UsageError
@@ -48,6 +50,11 @@ def test_audit_records_model_signatures(tiny_hf_model: Path, tiny_gguf: Path,
     assert _signatures(report) == {"tiny-base": "signed-valid", "tiny-base-GGUF": "unsigned"}
     html = (report.parent / "report.html").read_text()
     assert "<td>signed-valid</td>" in html and "<td>unsigned</td>" in html
+    attested = attest_report(report, tmp_path / "audit.intoto.json", key=private)
+    envelope = json.loads(attested.path.read_text())
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    assert {m["id"]: m["signature"] for m in statement["predicate"]["models"]} == \
+        {"tiny-base": "signed-valid", "tiny-base-GGUF": "unsigned"}
 
     assert _signatures(audit("no-key", None))["tiny-base"] == \
         "unverifiable (no public key given)"
