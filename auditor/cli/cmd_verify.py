@@ -19,10 +19,10 @@ _SUMMARY = ("compared_tensors", "coverage", "median_rel_l2", "max_rel_l2", "medi
 @app.command("verify")
 def verify_command(
     child: Annotated[str, typer.Argument(
-        metavar="CHILD", help="Derivative: a model folder, a .gguf file or a Hub id[@revision].")],
+        metavar="CHILD", help="Derivative: a model folder, a .gguf file, a Hub id[@revision] "
+        "or a Hub GGUF file id[@revision]:file.gguf.")],
     parent: Annotated[str, typer.Argument(
-        metavar="PARENT", help="Claimed parent: a model folder, a .gguf file or a Hub "
-                               "id[@revision].")],
+        metavar="PARENT", help="Claimed parent: the same kinds of reference.")],
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print {verdict, relation_guess, evidence} as JSON.")] = False,
     no_cache: Annotated[bool, typer.Option(
