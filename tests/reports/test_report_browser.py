@@ -243,3 +243,33 @@ def test_the_action_layer_section_is_not_clipped(driver, action_report: Path, wi
         assert [c for c in clipped if c.startswith("#action-layer")] == []
     finally:
         driver.set_window_size(1280, 1000)
+
+
+@pytest.fixture(scope="module")
+def beyond_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report with the issue-14 sections: conditions, erosion, languages, blind refusal."""
+    from reports import build_report
+    from tests.reports.test_report_beyond import _family, _with_erosion
+
+    tmp = tmp_path_factory.mktemp("beyond")
+    write_report(build_report(_with_erosion(_family(tmp))), tmp / "report")
+    return tmp / "report"
+
+
+BEYOND_SECTIONS = ("#conditions", "#erosion", "#languages", "#blind-refusal")
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_beyond_single_turn_sections_are_not_clipped(  # type: ignore[no-untyped-def]
+    driver, beyond_report: Path, width: int
+) -> None:
+    try:
+        driver.set_window_size(width, 1000)
+        assert _load(driver, beyond_report) == []
+        for section in BEYOND_SECTIONS:
+            assert driver.find_elements("css selector", f"{section} table tbody tr"), section
+        assert driver.find_elements("css selector", "#erosion svg.survival polyline")
+        clipped = driver.execute_script(CLIPPED_CELLS_JS)
+        assert [c for c in clipped if c.startswith(BEYOND_SECTIONS)] == []
+    finally:
+        driver.set_window_size(1280, 1000)
