@@ -112,7 +112,7 @@ def run_audit(
     """Run the whole audit described by ``config`` (see the module docstring)."""
     from auditor.audit._signatures import with_signatures
     from auditor.compare import ComparisonPolicy, compare_family
-    from auditor.judges import get_judge, judge_store
+    from auditor.judges import ActionItems, get_judge, judge_store
     from auditor.store import Store
     from reports import build_report, runtime_build, write_report
 
@@ -138,7 +138,8 @@ def run_audit(
         outcomes = evaluator.evaluate(selection)
         with timer.stage("judge"):
             emit(AuditEvent("judge", f"judging every response with {judge.judge_id}"))
-            judge_store(store, judge)
+            # the loaded items: agentic items of the user's own suite files get actions too
+            judge_store(store, judge, items=ActionItems(evaluator.items))
         with timer.stage("stats"):
             emit(AuditEvent("stats", "paired comparisons across the family"))
             policy = ComparisonPolicy(alpha=config.alpha, margin=config.margin,
