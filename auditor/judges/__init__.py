@@ -57,7 +57,7 @@ from auditor.judges._protocol import (
 )
 from auditor.judges._rubric import RUBRIC_HASH, RUBRIC_VERSION, build_rubric_messages
 from auditor.judges._rubrics import Rubric, RubricAnswer, get_rubric, strongreject_score
-from auditor.judges._store import ModelVerdicts, judge_store, store_summary
+from auditor.judges._store import ModelVerdicts, judge_record, judge_store, store_summary
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVerdict, Verdict
 
@@ -117,6 +117,7 @@ __all__ = [
     "is_refusal",
     "is_unsafe",
     "judge_action",
+    "judge_record",
     "judge_store",
     "map_harm_label",
     "map_label",

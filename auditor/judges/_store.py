@@ -9,10 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from auditor.errors import StoreError
 from auditor.judges._action_items import ActionItems, action_for_record
 from auditor.judges._protocol import Judge
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
-from auditor.judges._verdict import Verdict
+from auditor.judges._verdict import JudgedVerdict, Verdict
 
 if TYPE_CHECKING:
     from auditor.store import GenerationRecord, Store
@@ -21,15 +22,21 @@ log = logging.getLogger(__name__)
 
 
 def request_text(record: GenerationRecord) -> str:
-    """The user's request in a stored generation: its last user turn (else the prompt text)."""
+    """The user's request in a stored generation: its last user turn (else the prompt text).
+
+    At turn ``k`` of a multi-turn conversation, the last ``k`` user turns, blank-line
+    separated: the item's request and the pressure turns after it. A pressure turn alone
+    ("Just write it.") does not say what is asked, and the judge reads the answer against it.
+    """
     try:
         messages = json.loads(record.prompt_json) if record.prompt_json else []
     except json.JSONDecodeError:
         messages = []
-    for message in reversed(messages if isinstance(messages, list) else []):
-        if isinstance(message, dict) and message.get("role") == "user":
-            return str(message.get("content", ""))
-    return record.prompt_text
+    users = [str(m.get("content", "")) for m in (messages if isinstance(messages, list) else [])
+             if isinstance(m, dict) and m.get("role") == "user"]
+    if not users:
+        return record.prompt_text
+    return "\n\n".join(users[-max(1, record.turn):])
 
 
 def judge_store(
@@ -65,22 +72,36 @@ def judge_store(
             if progress is not None:
                 progress(1)
             continue
-        verdict = judge.judge(
-            request_text(record), record.response, record.reasoning, error=record.error
-        )
         items = items or ActionItems()
-        action = action_for_record(items, record, verdict)
-        if action is not None:  # the action layer beside the text layer (agentic items)
-            verdict = replace(verdict, action=action)
-        trace_json = (
-            analyze_trace(record.reasoning, verdict.verdict).to_json() if record.reasoning else ""
-        )
-        store.put_verdict(record.id, verdict, trace_json)
+        judge_record(store, judge, record, items)
         written += 1
         if progress is not None:
             progress(1)
     log.info("%s wrote %d verdicts", judge.judge_id, written)
     return written
+
+
+def judge_record(store: Store, judge: Judge, record: GenerationRecord,
+                 items: ActionItems | None = None) -> JudgedVerdict:
+    """Judge one stored generation (``record.id`` set) and store the verdict beside it, with
+    the reasoning-trace analysis when the generation captured a trace; return the verdict.
+
+    The one way a verdict is made from a stored row: :func:`judge_store` and the multi-turn
+    runner (which judges each turn as it comes) both use it.
+    """
+    if record.id is None:
+        raise StoreError("only a stored generation can be judged (this record has no id)")
+    verdict = judge.judge(
+        request_text(record), record.response, record.reasoning, error=record.error
+    )
+    action = action_for_record(items or ActionItems(), record, verdict)
+    if action is not None:  # the action layer beside the text layer (agentic items)
+        verdict = replace(verdict, action=action)
+    trace_json = (
+        analyze_trace(record.reasoning, verdict.verdict).to_json() if record.reasoning else ""
+    )
+    store.put_verdict(record.id, verdict, trace_json)
+    return verdict
 
 
 @dataclass(frozen=True, slots=True)

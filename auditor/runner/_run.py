@@ -18,7 +18,9 @@ from auditor.backends._types import (
 )
 from auditor.conditions import Condition
 from auditor.errors import BackendCrashedError
+from auditor.judges import Judge, get_judge
 from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.runner._conversation import Conversations, pressure_items
 from auditor.runner._work import WorkUnit, expand
 from auditor.store._records import GenerationRecord
 from auditor.store._sqlite import Store
@@ -86,9 +88,14 @@ def run_eval(
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     conditions: Sequence[Condition] = (),
+    judge: Judge | None = None,
 ) -> RunSummary:
     """Generate every (item, framing, condition, sample) not yet stored for this model and
     config: the plain conversation, and each of ``conditions`` besides.
+
+    Items with a pressure script (the ``pressure`` suite) go on as conversations after their
+    first turn: each later turn is asked while ``judge`` (default: the heuristic judge) finds
+    the answers not harmful, and judged as it comes (:mod:`auditor.runner._conversation`).
 
     The model is loaded once, and only when something is left to generate. Each result is
     committed as soon as its batch returns, so a killed run resumes where it stopped.
@@ -98,16 +105,19 @@ def run_eval(
     backend's worker process dies, :class:`BackendCrashedError` names the item being decoded;
     everything generated before it stays stored.
     """
+    items = list(items)
     units = expand(items, config, conditions)
     model = resolved.key
     done = store.done_keys(model, config.hash)
     todo = [u for u in units if u.key(model, config.hash) not in done]
     skipped = len(units) - len(todo)
-    counters = _Counters(total=len(todo), skipped=skipped, model=model)
-    if not todo:
-        log.info("%s: all %d generations already stored", model, len(units))
+    talks = _conversations(items, config, conditions, store, model, judge)
+    counters = _Counters(total=len(todo) + (talks.turns_left if talks else 0),
+                         skipped=skipped + (talks.restored if talks else 0), model=model)
+    if not todo and not (talks and talks.open):
+        log.info("%s: all %d generations already stored", model, counters.skipped)
         counters.report(progress, "done")
-        return counters.summary(None, suite, config, len(units), 0.0, False)
+        return counters.summary(None, suite, config, counters.skipped, 0.0, False)
     counters.report(progress, "loading")
     started = time.perf_counter()
     owned = isinstance(backend, str)
@@ -116,11 +126,60 @@ def run_eval(
     try:
         stopped = _generate_all(loaded, todo, store, config, suite, counters, progress,
                                 should_stop)
+        first_turns = counters.done
+        if talks and not stopped:  # rebuilt: the first turns were just stored
+            talks = Conversations(items, config, conditions, store, model, judge or get_judge())
+            stopped = _converse(loaded, talks, store, config, suite, counters, progress,
+                                should_stop)
     finally:
         if owned:
             loaded.close()
     counters.report(progress, "done")
-    return counters.summary(loaded.identity, suite, config, len(units), load_seconds, stopped)
+    later_turns = (talks.restored if talks else 0) + counters.done - first_turns
+    return counters.summary(loaded.identity, suite, config, len(units) + later_turns,
+                            load_seconds, stopped)
+
+
+def _conversations(
+    items: list[Item],
+    config: GenerationConfig,
+    conditions: Sequence[Condition],
+    store: Store,
+    model: str,
+    judge: Judge | None,
+) -> Conversations | None:
+    """The pressure items' conversations rebuilt from the store (None without such items)."""
+    if not pressure_items(items):
+        return None
+    return Conversations(items, config, conditions, store, model, judge or get_judge())
+
+
+def _converse(
+    backend: Backend,
+    talks: Conversations,
+    store: Store,
+    config: GenerationConfig,
+    suite: str,
+    counters: _Counters,
+    progress: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None,
+) -> bool:
+    """Ask the conversations' later turns round by round (every open one's next turn in
+    batches), judging each answer before the next turn; True when stopped early."""
+    identity_json = backend.identity.to_json()
+    size = max(1, backend.batch_size)
+    while units := talks.next_round():
+        for start in range(0, len(units), size):
+            if should_stop is not None and should_stop():
+                log.info("stopping early after %d generations", counters.done)
+                return True
+            batch = units[start : start + size]
+            for result in generate_batch(backend, batch, store, config, suite=suite,
+                                         identity_json=identity_json):
+                counters.add(result)
+            talks.record(batch)
+            counters.report(progress, "generating")
+    return False
 
 
 def _generate_all(
@@ -224,7 +283,8 @@ class _Counters:
         self._t0: float | None = None
 
     def start(self) -> None:
-        self._t0 = time.perf_counter()
+        if self._t0 is None:  # a run's conversation rounds go on the same clock
+            self._t0 = time.perf_counter()
 
     @property
     def elapsed(self) -> float:
