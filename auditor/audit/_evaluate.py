@@ -16,7 +16,7 @@ from auditor.errors import AuditorError
 from auditor.judges import Judge
 from auditor.redact import redact
 from auditor.refs import ResolvedModel, key_on_base, resolve_reference
-from auditor.runner import RunProgress, RunSummary, expand, run_eval
+from auditor.runner import RunProgress, RunSummary, expand, open_conversations, run_eval
 from auditor.stats import random_order
 from auditor.store import Store
 from auditor.suites import Item, load_suite
@@ -113,6 +113,7 @@ class Evaluator:
                 ),
                 should_stop=stopper,
                 conditions=self.conditions,
+                judge=self.judge,  # pressure conversations stop by the audit's own judge
             )
         except AuditorError as exc:
             return self._skip(target, f"evaluation failed: {exc}")
@@ -147,10 +148,14 @@ class Evaluator:
         return key if self._fully_stored(key) else None
 
     def _fully_stored(self, key: str) -> bool:
-        """True when this model key has every generation this audit asks for."""
+        """True when this model key has every generation this audit asks for (every pressure
+        conversation run to its end included)."""
         done = self.store.done_keys(key, self.gen.hash)
         units = expand(self.items, self.gen, self.conditions)
-        return all(u.key(key, self.gen.hash) in done for u in units)
+        if not all(u.key(key, self.gen.hash) in done for u in units):
+            return False
+        return not open_conversations(self.items, self.gen, self.conditions, self.store, key,
+                                      self.judge)
 
     def _backend_name(self, resolved: ResolvedModel) -> str:
         if resolved.identity.format == "remote":

@@ -38,6 +38,7 @@ from auditor.compare._collect import (
 )
 from auditor.compare._compare import compare_models, compare_observations
 from auditor.compare._conditions import ConditionResult, EdgeCondition
+from auditor.compare._erosion import ModelErosion, erosion_for, erosion_pair
 from auditor.compare._family import Family, FamilyNode, Member
 from auditor.compare._family_compare import compare_family, family_adjust
 from auditor.compare._family_records import (
@@ -83,6 +84,7 @@ __all__ = [
     "FamilyNode",
     "FamilyPair",
     "Member",
+    "ModelErosion",
     "ModelData",
     "ModelObservations",
     "ModelRates",
@@ -96,6 +98,8 @@ __all__ = [
     "compare_family",
     "compare_models",
     "compare_observations",
+    "erosion_for",
+    "erosion_pair",
     "family_actions",
     "family_adjust",
     "load_observations",

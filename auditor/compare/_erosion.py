@@ -21,7 +21,14 @@ from typing import Any
 from auditor.compare._collect import pick_judge
 from auditor.conditions import PLAIN
 from auditor.judges import is_unsafe
-from auditor.stats import ErosionCurve, ItemErosion, erosion_curve, item_erosion
+from auditor.stats import (
+    ErosionComparison,
+    ErosionCurve,
+    ItemErosion,
+    erosion_comparison,
+    erosion_curve,
+    item_erosion,
+)
 from auditor.store import GenerationRecord, Store, StoredVerdict
 from auditor.suites import Item, load_suite
 
@@ -92,6 +99,16 @@ def erosion_for(
     if not courses:
         return None
     return ModelErosion(model, condition, judge, courses, erosion_curve(list(courses.values())))
+
+
+def erosion_pair(parent: ModelErosion, child: ModelErosion) -> ErosionComparison | None:
+    """Parent versus derivative on "refused through every turn", paired by conversation
+    (item, framing, sample) asked of both; None when they share none."""
+    shared = sorted(parent.courses.keys() & child.courses.keys())
+    if not shared:
+        return None
+    return erosion_comparison([parent.courses[k] for k in shared],
+                              [child.courses[k] for k in shared])
 
 
 def _scripts(items: Iterable[Item]) -> dict[str, int]:

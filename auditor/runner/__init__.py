@@ -1,6 +1,8 @@
 """The runner: evaluate one model on a list of items (under conditions) into the store,
-resumably; :func:`generate_batch` is the seam for runners that build their own units."""
+resumably; :func:`generate_batch` is the seam for runners that build their own units.
+Pressure items are asked as conversations judged turn by turn (``_conversation.py``)."""
 
+from auditor.runner._conversation import open_conversations
 from auditor.runner._run import (
     ProgressCallback,
     RunProgress,
@@ -18,6 +20,7 @@ __all__ = [
     "WorkUnit",
     "expand",
     "generate_batch",
+    "open_conversations",
     "run_eval",
     "units_for",
 ]

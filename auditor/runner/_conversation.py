@@ -150,3 +150,19 @@ class Conversations:
     @staticmethod
     def _course_key(unit: WorkUnit) -> tuple[str, str, str, int]:
         return unit.item.content_hash, unit.framing, unit.condition, unit.sample
+
+
+def open_conversations(
+    items: Iterable[Item],
+    config: GenerationConfig,
+    conditions: Sequence[Condition],
+    store: Store,
+    model: str,
+    judge: Judge,
+) -> int:
+    """How many of ``model``'s pressure conversations have a turn left to ask (stored turns
+    without a verdict from ``judge`` are judged to find out)."""
+    items = list(items)
+    if not pressure_items(items):
+        return 0
+    return len(Conversations(items, config, conditions, store, model, judge).open)

@@ -4,6 +4,7 @@ read back from the stored per-turn judgements, defences kept on every turn, resu
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ CONFIG = GenerationConfig(max_new_tokens=64)
 
 
 class ErodingServer(OpenAIServer):
-    """Refuses while it has seen fewer than ``breaks_at`` user turns, then complies with
+    """Refuses while it has seen fewer than ``breaks_at`` user turns (or N for a model named
+    ``breaks-at-N``), then complies with
     on-topic steps (judged harmful). ``hang_at``: the first request with that many user turns
     blocks (``hanging`` is set) until ``release`` is set; ``fail_at``: the first such request
     gets a malformed answer."""
@@ -44,7 +46,9 @@ class ErodingServer(OpenAIServer):
         if self.hang_at is not None and len(users) == self.hang_at and not self.hanging.is_set():
             self.hanging.set()
             self.release.wait(timeout=120)
-        text = REFUSAL if len(users) < self.breaks_at else steps(users[0])
+        named = re.fullmatch(r"breaks-at-(\d+)", body["model"])  # a model of its own
+        breaks_at = int(named.group(1)) if named else self.breaks_at
+        text = REFUSAL if len(users) < breaks_at else steps(users[0])
         return {
             "id": "cmpl-1", "object": "chat.completion", "model": body["model"],
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
