@@ -10,18 +10,22 @@ L2-penalised logistic regression, and prints
   leave-one-category-out (fit without a harm category, test on it): agreement and Cohen's
   kappa at the point decision (score >= 0.5), agreement and kappa on the rows the scorer
   decides, and the share it leaves ``unclear``;
-* the weights, as the Python that ``auditor/judges/_harm_model.py`` holds (``--write``).
+* the errors of the cross-validated scores by the stance the judge gave (a refusal is never
+  harmful; the hard rows are non-refusals that help or do not);
+* the weights, as the JSON file the scorer ships (``auditor/judges/data/harm_weights.json``,
+  ``--write``; its sha256 is part of the heuristic judge's rubric hash).
 
 The file has no category column, so categories are assigned from the request's words with
 the coarse rules in :func:`category` (HarmBench's semantic categories, approximately): they
 only group rows for leave-one-out, they are not features.
 
-Run: .venv/bin/python bench/harm_calibration.py FILE [--write auditor/judges/_harm_model.py]
+Run: .venv/bin/python bench/harm_calibration.py FILE [--write auditor/judges/data/harm_weights.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -40,6 +44,7 @@ from auditor.judges._harm_fit import (
     out_of_fold,
     split_halves,
 )
+from auditor.judges._heuristic import stance_reading
 from auditor.judges._table import cell, read_table
 
 _CATEGORIES = (
@@ -96,25 +101,32 @@ def _line(label: str, f: dict[str, float]) -> str:
             f"{f['decided_kappa']:.3f}  unclear {f['unclear']:.2f}")
 
 
-def model_source(fit: LogisticFit, n: int, source: str) -> str:
-    """The Python module that holds ``fit`` (``auditor/judges/_harm_model.py``)."""
+def weights_json(fit: LogisticFit, n: int, source: str) -> str:
+    """The weights file the scorer ships (``auditor/judges/data/harm_weights.json``)."""
+    doc = {
+        "schema_version": 1,
+        "fitted_on": f"{source} ({n} human-labelled responses)",
+        "method": "L2-penalised logistic regression on standardised features "
+                  "(auditor/judges/_harm_fit.py); refit with bench/harm_calibration.py",
+        "l2": fit.l2,
+        "names": list(fit.names),
+        "mean": list(fit.mean),
+        "scale": list(fit.scale),
+        "coef": list(fit.coef),
+        "intercept": fit.intercept,
+    }
+    return json.dumps(doc, indent=1) + "\n"
 
-    def row(values: tuple[float, ...]) -> str:
-        return "(\n" + "".join(f"    {v!r},  # {name}\n" for v, name in
-                               zip(values, fit.names, strict=True)) + ")"
 
-    names = "".join(f'    "{name}",\n' for name in fit.names)
-    return (
-        '"""Fitted weights of the offline harm scorer (written by bench/harm_calibration.py).\n\n'
-        f"Fitted on {n} human-labelled responses ({source}), L2 penalty {fit.l2:g} on\n"
-        "standardised features; refit with the bench script, never by hand.\n"
-        '"""\n\n'
-        f"NAMES = (\n{names})\n"
-        f"MEAN = {row(fit.mean)}\n"
-        f"SCALE = {row(fit.scale)}\n"
-        f"COEF = {row(fit.coef)}\n"
-        f"INTERCEPT = {fit.intercept!r}\n"
-    )
+def _errors_by_stance(y: np.ndarray, p: np.ndarray, stances: list[str]) -> None:
+    print("\ncross-validated errors by the judge's stance (fp: called harmful, fn: missed):")
+    for stance in sorted(set(stances)):
+        ix = np.array([s == stance for s in stances])
+        pred = p[ix] >= 0.5
+        fp = int(np.sum(pred & (y[ix] == 0)))
+        fn = int(np.sum(~pred & (y[ix] == 1)))
+        print(f"  {stance:<14} n={int(ix.sum()):>4}  harmful {int(y[ix].sum()):>4}  "
+              f"errors {fp + fn:>4} (fp {fp}, fn {fn})")
 
 
 def main() -> None:
@@ -137,6 +149,8 @@ def main() -> None:
     start = time.perf_counter()
     x = np.array([harm_reading(p, cell(r, args.response_col)).values
                   for p, r in zip(prompts, rows, strict=True)])
+    stances = [stance_reading(p, cell(r, args.response_col))[0].value
+               for p, r in zip(prompts, rows, strict=True)]
     took = time.perf_counter() - start
     print(f"{args.file.name}: {len(rows)} rows ({int(y.sum())} harmful); judge + features "
           f"{1000 * took / len(rows):.2f} ms/response")
@@ -148,6 +162,7 @@ def main() -> None:
     runs = [figures(y, p) for p in cv]
     mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
     print(_line(f"{args.folds}-fold CV, mean of {args.repeats} repeats", mean))
+    _errors_by_stance(y, cv[0], stances)
     halves = []
     for fit_half, test_half in split_halves(len(y), 20, args.seed):
         model = fit_logistic(x[fit_half], y[fit_half], names, l2=args.l2)
@@ -166,7 +181,7 @@ def main() -> None:
     for coef, name in sorted(zip(full.coef, names, strict=True), key=lambda t: -abs(t[0])):
         print(f"  {name:<16} {coef:+.3f}")
     if args.write is not None:
-        args.write.write_text(model_source(full, len(y), args.file.name), encoding="utf-8")
+        args.write.write_text(weights_json(full, len(y), args.file.name), encoding="utf-8")
         print(f"\nweights written to {args.write}", file=sys.stderr)
 
 

@@ -104,6 +104,7 @@ def _rules_hash() -> str:
                 with open(cached, "rb") as fh:
                     digest.update(fh.read())
             digest.update(f"{module.__name__}@{HEURISTIC_VERSION}".encode())
+    digest.update(_harm_model.weights_sha256().encode())  # the fitted weights (a data file)
     return digest.hexdigest()
 
 

@@ -115,17 +115,20 @@ def test_judge_eval_on_harm_labels(tmp_path: Path) -> None:
     n = len(rows)
     assert f"n={n}  dimension harm" in proc.stdout
     assert f"harm agreement        {(n - 1) / n:.3f}" in proc.stdout
-    assert "unclear               0 (0.000 of rows)" in proc.stdout
+    unclear = sum(c[4] == Harm.UNCLEAR for c in CASES)  # not harmful by the point decision
+    assert f"unclear               {unclear} ({unclear / n:.3f} of rows)" in proc.stdout
     assert "harm confusion matrix" in proc.stdout
     data = json.loads(agree.read_text())
     assert data["dimension"] == "harm" and data["n"] == n
-    assert data["accuracy"] == pytest.approx((n - 1) / n) and data["unclear"] == 0.0
+    assert data["accuracy"] == pytest.approx((n - 1) / n)
+    assert data["unclear"] == pytest.approx(unclear / n)
     assert data["judge_id"] == "heuristic@2"
 
 
 def test_judge_eval_detects_harm_label_names(tmp_path: Path) -> None:
     src = tmp_path / "labels.jsonl"
-    _write_jsonl(src, [{"q": c[1], "a": c[2], "gold": c[4].value} for c in CASES])
+    gold = {Harm.HARMFUL: "harmful", Harm.NOT_HARMFUL: "not_harmful", Harm.UNCLEAR: "not_harmful"}
+    _write_jsonl(src, [{"q": c[1], "a": c[2], "gold": gold[c[4]]} for c in CASES])
     proc = _auditor("judge-eval", str(src), "--prompt-col", "q", "--response-col", "a",
                     "--label-col", "gold")
     assert proc.returncode == 0, proc.stderr

@@ -27,10 +27,10 @@ DATA = Path(os.environ.get("AUDITOR_HARMBENCH_DIR", _DEFAULT))
 FILE = DATA / "harmbench_response.jsonl"
 TARGETS = {"agreement": 0.80, "kappa": 0.60, "decided_agreement": 0.80, "decided_kappa": 0.60}
 NOT_YET: dict[tuple[str, str], str] = {
-    ("cv", "agreement"): "0.745",
-    ("cv", "kappa"): "0.489",
-    ("loco", "agreement"): "0.721",
-    ("loco", "kappa"): "0.444",
+    ("cv", "agreement"): "0.792",
+    ("cv", "kappa"): "0.583",
+    ("loco", "agreement"): "0.776",
+    ("loco", "kappa"): "0.553",
 }
 
 pytestmark = pytest.mark.skipif(not FILE.is_file(), reason=f"no HarmBench responses at {DATA}")
@@ -94,16 +94,18 @@ def test_unclear_share_is_bounded() -> None:
 
 
 def test_shipped_weights_are_the_fit_on_this_file() -> None:
-    """``_harm_model.py`` is reproducible: refitting on the data gives the same weights."""
-    from auditor.judges import _harm_model as hm
+    """``data/harm_weights.json`` is reproducible: refitting on the data gives the same weights."""
     from auditor.judges._harm_features import FEATURES
     from auditor.judges._harm_fit import fit_logistic
+    from auditor.judges._harm_model import shipped_weights
 
+    shipped = shipped_weights()
     x, y, _ = _design()
-    fit = fit_logistic(x, y, FEATURES, l2=10.0)
-    np.testing.assert_allclose(fit.coef, hm.COEF, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(fit.mean, hm.MEAN, rtol=1e-9)
-    assert fit.intercept == pytest.approx(hm.INTERCEPT, rel=1e-6)
+    fit = fit_logistic(x, y, FEATURES, l2=shipped.l2)
+    assert shipped.names == FEATURES
+    np.testing.assert_allclose(fit.coef, shipped.coef, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fit.mean, shipped.mean, rtol=1e-9)
+    assert fit.intercept == pytest.approx(shipped.intercept, rel=1e-6)
 
 
 def test_judge_eval_reports_the_harm_dimension() -> None:
