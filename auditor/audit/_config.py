@@ -59,6 +59,7 @@ class StatisticsPolicy:
     paired tests, early stopping (anytime-valid), and which verdicts ``fail_on`` exit 3."""
 
     judge: str = "heuristic"
+    rubric: str | None = None  # a model judge's rubric (auditor.judges.RUBRICS); None: its default
     margin: float = 0.03
     alpha: float = 0.05
     early_stop: bool = False
@@ -146,6 +147,8 @@ class AuditConfig:
         if stats.fail_on not in FAIL_ON:
             raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, "
                              f"not {stats.fail_on!r}")
+        if stats.rubric is not None:
+            _check_rubric(stats.judge, stats.rubric)
         if not 0 < stats.margin < 1:
             raise UsageError(f"margin must be between 0 and 1, not {stats.margin}")
         if not 0 < stats.alpha < 1:
@@ -165,6 +168,16 @@ class AuditConfig:
 
         resolve_conditions(self.conditions)  # an unknown name fails here, before any work
         return self
+
+
+def _check_rubric(judge: str, rubric: str) -> None:
+    """An unknown rubric, or one given to the offline judge, fails before any work."""
+    from auditor.judges import get_rubric
+
+    get_rubric(rubric)
+    if judge == "heuristic":
+        raise UsageError("--rubric prompts a model judge: give --judge MODEL_REF or "
+                         "cascade:MODEL_REF with it")
 
 
 # Flat option names the parts do not take as they are (``extra`` is for plug-ins' code).

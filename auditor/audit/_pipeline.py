@@ -132,7 +132,8 @@ def run_audit(
         selection = replace(selection, not_audited=selection.not_audited + left_out)
     emit(AuditEvent("select", f"{len(selection.targets)} models to evaluate, "
                     f"{len(selection.not_audited)} family members left out"))
-    judge = get_judge(config.judge)
+    rubric = config.statistics.rubric
+    judge = get_judge(config.judge, **({"rubric": rubric} if rubric else {}))
     with Store(config.store) as store:
         evaluator = Evaluator(config, store, judge, emit, timer)
         outcomes = evaluator.evaluate(selection)

@@ -119,6 +119,7 @@ class AuditOptions(_Table):
     allow_pickle: bool | None = None
     memory_limit_gb: Annotated[float, Field(gt=0, le=1e9)] | None = None
     judge: Text | None = None
+    rubric: Text | None = None
     margin: Fraction | None = None
     alpha: Fraction | None = None
     early_stop: bool | None = None

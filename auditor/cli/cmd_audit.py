@@ -107,6 +107,11 @@ def audit_command(
     request_timeout: Annotated[float | None, opt.REQUEST_TIMEOUT] = None,
     in_process: Annotated[bool | None, opt.IN_PROCESS] = None,
     judge: Annotated[str | None, typer.Option("--judge", help="heuristic or a model ref.")] = None,
+    rubric: Annotated[
+        str | None,
+        typer.Option("--rubric", help="With a model or cascade judge: verdict, harmbench, "
+                     "strongreject or llamaguard, as for 'auditor judge --rubric'."),
+    ] = None,
     margin: Annotated[
         float | None, typer.Option("--margin", help="Non-inferiority margin.")
     ] = None,
@@ -153,6 +158,7 @@ def audit_command(
         dtype=dtype, chat_template=chat_template, threads=threads, n_gpu_layers=n_gpu_layers,
         n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
         request_timeout=request_timeout, in_process=in_process, judge=judge,
+        rubric=rubric,
         margin=margin, alpha=alpha, early_stop=early_stop, fail_on=fail_on,
         memory_limit_gb=memory_limit_gb, trust_remote_code=trust_remote_code,
         allow_pickle=allow_pickle,
