@@ -17,7 +17,9 @@ ROLES = ("root", "ancestor", "descendant", "co-parent")
 #: The Hub names the first four; ``distillation`` comes from cards naming a teacher, and
 #: ``reupload`` from weights identical to the parent's (``auditor lineage --verify``).
 RELATIONS = ("finetune", "quantized", "adapter", "merge", "distillation", "reupload")
-EVIDENCE_SOURCES = ("card", "tag", "files", "gguf", "adapter_config", "mergekit", "weights")
+#: ``auditor``: a variant the auditor made itself (``--quantize``).
+EVIDENCE_SOURCES = ("card", "tag", "files", "gguf", "adapter_config", "mergekit", "weights",
+                    "auditor")
 WARNING_KINDS = (
     "cycle",
     "self_loop",

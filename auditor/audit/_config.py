@@ -95,6 +95,9 @@ class AuditConfig:
     suite_limits: tuple[tuple[str, int], ...] = ()  # per-suite item limits, over ``limit``
     # condition names (auditor.conditions), each evaluated besides the plain conversation
     conditions: tuple[str, ...] = ()
+    # quantization methods (auditor.quantize): each full-precision node also made and
+    # evaluated as that type, a derivative ``<id>:<TYPE>`` of the node
+    quantize: tuple[str, ...] = ()
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     backend: str = "auto"  # auto | transformers | llamacpp | openai
     backend_options: BackendOptions = field(default_factory=BackendOptions)
@@ -167,6 +170,9 @@ class AuditConfig:
         from auditor.conditions import resolve_conditions
 
         resolve_conditions(self.conditions)  # an unknown name fails here, before any work
+        from auditor.quantize import parse_methods
+
+        parse_methods(self.quantize)  # an unknown type too
         return self
 
 
@@ -213,7 +219,7 @@ def option_names() -> frozenset[str]:
 
 
 _PATH_FIELDS = {"lineage", "store", "out", "signing_key"}
-_TUPLE_FIELDS = {"local", "suites", "conditions"}
+_TUPLE_FIELDS = {"local", "suites", "conditions", "quantize"}
 
 
 def config_from_options(

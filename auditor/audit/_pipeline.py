@@ -130,6 +130,13 @@ def run_audit(
     left_out = _left_out_folders(config, graph)
     if left_out:
         selection = replace(selection, not_audited=selection.not_audited + left_out)
+    if config.quantize:  # made variants join the family as derivatives of their sources
+        from auditor.audit._quantized import add_quantized
+
+        with timer.stage("quantize"):
+            graph, selection = add_quantized(graph, selection, config.quantize,
+                                             allow_pickle=config.backend_options.allow_pickle,
+                                             emit=emit)
     emit(AuditEvent("select", f"{len(selection.targets)} models to evaluate, "
                     f"{len(selection.not_audited)} family members left out"))
     rubric = config.statistics.rubric

@@ -57,3 +57,8 @@ CONDITION = typer.Option(
     "--condition", metavar="NAME", show_default="none",
     help="Also evaluate every item under this condition, paired with the plain one "
     "(repeatable; `auditor conditions` lists them), e.g. defence:stack, prefill, lang:es.")
+QUANTIZE = typer.Option(
+    "--quantize", metavar="TYPE", show_default="none",
+    help="Also make and evaluate each full-precision model as TYPE (repeatable): a GGUF type "
+    "made with llama.cpp's own converter and quantizer (Q8_0, Q4_K_M, Q2_K, ...), or "
+    "bnb-nf4 | bnb-int8 | gptq-4bit (GPU).")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -58,10 +58,12 @@ def eval_command(
     request_timeout: Annotated[float | None, opt.REQUEST_TIMEOUT] = None,
     in_process: Annotated[bool | None, opt.IN_PROCESS] = None,
     condition: Annotated[list[str] | None, opt.CONDITION] = None,
+    quantize: Annotated[list[str] | None, opt.QUANTIZE] = None,
 ) -> None:
     """Generate responses of one model to a suite; results go to the store as they finish.
 
-    Re-running skips what is stored; an interrupted run resumes where it stopped.
+    Re-running skips what is stored; an interrupted run resumes where it stopped. With
+    --quantize, each made variant is then evaluated as its own model.
     """
     from auditor.audit import evaluation_parts
     from auditor.conditions import resolve_conditions
@@ -81,6 +83,7 @@ def eval_command(
         n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
         chat_template=chat_template, request_timeout=request_timeout, in_process=in_process)
     conditions = resolve_conditions(condition or ())
+    methods = _quantize_methods(quantize)
     loaded_suite = load_suite(suite, limit=limit)
     resolved = resolve_reference(model_ref, allow_pickle=options.allow_pickle, base=base)
     if base is not None and not resolved.is_adapter:
@@ -91,6 +94,36 @@ def eval_command(
                            backend=backend, options=options, progress=bar.update,
                            conditions=conditions)
     _print_summary(summary, store)
+    for outcome in _made_variants(resolved, methods, options.allow_pickle):
+        from auditor.cli._text import shown
+
+        if outcome.made is None:
+            console.print(f"[yellow]{outcome.method}: not evaluated: {shown(outcome.reason)}[/]",
+                          highlight=False)
+            continue
+        made = resolve_reference(str(outcome.made.path))
+        console.print(shown(outcome.made.evidence), highlight=False)
+        with Store(store) as db, _progress_bar(made.key) as bar:
+            summary = run_eval(made, loaded_suite.items, db, config, suite=loaded_suite.name,
+                               backend="llamacpp" if backend == "llamacpp" else "auto",
+                               options=options, progress=bar.update, conditions=conditions)
+        _print_summary(summary, store)
+
+
+def _quantize_methods(values: list[str] | None) -> tuple[Any, ...]:
+    from auditor.quantize import parse_methods
+
+    return parse_methods(values or ())
+
+
+def _made_variants(resolved: Any, methods: tuple[Any, ...], allow_pickle: bool
+                   ) -> tuple[Any, ...]:
+    from auditor.quantize import make_variants
+
+    if not methods:
+        return ()
+    return make_variants(resolved.hf_dir, resolved.key, resolved.identity.format, methods,
+                         allow_pickle=allow_pickle)
 
 
 def _progress_bar(label: str):  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from auditor.cli.cmd_eval import eval_command
 # Options whose shown default is words, not the record's value.
 _WORDS = {"threads": "the library's choice", "batch_size": "the backend's choice",
           "enable_thinking": "off", "in_process": "off", "trust_remote_code": "off",
-          "allow_pickle": "off", "condition": "none"}
+          "allow_pickle": "off", "condition": "none", "quantize": "none"}
 
 
 def _shared() -> dict[str, Any]:

@@ -1,0 +1,88 @@
+"""``--quantize``: each selected full-precision model also made and evaluated as TYPE.
+
+For every selected target that is a full-precision checkpoint (safetensors, or pickle when
+allowed; not an adapter, not a GGUF, not already quantized, not a remote server), and every
+method asked, :func:`auditor.quantize.make_variant` makes the variant; it joins the family as
+a derivative node ``<id>:<TYPE>`` of its source (relation ``quantized``, evidence "made by the
+auditor" with the method and tool versions) and as a target compared with its source. A
+variant that cannot be made here is a *not audited* row with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from auditor.audit._events import AuditCallback, AuditEvent
+from auditor.audit._selection import AuditTarget, NotAudited, Selection
+from auditor.errors import AuditorError
+from auditor.quantize import (
+    FULL_PRECISION_FORMATS,
+    make_variant,
+    parse_methods,
+    variant_error,
+)
+from lineage import Evidence, LineageEdge, LineageGraph, LineageNode
+
+log = logging.getLogger(__name__)
+
+
+def add_quantized(
+    graph: LineageGraph,
+    selection: Selection,
+    methods: tuple[str, ...],
+    *,
+    allow_pickle: bool,
+    emit: AuditCallback,
+) -> tuple[LineageGraph, Selection]:
+    """The graph and selection with the made variants added (see the module docstring)."""
+    wanted = parse_methods(methods)
+    nodes, edges = list(graph.nodes), list(graph.edges)
+    targets, not_audited = list(selection.targets), list(selection.not_audited)
+    for target in selection.targets:
+        source = _source_folder(target, graph, allow_pickle)
+        if source is None:
+            continue
+        folder, key = source
+        for method in wanted:
+            made_id = f"{target.id}:{method.name}"
+            emit(AuditEvent("quantize", f"making {made_id}"))
+            try:
+                made = make_variant(folder, key, method, allow_pickle=allow_pickle)
+            except AuditorError as exc:
+                not_audited.append(NotAudited(made_id, variant_error(exc)))
+                continue
+            nodes.append(_made_node(graph.node(target.node_id), made_id, method.name, made.path))
+            edges.append(LineageEdge(target.node_id, made_id, "quantized",
+                                     (Evidence("auditor", made.evidence),)))
+            targets.append(AuditTarget(made_id, made_id, str(made.path), target.id,
+                                       "quantized"))
+    new_graph = replace(graph, nodes=tuple(nodes), edges=tuple(edges))
+    return new_graph, replace(selection, targets=tuple(targets),
+                              not_audited=tuple(not_audited))
+
+
+def _source_folder(target: AuditTarget, graph: LineageGraph, allow_pickle: bool
+                   ) -> tuple[Path, str] | None:
+    """The local HF folder and store key of a full-precision target, else None."""
+    node = graph.node(target.node_id)
+    if (target.relation == "adapter" or node.gguf_files or node.quantization
+            or target.reference.startswith("openai:")):
+        return None
+    from auditor.refs import resolve_reference
+
+    try:
+        resolved = resolve_reference(target.reference, allow_pickle=allow_pickle)
+    except AuditorError as exc:  # the evaluation reports it for the source itself
+        log.info("not quantizing %s: %s", target.id, exc)
+        return None
+    if resolved.identity.format not in FULL_PRECISION_FORMATS or resolved.hf_dir is None:
+        return None
+    return resolved.hf_dir, resolved.key
+
+
+def _made_node(source: LineageNode, made_id: str, method: str, path: Path) -> LineageNode:
+    return LineageNode(id=made_id, role="descendant", depth=source.depth + 1, formats=("gguf",),
+                       quantization=method, license=source.license, path=str(path),
+                       gguf_files=(path.name,))
