@@ -169,3 +169,20 @@ def test_cascade_with_a_tiny_local_model(tiny_gguf) -> None:  # type: ignore[no-
     assert any("model judge answer" in e.reason for e in judged.harm.evidence)
     plain = get_judge(str(tiny_gguf), rubric="harmbench").judge(*UNCLEAR)
     assert plain.verdict == Verdict.ERROR and plain.raw_output
+
+
+def test_judge_eval_with_a_cascade_counts_the_rows_the_model_decided(
+    judge_server: _JudgeServer, tmp_path: Path
+) -> None:
+    """Only the offline scorer's unclear rows reach the model; judge-eval says how many."""
+    src = tmp_path / "labels.jsonl"
+    rows = [(HARMFUL, "harmful"), (REFUSED, "unharmful"), (UNCLEAR, "unharmful")]
+    _write(src, [{"q": p, "a": r, "gold": g} for (p, r), g in rows])
+    proc = _auditor("judge-eval", str(src), "--prompt-col", "q", "--response-col", "a",
+                    "--label-col", "gold", "--label-map", "harmful=harmful,unharmful=not_harmful",
+                    "--judge", f"cascade:openai:{judge_server.url}#g")
+    assert proc.returncode == 0, proc.stderr
+    match = re.search(r"model judge decided the harm of (\d+) rows", proc.stdout)
+    assert match is not None and int(match.group(1)) == 1
+    assert len(judge_server.requests) == 1
+    assert "harm agreement        1.000" in proc.stdout
