@@ -129,6 +129,7 @@ def _system(report: DoctorReport) -> Table:
                 + (f"; driver {gpu.driver_version}" if gpu.driver_version else "")
                 + (f"; {gpu.error}" if gpu.error else "")),
         ("Ray (executor)", (ray.version or ray.note) if ray else "–"),
+        ("GGUF converter", report.converter.version or "not installed (--quantize needs it)"),
         ("HF_ENDPOINT", hub.endpoint + ("" if hub.endpoint_from_env else " (default)")
          + (" (offline mode)" if hub.offline else "")),
         ("Hub token", token),

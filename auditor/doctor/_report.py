@@ -35,6 +35,7 @@ from auditor.doctor._system import (
     read_hub,
 )
 from auditor.plugins import BrokenPlugin, check_plugins
+from auditor.quantize import ConverterStatus, converter_status
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class DoctorReport:
     backends: tuple[BackendCheck, ...]
     decodes: tuple[DecodeCheck, ...]
     executors: tuple[ExecutorInfo, ...]
+    converter: ConverterStatus  # llama.cpp's HF->GGUF converter, for --quantize
     cpu: CpuInfo
     gpu: GpuInfo
     build: BuildInfo
@@ -99,6 +101,7 @@ def run_doctor(*, decode: bool = True, threads: int | None = None) -> DoctorRepo
         build = build_future.result()
     cpu = read_cpu()
     gpu = read_gpu(build.torch_build, build.torch_cuda_available, build.torch_devices)
+    converter = converter_status()
     return DoctorReport(
         tool_version=__version__,
         python=python_summary(),
@@ -106,14 +109,29 @@ def run_doctor(*, decode: bool = True, threads: int | None = None) -> DoctorRepo
         backends=backends,
         decodes=decodes,
         executors=read_executors(),
+        converter=converter,
         cpu=cpu,
         gpu=gpu,
         build=build,
         hub=read_hub(),
         caches=read_caches(),
-        problems=diagnose(backends, build, cpu, gpu, plugins=check_plugins()),
+        problems=diagnose(backends, build, cpu, gpu, plugins=check_plugins())
+        + converter_problems(converter),
         seconds=round(time.perf_counter() - start, 1),
     )
+
+
+def converter_problems(converter: ConverterStatus) -> tuple[Problem, ...]:
+    """A warning when ``--quantize`` cannot make GGUF variants (the rest works without)."""
+    if converter.present and converter.matches_llama_cpp is not False:
+        return ()
+    if converter.present:
+        message = (f"the converter ({converter.version}) is not from the installed "
+                   "llama-cpp-python")
+    else:
+        message = f"--quantize cannot make GGUF variants: {converter.reason}"
+    return (Problem("quantize", "warning", message,
+                    "scripts/install-llama-cpp.sh --convert-only .venv/bin/python"),)
 
 
 def diagnose(backends: tuple[BackendCheck, ...], build: BuildInfo, cpu: CpuInfo,

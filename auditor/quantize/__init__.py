@@ -9,13 +9,22 @@ recognised and refused with a reason where their library or a CUDA GPU is missin
 from auditor.quantize._converter import (
     ENV_VAR,
     ConverterInfo,
+    ConverterStatus,
     convert_to_gguf,
+    converter_status,
     default_folder,
     find_converter,
     llama_cpp_version,
 )
 from auditor.quantize._llama_quantize import QuantizeResult, quantize_gguf
-from auditor.quantize._make import MadeVariant, make_variant, variant_error
+from auditor.quantize._make import (
+    FULL_PRECISION_FORMATS,
+    MadeVariant,
+    VariantOutcome,
+    make_variant,
+    make_variants,
+    variant_error,
+)
 from auditor.quantize._methods import (
     GGUF_TYPES,
     GPU_METHODS,
@@ -29,19 +38,24 @@ from auditor.quantize._methods import (
 
 __all__ = [
     "ENV_VAR",
+    "FULL_PRECISION_FORMATS",
     "GGUF_TYPES",
     "GPU_METHODS",
     "NEEDS_IMATRIX",
     "ConverterInfo",
+    "ConverterStatus",
     "MadeVariant",
     "QuantizeMethod",
     "QuantizeResult",
+    "VariantOutcome",
     "check_available",
     "convert_to_gguf",
+    "converter_status",
     "default_folder",
     "find_converter",
     "llama_cpp_version",
     "make_variant",
+    "make_variants",
     "parse_method",
     "parse_methods",
     "quantize_gguf",

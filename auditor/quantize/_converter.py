@@ -85,6 +85,29 @@ def find_converter(folder: Path | None = None) -> ConverterInfo:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ConverterStatus:
+    """Whether ``--quantize`` can make GGUF variants here (``auditor doctor`` shows it)."""
+
+    present: bool
+    version: str | None  # ConverterInfo.version when present
+    folder: str | None  # where it was looked for
+    matches_llama_cpp: bool | None  # from the installed llama-cpp-python's sdist?
+    reason: str  # why it is absent ("" when present)
+
+
+def converter_status() -> ConverterStatus:
+    """The converter's presence and version, without running it."""
+    folder = default_folder()
+    try:
+        info = find_converter(folder)
+    except QuantizationError as exc:
+        return ConverterStatus(False, None, str(folder) if folder else None, None, str(exc))
+    installed = llama_cpp_version()
+    matches = None if installed is None else info.llama_cpp_python == installed
+    return ConverterStatus(True, info.version, str(info.folder), matches, "")
+
+
 def convert_to_gguf(converter: ConverterInfo, model_dir: Path, out_file: Path,
                     *, outtype: str = "auto") -> None:
     """Convert the HF folder ``model_dir`` to ``out_file`` (``outtype`` as the converter

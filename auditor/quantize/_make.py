@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 MAKER_VERSION = 1
 RECORD = "made.json"
 SCHEMA_VERSION = 1
+#: Store-key formats (``auditor.refs``) of full-precision checkpoints: what can be made.
+FULL_PRECISION_FORMATS = ("safetensors", "pytorch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,39 @@ def _cache() -> Path:
     from auditor.cache import cache_dir
 
     return cache_dir("quantized")
+
+
+@dataclass(frozen=True, slots=True)
+class VariantOutcome:
+    """One method asked for one model: the made variant, or why there is none."""
+
+    method: str
+    made: MadeVariant | None
+    reason: str = ""
+
+
+def make_variants(
+    source_dir: Path | None,
+    source_key: str,
+    source_format: str,
+    methods: tuple[QuantizeMethod, ...],
+    *,
+    allow_pickle: bool = False,
+) -> tuple[VariantOutcome, ...]:
+    """Each of ``methods`` made from one model; a failure is a reason, never an exception."""
+    if source_dir is None or source_format not in FULL_PRECISION_FORMATS:
+        why = (f"only full-precision checkpoints (safetensors) are quantized on the fly; "
+               f"{source_key} is {source_format}")
+        return tuple(VariantOutcome(m.name, None, why) for m in methods)
+    outcomes = []
+    for method in methods:
+        try:
+            made = make_variant(source_dir, source_key, method, allow_pickle=allow_pickle)
+        except (QuantizationError, UnsafeCheckpointError) as exc:
+            outcomes.append(VariantOutcome(method.name, None, variant_error(exc)))
+        else:
+            outcomes.append(VariantOutcome(method.name, made))
+    return tuple(outcomes)
 
 
 def variant_error(exc: Exception) -> str:
