@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,11 @@ class Row:
     tokens: int
     wall_s: float
     error: str = ""
+    cpu_s: float = 0.0  # user + system seconds of the engine's whole process
+
+    @property
+    def tokens_per_cpu_s(self) -> float:
+        return self.tokens / self.cpu_s if self.cpu_s > 0 else 0.0
 
     @property
     def tokens_per_s(self) -> float:
@@ -92,7 +98,8 @@ def _auditor_worker(spec: dict[str, Any]) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     options = BackendOptions(threads=spec["threads"], batch_size=spec["batch_size"],
-                             in_worker=False, n_ctx=2048)
+                             in_worker=False, n_ctx=2048, device=spec.get("device", "auto"),
+                             n_gpu_layers=spec.get("n_gpu_layers", 0))
     loaded = load_backend(resolve_reference(spec["ref"]), spec["backend"], options)
     config = GenerationConfig(max_new_tokens=spec["max_new_tokens"])
     requests = [GenerationRequest(tuple(Message(m["role"], m["content"]) for m in conv))
@@ -116,18 +123,18 @@ def run_auditor(subject: str, backend: str, label: str, ref: Path, spec: dict[st
     spec_path = Path(spec["workdir"]) / f"auditor-{backend}.json"
     spec_path.write_text(json.dumps(job))
     engine = f"auditor:{backend} ({label})"
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), children_cpu_s()
     try:
         out = subprocess.run([sys.executable, __file__, "--worker", str(spec_path)],
                              capture_output=True, text=True, cwd=ROOT, env=_offline_env(),
                              timeout=ENGINE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return Row(subject, engine, 0.0, 0, ENGINE_TIMEOUT_S, "timed out"), []
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, children_cpu_s() - cpu0
     if out.returncode != 0:
         return Row(subject, engine, 0.0, 0, wall, _last_line(out.stderr)), []
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return Row(subject, engine, data["gen_s"], data["tokens"], wall, data["error"]), \
+    return Row(subject, engine, data["gen_s"], data["tokens"], wall, data["error"], cpu), \
         data["prompts"]
 
 
@@ -135,14 +142,20 @@ def run_peer_row(subject: str, python: Path, hf_dir: Path, texts: list[str],
                  spec: dict[str, Any]) -> Row:
     """lm-eval on the auditor's rendered prompt texts, in a fresh process of its venv."""
     job = {**spec, "model": str(hf_dir), "prompts": texts, "max_length": 2048}
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), children_cpu_s()
     try:
         data = run_peer(python, job, ENGINE_TIMEOUT_S)
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         return Row(subject, f"peer:{PEER}", 0.0, 0, time.perf_counter() - t0,
                    _last_line(str(exc)))
     return Row(subject, f"peer:{PEER}", data["gen_s"], data["tokens"],
-               time.perf_counter() - t0)
+               time.perf_counter() - t0, cpu_s=children_cpu_s() - cpu0)
+
+
+def children_cpu_s() -> float:
+    """User + system CPU seconds of this process's finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _offline_env() -> dict[str, str]:
@@ -211,7 +224,8 @@ def bench_subject(subject: Subject, args: argparse.Namespace, peer_python: Path 
 def _logged(row: Row) -> Row:
     status = f"  ERROR {row.error}" if row.error else ""
     print(f"  {row.engine:<42} {row.tokens:>6} tok {row.gen_s:>8.1f} s "
-          f"{row.tokens_per_s:>8.1f} tok/s  wall {row.wall_s:>7.1f} s{status}", flush=True)
+          f"{row.tokens_per_s:>8.1f} tok/s  wall {row.wall_s:>7.1f} s  "
+          f"cpu {row.cpu_s:>7.1f} s{status}", flush=True)
     return row
 
 
@@ -230,7 +244,8 @@ def summary(rows: list[Row]) -> list[str]:
                      f"{other.engine} {other.tokens_per_s:.1f} tok/s -> tokens/s ratio "
                      f"{best.tokens_per_s / other.tokens_per_s:.2f}x, generation-time ratio "
                      f"(peer / auditor) {other.gen_s / best.gen_s:.2f}x, wall ratio "
-                     f"{other.wall_s / best.wall_s:.2f}x")
+                     f"{other.wall_s / best.wall_s:.2f}x, CPU-seconds ratio "
+                     f"{other.cpu_s / max(best.cpu_s, 1e-9):.2f}x")
     return lines
 
 
@@ -265,7 +280,8 @@ def main() -> None:
     for line in summary(rows):
         print(line)
     if args.json:
-        args.json.write_text(json.dumps([{**asdict(r), "tokens_per_s": r.tokens_per_s}
+        args.json.write_text(json.dumps([{**asdict(r), "tokens_per_s": r.tokens_per_s,
+                                          "tokens_per_cpu_s": r.tokens_per_cpu_s}
                                          for r in rows], indent=1))
 
 
