@@ -1,0 +1,51 @@
+"""The contract: ``auditor audit ... --quantize Q8_0`` adds, for each full-precision node, a
+derivative ``<id>:Q8_0`` (relation ``quantized``) evaluated and compared with its source;
+methods that cannot run here are *not audited* with their reason; a second run reuses the
+made files and the stored answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from auditor.quantize import ConverterInfo
+from tests.cli._run import auditor
+from tests.quantize.tiny_llama import build_convertible_llama
+
+
+def _card(folder: Path, parent: str | None) -> None:
+    front = f"base_model: {parent}\nbase_model_relation: finetune\n" if parent else ""
+    (folder / "README.md").write_text(f"---\n{front}license: apache-2.0\n---\n# {folder.name}\n")
+
+
+def test_audit_quantize_adds_compared_derivatives(
+    converter: ConverterInfo, convertible_llama: Path, tmp_path: Path
+) -> None:
+    del converter  # only its presence matters: the audit finds it on its own
+    base = shutil.copytree(convertible_llama, tmp_path / "family" / "tiny-base")
+    _card(base, None)
+    tuned = build_convertible_llama(tmp_path / "family" / "tiny-ft", seed=3)
+    _card(tuned, "tiny-base")
+    cache = tmp_path / "cache"
+    args = ("audit", "--local", str(base), str(tuned), "--suite", "smoke", "--limit", "2",
+            "--max-new-tokens", "4", "--threads", "2", "--store", str(tmp_path / "a.db"),
+            "--out", str(tmp_path / "report"), "--quantize", "Q8_0", "--quantize", "bnb-nf4")
+    done = auditor(*args, timeout=900, env={"AUDITOR_CACHE": str(cache)})
+    assert done.returncode in (0, 3), done.stderr
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    pairs = {d["id"]: (d["parent"], d["relation"], d["n"]) for d in report["derivatives"]}
+    assert pairs["tiny-base:Q8_0"][:2] == ("tiny-base", "quantized")
+    assert pairs["tiny-ft:Q8_0"][:2] == ("tiny-ft", "quantized")
+    assert pairs["tiny-ft"][:2] == ("tiny-base", "finetune")
+    assert all(n > 0 for _, _, n in pairs.values())
+    reasons = {row["id"]: row["reason"] for row in report["not_audited"]}
+    assert "bitsandbytes" in reasons["tiny-base:bnb-nf4"]  # on a CPU: "needs a CUDA GPU and ..."
+    assert "tiny-ft:bnb-nf4" in reasons
+    made = sorted((cache / "quantized").glob("Q8_0-*/model-Q8_0.gguf"))
+    assert len(made) == 2
+    stamps = [p.stat().st_mtime_ns for p in made]
+    again = auditor(*args, timeout=900, env={"AUDITOR_CACHE": str(cache)})
+    assert again.returncode == done.returncode, again.stderr
+    assert [p.stat().st_mtime_ns for p in made] == stamps  # made once, reused
+    assert sorted((cache / "quantized").glob("Q8_0-*/model-Q8_0.gguf")) == made
