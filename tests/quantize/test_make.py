@@ -148,3 +148,21 @@ def _cuda() -> bool:
     import torch
 
     return bool(torch.cuda.is_available())
+
+
+def test_eval_quantize_evaluates_each_made_variant_as_its_own_model(
+    converter: ConverterInfo, convertible_llama: Path, tmp_path: Path
+) -> None:
+    from tests.cli._run import auditor
+
+    del converter
+    done = auditor("eval", str(convertible_llama), "--suite", "smoke", "--limit", "2",
+                   "--max-new-tokens", "3", "--threads", "1", "--store", str(tmp_path / "e.db"),
+                   "--quantize", "Q8_0", "--quantize", "bnb-int8", timeout=900,
+                   env={"AUDITOR_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert "made by the auditor: Q8_0" in done.stdout
+    assert "bnb-int8: not evaluated:" in done.stdout
+    with Store(tmp_path / "e.db") as store:
+        models = set(store.models())
+    assert len(models) == 2 and any("model-Q8_0.gguf" in m for m in models)
