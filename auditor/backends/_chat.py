@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor.errors import BackendError, UsageError
 from auditor.safeio import TOKENIZER_CONFIG, read_text
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 COMPLETION_MODE = "none (completion mode)"
 

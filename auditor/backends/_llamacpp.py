@@ -28,7 +28,7 @@ from auditor.backends._types import (
 )
 from auditor.errors import BackendError, BackendUnavailableError, InputError
 from auditor.gguf import validate_gguf
-from auditor.refs._identity import ResolvedModel
+from auditor.refs import ResolvedModel
 
 log = logging.getLogger(__name__)
 

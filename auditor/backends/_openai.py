@@ -29,7 +29,7 @@ from auditor.backends._types import (
 from auditor.backoff import RetryPolicy, call_with_backoff
 from auditor.errors import UsageError
 from auditor.redact import redact
-from auditor.refs._identity import ResolvedModel
+from auditor.refs import ResolvedModel
 
 log = logging.getLogger(__name__)
 

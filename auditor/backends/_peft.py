@@ -12,8 +12,7 @@ from typing import Any
 from auditor.backends._hf_safety import check_remote_code
 from auditor.backends._types import BackendOptions
 from auditor.errors import BackendError, BackendUnavailableError, InputError
-from auditor.refs._adapter import adapter_weights, folder_names
-from auditor.refs._identity import ResolvedModel
+from auditor.refs import ResolvedModel, adapter_weights, folder_names
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from auditor.backends._types import (
     GenerationRequest,
     GenerationResult,
 )
-from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs import ModelIdentity, ResolvedModel
 
 
 @runtime_checkable

@@ -14,7 +14,7 @@ from auditor.backends._protocol import Backend, BackendFactory
 from auditor.backends._types import BackendOptions
 from auditor.errors import BackendUnavailableError, UsageError
 from auditor.plugins import BACKEND_PLUGINS, load_plugins, plugin_failure
-from auditor.refs._identity import ResolvedModel
+from auditor.refs import ResolvedModel
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from auditor.actions import (
 from auditor.backends._chat import ChatFormat, render_prompt
 from auditor.backends._types import GenerationRequest, GenerationResult
 from auditor.errors import BackendError
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 
 @dataclass(frozen=True, slots=True)

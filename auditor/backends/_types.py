@@ -9,7 +9,7 @@ from typing import Any
 
 from auditor.actions import ToolCall, ToolSpec
 from auditor.errors import UsageError
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 GEN_CONFIG_VERSION = 1
 

@@ -31,7 +31,7 @@ from auditor.backends._types import (
     GenerationResult,
 )
 from auditor.errors import AuditorError, BackendCrashedError, BackendError
-from auditor.refs._identity import ResolvedModel
+from auditor.refs import ResolvedModel
 
 log = logging.getLogger(__name__)
 

@@ -5,6 +5,7 @@ them, local or on the Hub) and remote servers.
 recorded with every result; ``identity.key`` is the ``model`` column of the store.
 """
 
+from auditor.refs._adapter import adapter_weights, folder_names
 from auditor.refs._hashing import cache_dir, file_sha256, folder_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel, key_on_base
 from auditor.refs._parse import SYNTAX_HELP, ParsedReference, RemoteCredentials, parse_reference
@@ -16,8 +17,10 @@ __all__ = [
     "ParsedReference",
     "RemoteCredentials",
     "ResolvedModel",
+    "adapter_weights",
     "cache_dir",
     "file_sha256",
+    "folder_names",
     "folder_sha256",
     "key_on_base",
     "parse_reference",
