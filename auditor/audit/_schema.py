@@ -114,6 +114,8 @@ class AuditOptions(_Table):
     n_ctx: Count | None = None
     batch_size: Count | None = None
     concurrency: Count | None = None
+    gpu_memory_utilization: Annotated[float, Field(gt=0, le=1)] | None = None
+    tensor_parallel: Count | None = None
     request_timeout: Annotated[float, Field(ge=1, le=1e6)] | None = None
     in_process: bool | None = None
     trust_remote_code: bool | None = None

@@ -72,10 +72,30 @@ def get_backend(name: str) -> BackendFactory:
         ) from None
 
 
-def auto_backend_name(resolved: ResolvedModel) -> str:
+VLLM_FORMATS = frozenset({"safetensors", "peft"})  # what vllm loads without an opt-in
+
+
+def prefers_vllm(fmt: str, device: str, *, vllm_installed: bool, gpus: int) -> bool:
+    """``auto`` picks vllm for safetensors models (and adapters) on a GPU when it is installed."""
+    wanted_gpu = device == "auto" or device.startswith("cuda")
+    return fmt in VLLM_FORMATS and wanted_gpu and vllm_installed and gpus > 0
+
+
+def _cuda_devices() -> int:
+    import torch
+
+    return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0
+
+
+def auto_backend_name(resolved: ResolvedModel, device: str = "auto") -> str:
     """The backend ``auto`` picks: openai for remote models, llama.cpp for GGUF (transformers
-    when llama-cpp-python is not installed), transformers for everything else."""
+    when llama-cpp-python is not installed), vllm for safetensors models on a GPU when vLLM is
+    installed (:func:`prefers_vllm`), transformers for everything else."""
     fmt = resolved.identity.format
+    installed = importlib.util.find_spec("vllm") is not None
+    if fmt in VLLM_FORMATS and installed and prefers_vllm(
+            fmt, device, vllm_installed=True, gpus=_cuda_devices()):
+        return "vllm"
     if fmt == "remote":
         return "openai"
     if fmt == "gguf":
@@ -95,7 +115,8 @@ def load_backend(
     """Load ``resolved`` with the named backend (``auto`` picks by format), in a worker
     process when the backend is registered so (llama.cpp) unless ``options.in_worker`` is
     False."""
-    chosen = auto_backend_name(resolved) if name == "auto" else name
+    options = options or BackendOptions()
+    chosen = auto_backend_name(resolved, options.device) if name == "auto" else name
     if resolved.identity.format == "remote" and chosen != "openai":
         raise UsageError(f"{resolved.identity.reference} is a remote model: use --backend openai")
     if chosen == "openai" and resolved.identity.format != "remote":
@@ -106,7 +127,6 @@ def load_backend(
             f"{resolved.identity.format}: use --backend transformers"
         )
     factory = get_backend(chosen)
-    options = options or BackendOptions()
     if isinstance(factory, _Builtin):
         factory.preflight(resolved)
     if runs_in_worker(chosen, options):
@@ -146,3 +166,4 @@ class _Builtin:
 register_backend("transformers", _Builtin("_transformers", "TransformersBackend"))
 register_backend("llamacpp", _Builtin("_llamacpp", "LlamaCppBackend"), in_worker=True)
 register_backend("openai", _Builtin("_openai", "OpenAIBackend"))
+register_backend("vllm", _Builtin("_vllm", "VllmBackend"))

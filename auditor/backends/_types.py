@@ -130,4 +130,13 @@ class BackendOptions:
     chat_template: str = "auto"
     request_timeout: float = 600.0
     in_worker: bool | None = None  # None: the backend's default (llama.cpp runs in a worker)
+    gpu_memory_utilization: float = 0.9  # vllm: share of each GPU's memory it may take
+    tensor_parallel: int = 1  # vllm: GPUs one model is split across
     extra: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not 0 < self.gpu_memory_utilization <= 1:
+            raise UsageError("--gpu-memory-utilization must be in (0, 1], got "
+                             f"{self.gpu_memory_utilization}")
+        if self.tensor_parallel < 1:
+            raise UsageError(f"--tensor-parallel must be at least 1, got {self.tensor_parallel}")

@@ -23,7 +23,7 @@ TOP_P = typer.Option("--top-p", show_default="1.0",
 ENABLE_THINKING = typer.Option("--enable-thinking", show_default="off",
                                help="Turn thinking on where the template supports it.")
 BACKEND = typer.Option("--backend", show_default="auto",
-                       help="auto | transformers | llamacpp | openai.")
+                       help="auto | transformers | llamacpp | openai | vllm.")
 DEVICE = typer.Option("--device", show_default="auto", help="auto | cpu | cuda | cuda:N | mps.")
 DTYPE = typer.Option("--dtype", show_default="auto",
                      help="auto | float32 | bfloat16 | float16 (transformers).")
@@ -35,6 +35,11 @@ N_CTX = typer.Option("--n-ctx", min=1, show_default="4096", help="Context length
 BATCH_SIZE = typer.Option(
     "--batch-size", min=1, show_default="the backend's choice",
     help="Prompts per batch (transformers: 8 on a GPU, 4 on a CPU; openai: --concurrency).")
+GPU_MEMORY_UTILIZATION = typer.Option(
+    "--gpu-memory-utilization", min=0.01, max=1.0, show_default="0.9",
+    help="Share of each GPU's memory vLLM may take (weights + KV cache).")
+TENSOR_PARALLEL = typer.Option("--tensor-parallel", min=1, show_default="1",
+                               help="GPUs one model is split across (vllm).")
 CONCURRENCY = typer.Option("--concurrency", min=1, show_default="8",
                            help="Requests in flight (openai).")
 CHAT_TEMPLATE = typer.Option(

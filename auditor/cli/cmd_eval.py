@@ -10,7 +10,7 @@ import typer
 from auditor.cli import _options as opt
 from auditor.cli._app import app, console
 
-_BACKENDS = ("auto", "transformers", "llamacpp", "openai")
+_BACKENDS = ("auto", "transformers", "llamacpp", "openai", "vllm")
 
 
 @app.command("eval")
@@ -53,6 +53,8 @@ def eval_command(
     n_ctx: Annotated[int | None, opt.N_CTX] = None,
     batch_size: Annotated[int | None, opt.BATCH_SIZE] = None,
     concurrency: Annotated[int | None, opt.CONCURRENCY] = None,
+    gpu_memory_utilization: Annotated[float | None, opt.GPU_MEMORY_UTILIZATION] = None,
+    tensor_parallel: Annotated[int | None, opt.TENSOR_PARALLEL] = None,
     enable_thinking: Annotated[bool | None, opt.ENABLE_THINKING] = None,
     chat_template: Annotated[str | None, opt.CHAT_TEMPLATE] = None,
     request_timeout: Annotated[float | None, opt.REQUEST_TIMEOUT] = None,
@@ -81,6 +83,7 @@ def eval_command(
         samples=samples, enable_thinking=enable_thinking, device=device, dtype=dtype,
         trust_remote_code=trust_remote_code, allow_pickle=allow_pickle, threads=threads,
         n_gpu_layers=n_gpu_layers, n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
+        gpu_memory_utilization=gpu_memory_utilization, tensor_parallel=tensor_parallel,
         chat_template=chat_template, request_timeout=request_timeout, in_process=in_process)
     conditions = resolve_conditions(condition or ())
     methods = _quantize_methods(quantize)

@@ -23,9 +23,9 @@ from auditor.refs import resolve_reference
 
 
 def test_builtin_names_and_unknown_name() -> None:
-    assert {"transformers", "llamacpp", "openai"} <= set(backend_names())
-    with pytest.raises(UsageError, match="unknown backend 'vllm'"):
-        get_backend("vllm")
+    assert {"transformers", "llamacpp", "openai", "vllm"} <= set(backend_names())
+    with pytest.raises(UsageError, match="unknown backend 'nosuch'"):
+        get_backend("nosuch")
 
 
 def test_auto_choice(tiny_gguf: Path, tiny_hf_model: Path) -> None:
