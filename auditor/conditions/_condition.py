@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.suites._item import Item, Message
+from auditor.suites import Item, Message
 
 PLAIN = "plain"
 """The name stored for the unconditioned conversation."""

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from auditor.conditions._condition import Unsupported
 from auditor.errors import SuiteError
-from auditor.suites._item import Item
+from auditor.suites import Item
 
 
 def translation(item: Item, code: str) -> str | Unsupported:

@@ -9,7 +9,7 @@ outlines nothing that could be acted on, so the shipped suite data carries no ha
 
 from __future__ import annotations
 
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 DEFENCES: dict[str, tuple[str, str]] = {
     # name -> (one-line description, system prompt text)

@@ -7,7 +7,7 @@ the very template the backends use (and every member built by the demo embeds it
 from __future__ import annotations
 
 from auditor.backends import BUILTIN_TEMPLATES, render_chat
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 CHAT_TEMPLATE = BUILTIN_TEMPLATES["gemma"]
 BOS = "<bos>"

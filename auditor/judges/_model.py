@@ -25,7 +25,7 @@ from auditor.judges._rubric import (
 from auditor.judges._rubrics import RUBRICS as _RUBRICS
 from auditor.judges._rubrics import as_harm, get_rubric
 from auditor.judges._verdict import EvidenceSpan, Harm, JudgedVerdict, Verdict
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 if TYPE_CHECKING:  # a runtime import would load the backends package with every judge
     from auditor.backends import Backend, BackendOptions

@@ -41,7 +41,7 @@ from auditor.judges._rubric import (
     parse_rubric_answer,
 )
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, Verdict
-from auditor.suites._item import Message
+from auditor.suites import Message
 
 MAX_CHARS = 12_000  # the response shown to a judge, head and tail kept (as ``_rubric``)
 
