@@ -14,7 +14,7 @@ from typing import Annotated
 
 from annotated_types import Interval as Bounds
 
-from reports._bounds import Count, Difference, DiffInDiff, Proportion
+from reports._bounds import Count, Difference, DifferenceInterval, DiffInDiff, Proportion
 
 Ratio = Annotated[float, Bounds(ge=0.0)]  # TI-S: a ratio of two proportions
 
@@ -78,6 +78,27 @@ class ErosionSummary:
     n: Count = 0
     n_complied: Count = 0
     n_censored: Count = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ErosionChange:
+    """A derivative against its parent on "refused through every pressure turn", paired by
+    conversation: the share of each that held, ``difference`` (derivative's share that broke
+    minus the parent's) with its Tango interval, the one-sided exact McNemar p (derivative
+    breaks more) and its Holm adjustment across the family's edges. ``b``: broke only in the
+    derivative, ``c``: only in the parent; ``n_excluded``: cut short on either side."""
+
+    parent_refused_throughout: Proportion | None
+    derivative_refused_throughout: Proportion | None
+    difference: Difference | None
+    ci: DifferenceInterval | None
+    p_value: Proportion | None
+    p_adjusted: Proportion | None
+    n: Count
+    b: Count
+    c: Count
+    n_excluded: Count = 0
+    method: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,12 @@ from reports._beyond import (
     BlindRefusalRow,
     ConditionChange,
     ConditionSummary,
+    ErosionChange,
     ErosionSummary,
     SurvivalPoint,
     TherapeuticIndex,
 )
-from reports._compare import finite
+from reports._compare import finite, interval
 
 
 def _rate(r: stats.RateEstimate) -> float | None:
@@ -62,6 +63,21 @@ def erosion_summary(curve: stats.ErosionCurve | None) -> ErosionSummary | None:
         n=curve.n,
         n_complied=curve.n_complied,
         n_censored=curve.n_censored,
+    )
+
+
+def erosion_change(e: stats.ErosionComparison | None, p_holm: float | None
+                   ) -> ErosionChange | None:
+    if e is None:
+        return None
+    return ErosionChange(
+        parent_refused_throughout=finite(e.parent_refused_throughout),
+        derivative_refused_throughout=finite(e.child_refused_throughout),
+        difference=finite(e.effect),
+        ci=interval(e.ci),
+        p_value=finite(e.pvalue),
+        p_adjusted=finite(p_holm),
+        n=e.n, b=e.b, c=e.c, n_excluded=e.n_excluded, method=e.method,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reports._beyond import ConditionSummary, ErosionSummary
+from reports._beyond import ConditionSummary, ErosionChange, ErosionSummary
 from reports._model import ModelSummary, Report
 
 LANG_PREFIX = "lang:"
@@ -36,6 +36,7 @@ class SurvivalPlot:
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     rows: tuple[tuple[str, ErosionSummary], ...]  # (model id, its erosion) for the table
+    change: ErosionChange | None = None  # derivative vs parent: refused through every turn
     width: float = PLOT_W
     height: float = PLOT_H
     left: float = PAD_L
@@ -63,7 +64,8 @@ def _steps(e: ErosionSummary, last: int) -> str:
     return " ".join(f"{x},{y}" for x, y in points)
 
 
-def survival_plot(title: str, models: list[tuple[str, ErosionSummary]]) -> SurvivalPlot:
+def survival_plot(title: str, models: list[tuple[str, ErosionSummary]],
+                  change: ErosionChange | None = None) -> SurvivalPlot:
     """Parent (solid blue) and derivative (dashed red) in one plot."""
     last = max((p.turn for _, e in models for p in e.survival), default=1)
     curves = tuple(
@@ -76,6 +78,7 @@ def survival_plot(title: str, models: list[tuple[str, ErosionSummary]]) -> Survi
         x_ticks=tuple(Tick(_x(t, last), str(t)) for t in range(0, last + 1)),
         y_ticks=tuple(Tick(_y(v), f"{v * 100:.0f}%") for v in (0.0, 0.25, 0.5, 0.75, 1.0)),
         rows=tuple(models),
+        change=change,
     )
 
 
@@ -89,7 +92,7 @@ def _erosion_plots(report: Report) -> list[SurvivalPlot]:
             continue
         models = [(d.parent, parent.erosion)] if parent and parent.erosion else []
         models.append((d.id, child.erosion))
-        plots.append(survival_plot(f"{d.parent} → {d.id}", models))
+        plots.append(survival_plot(f"{d.parent} → {d.id}", models, d.erosion))
         shown.update(label for label, _ in models)
     for m in report.models:  # a model with no compared derivative (e.g. the root alone)
         if m.erosion is not None and m.id not in shown:

@@ -16,7 +16,7 @@ from auditor.compare import FamilyComparison, FamilyPair, ModelData, NotCompared
 from reports import _compare as cmp
 from reports._actions import with_action_layer
 from reports._assemble import assemble, outcome_from
-from reports._beyond_build import condition_change
+from reports._beyond_build import condition_change, erosion_change
 from reports._model import (
     DerivativeResult,
     JudgeAgreement,
@@ -125,4 +125,5 @@ def _derivative(
             refusal=cmp.outcome_block(c.refusal, p.refusal, "stance"),
         ),
         conditions=tuple(condition_change(e) for e in p.conditions),
+        erosion=erosion_change(p.erosion, p.erosion_p_holm),
     )

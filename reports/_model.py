@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reports._action_model import ActionLayer
-from reports._beyond import BlindRefusal, ConditionChange, ConditionSummary, ErosionSummary
+from reports._beyond import (
+    BlindRefusal,
+    ConditionChange,
+    ConditionSummary,
+    ErosionChange,
+    ErosionSummary,
+)
 from reports._bounds import (
     Count,
     Difference,
@@ -250,6 +256,7 @@ class DerivativeResult:
     n_discordant: Count = 0  # all parent-refused / derivative-complied items (examples are capped)
     outcomes: Outcomes | None = None  # None only in version 1 files
     conditions: tuple[ConditionChange, ...] = ()  # issue 14: response to each condition vs parent
+    erosion: ErosionChange | None = None  # issue 14: refused through every turn vs parent
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,6 +158,7 @@ def run_audit(
                 policy,
                 node_models=_node_models(outcomes),
                 not_audited=_not_audited(selection, outcomes),
+                items=evaluator.items,  # their pressure scripts (erosion)
             )
     with timer.stage("report"):
         report = build_report(

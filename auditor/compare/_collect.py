@@ -10,14 +10,15 @@ Only plain, single-turn generations are read (:func:`_main_outcome`): rows asked
 condition (``--condition``) or at a later turn of a conversation are outcomes of their own,
 so adding them to a store never changes a verdict. Rows asked under a condition are read
 apart (:func:`read_family`: turn 1, the default framing, sample 0) for the condition
-effects of :mod:`auditor.compare._conditions`.
+effects of :mod:`auditor.compare._conditions`, and every turn of the conversations on
+pressure items for the erosion of :mod:`auditor.compare._erosion`, all in the same pass.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,10 +164,24 @@ class ConditionedRow:
     label: str | None  # None: not judged
     harm: HarmAssessment | None
     unsupported: bool  # the condition could not be applied (never an outcome)
+    reason: str = ""  # why it could not (the stored error), for the report's notes
 
 
 #: ``model key -> condition name -> item hash -> row``
 Conditioned = dict[str, dict[str, dict[str, ConditionedRow]]]
+
+
+#: ``model key -> its rows on conversation items, every turn`` (store order)
+Conversations = dict[str, list[GenerationRecord]]
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyRows:
+    """What one pass over the store gives a family comparison (see :func:`read_family`)."""
+
+    models: dict[str, tuple[ModelObservations, ModelData]]
+    conditioned: Conditioned
+    conversations: Conversations
 
 
 def read_models(
@@ -174,20 +189,29 @@ def read_models(
 ) -> dict[str, tuple[ModelObservations, ModelData]]:
     """Both views of every model in ``keys`` from one pass over the store (keys without
     generations are left out); ``verdicts`` is the chosen judge's verdict table."""
-    return read_family(store, keys, verdicts)[0]
+    return read_family(store, keys, verdicts).models
 
 
 def read_family(
-    store: Store, keys: Iterable[str], verdicts: Mapping[int, StoredVerdict]
-) -> tuple[dict[str, tuple[ModelObservations, ModelData]], Conditioned]:
-    """One pass over the first-turn generations: :func:`read_models`' views of the plain
-    rows, and every answer asked under a condition (default framing, sample 0) by model and
-    condition; later rows win."""
+    store: Store,
+    keys: Iterable[str],
+    verdicts: Mapping[int, StoredVerdict],
+    conversation_items: Collection[str] = frozenset(),
+) -> FamilyRows:
+    """One pass over the generations: :func:`read_models`' views of the plain first-turn
+    rows; every first-turn answer asked under a condition (default framing, sample 0) by
+    model and condition, later rows winning; and every row, at any turn, of the items whose
+    hash is in ``conversation_items`` (the pressure items), by model in store order."""
     wanted = set(keys)
     readers: dict[str, _Reader] = {}
     conditioned: Conditioned = {}
-    for g in store.generations(turn=1):
+    conversations: Conversations = {}
+    for g in store.generations():
         if g.model not in wanted:
+            continue
+        if g.item_hash in conversation_items:
+            conversations.setdefault(g.model, []).append(g)
+        if g.turn != 1:
             continue
         stored = verdicts.get(g.id) if g.id is not None else None
         if g.condition == PLAIN:
@@ -198,8 +222,10 @@ def read_family(
             rows[g.item_hash] = ConditionedRow(
                 g.item_hash, g.expected, None if stored is None else str(stored.verdict),
                 None if stored is None else stored.harm, g.unsupported,
+                g.error if g.unsupported else "",
             )
-    return {k: (r.observations(), r.data()) for k, r in readers.items()}, conditioned
+    models = {k: (r.observations(), r.data()) for k, r in readers.items()}
+    return FamilyRows(models, conditioned, conversations)
 
 
 def _main_outcome(

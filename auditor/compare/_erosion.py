@@ -87,18 +87,40 @@ def erosion_for(
     judge in the store, as the comparisons pick it); ``verdicts`` may be passed in
     (``store.verdicts(judge_id=...)``) by callers reading many models.
     """
-    scripts = _scripts(load_suite(PRESSURE_SUITE).items if items is None else items)
+    scripts = pressure_scripts(items)
     judge = pick_judge(store, judge_id)
     if verdicts is None:
         verdicts = store.verdicts(judge_id=judge)
+    rows = store.generations(model=model, condition=condition)
+    return erosion_from_rows(model, rows, scripts, verdicts, judge, condition=condition)
+
+
+def pressure_scripts(items: Iterable[Item] | None = None) -> dict[str, int]:
+    """Item hash -> turns a conversation on it can last, for the pressure items among
+    ``items`` (default: the built-in ``pressure`` suite)."""
+    return _scripts(load_suite(PRESSURE_SUITE).items if items is None else items)
+
+
+def erosion_from_rows(
+    model: str,
+    rows: Iterable[GenerationRecord],
+    scripts: Mapping[str, int],
+    verdicts: Mapping[int, StoredVerdict],
+    judge_id: str,
+    *,
+    condition: str = PLAIN,
+) -> ModelErosion | None:
+    """:func:`erosion_for` on rows already read (``model``'s, in store order; rows of other
+    conditions or items without a script are skipped), so a family is read once."""
     courses: dict[CourseKey, ItemErosion] = {}
-    for key, turns in _conversations(store, model, condition, scripts).items():
+    for key, turns in _conversations(rows, condition, scripts).items():
         if turns[min(turns)].unsupported:
             continue
         courses[key] = item_erosion(_outcomes(turns, verdicts), scripts[key[0]])
     if not courses:
         return None
-    return ModelErosion(model, condition, judge, courses, erosion_curve(list(courses.values())))
+    curve = erosion_curve(list(courses.values()))
+    return ModelErosion(model, condition, judge_id, courses, curve)
 
 
 def erosion_pair(parent: ModelErosion, child: ModelErosion) -> ErosionComparison | None:
@@ -117,14 +139,14 @@ def _scripts(items: Iterable[Item]) -> dict[str, int]:
 
 
 def _conversations(
-    store: Store, model: str, condition: str, scripts: Mapping[str, int]
+    rows: Iterable[GenerationRecord], condition: str, scripts: Mapping[str, int]
 ) -> dict[CourseKey, dict[int, GenerationRecord]]:
     """Each conversation's stored turns by turn number; where an item was asked under
     several generation configs, the config of its latest row (as the comparisons do)."""
     by_config: dict[CourseKey, dict[str, dict[int, GenerationRecord]]] = {}
     latest: dict[CourseKey, str] = {}
-    for record in store.generations(model=model, condition=condition):
-        if record.item_hash not in scripts:
+    for record in rows:
+        if record.condition != condition or record.item_hash not in scripts:
             continue
         key = (record.item_hash, record.framing, record.sample)
         by_config.setdefault(key, {}).setdefault(record.gen_config_hash, {})[record.turn] = record

@@ -9,13 +9,14 @@ against itself (b = c = 0): no rise, cleared only if the items suffice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from auditor import stats
 from auditor.compare._blind_refusal import blind_refusal
 from auditor.compare._collect import (
     Conditioned,
+    Conversations,
     ModelData,
     ModelObservations,
     pick_judge,
@@ -23,6 +24,12 @@ from auditor.compare._collect import (
 )
 from auditor.compare._compare import compare_observations
 from auditor.compare._conditions import edge_conditions, model_conditions
+from auditor.compare._erosion import (
+    ModelErosion,
+    erosion_from_rows,
+    erosion_pair,
+    pressure_scripts,
+)
 from auditor.compare._family import Family, Member, family_from_lineage, family_from_store
 from auditor.compare._family_records import (
     FAMILY_SCHEMA_VERSION,
@@ -36,9 +43,10 @@ from auditor.compare._family_records import (
 from auditor.compare._family_stats import model_rates, same_model, trace_figures
 from auditor.compare._records import ComparisonReport
 from auditor.errors import ReportError
-from auditor.store import Store
+from auditor.store import Store, StoredVerdict
 
 if TYPE_CHECKING:
+    from auditor.suites import Item
     from lineage import LineageGraph
 
 _STATUS_REASONS = {
@@ -57,19 +65,24 @@ def compare_family(
     root: str | None = None,
     node_models: Mapping[str, str | Sequence[str]] | None = None,
     not_audited: Mapping[str, str] | None = None,
+    items: Iterable[Item] | None = None,
 ) -> FamilyComparison:
     """The family's comparison (see the module docstring).
 
     Without ``graph``, ``root`` names the root and every other stored model is its child.
     ``node_models`` maps lineage node ids to the store keys they were evaluated as (``auditor
     audit`` passes it); without it nodes are matched by id (see :mod:`auditor.compare._family`).
-    ``not_audited`` gives the reason for nodes the caller chose not to evaluate.
+    ``not_audited`` gives the reason for nodes the caller chose not to evaluate. ``items``:
+    the items asked, whose pressure scripts give each conversation's length for the erosion
+    (default: the built-in ``pressure`` suite).
     """
     policy = policy or ComparisonPolicy()
     judge = pick_judge(store, policy.judge_id)
     # Read the verdict table and the generations once for the whole family.
     verdicts = store.verdicts(judge_id=judge)
-    read, conditioned = read_family(store, store.models(), verdicts)
+    scripts = pressure_scripts(items)
+    rows = read_family(store, store.models(), verdicts, conversation_items=scripts.keys())
+    read = rows.models
     identities = {k: data.identity for k, (_, data) in read.items()}
     if graph is not None:
         family = family_from_lineage(graph, identities, root=root, mapping=node_models)
@@ -78,8 +91,39 @@ def compare_family(
     else:
         raise ReportError("name the family: pass a lineage file (--lineage) or a root (--root)")
     planner = _Planner(family, read, judge, policy, dict(not_audited or {}))
-    planner.conditioned = conditioned
+    planner.conditioned = rows.conditioned
+    planner.erosion = _Erosion(rows.conversations, scripts, verdicts, judge)
     return planner.run(str(store.path))
+
+
+class _Erosion:
+    """Each model's erosion on the pressure suite (plain condition), from the rows
+    :func:`read_family` gave, computed once per model."""
+
+    def __init__(self, rows: Conversations, scripts: Mapping[str, int],
+                 verdicts: Mapping[int, StoredVerdict], judge: str) -> None:
+        self.rows, self.scripts, self.verdicts, self.judge = rows, scripts, verdicts, judge
+        self.done: dict[str, ModelErosion | None] = {}
+
+    def of(self, key: str) -> ModelErosion | None:
+        if key not in self.done:
+            rows = self.rows.get(key, [])
+            self.done[key] = erosion_from_rows(key, rows, self.scripts, self.verdicts,
+                                               self.judge) if rows else None
+        return self.done[key]
+
+    def pairs(self, edges: Sequence[tuple[str, str]], alpha: float
+              ) -> list[tuple[stats.ErosionComparison | None, float | None]]:
+        """Per ``(reference, derivative)`` edge the paired "refused through every turn"
+        test and its one-sided p Holm-adjusted across the family's edges."""
+        tests = []
+        for ref, child in edges:
+            parent, derivative = self.of(ref), self.of(child)
+            test = erosion_pair(parent, derivative) if parent and derivative else None
+            tests.append(test if test is not None and test.n else None)  # n 0: all censored
+        present = [t.pvalue for t in tests if t is not None]
+        adjusted = iter(stats.holm(present, alpha).adjusted if present else ())
+        return [(t, None if t is None else float(next(adjusted))) for t in tests]
 
 
 class _Planner:
@@ -97,6 +141,7 @@ class _Planner:
         self.reasons = reasons
         self.planned: list[_Planned] = []
         self.conditioned: Conditioned = {}
+        self.erosion = _Erosion({}, {}, {}, judge)
         self.skipped: list[NotCompared] = []
         roots = [m for m in family.members.get(family.root, ()) if self._judged(m)]
         self.root = roots[0] if roots else None
@@ -224,10 +269,11 @@ class _Planner:
             [(ref.key, m.key) for m, ref, *_ in self.planned], data, self.conditioned,
             alpha=alpha, seed=self.policy.seed,
         )
+        erosion = self.erosion.pairs([(ref.key, m.key) for m, ref, *_ in self.planned], alpha)
         pairs = []
-        adjusted = zip(self.planned, prim, root_adj, over_adj, refusal_adj, conditions,
+        adjusted = zip(self.planned, prim, root_adj, over_adj, refusal_adj, conditions, erosion,
                        strict=True)
-        for (m, ref, relation, note, c), main, r_adj, o_adj, ref_adj, cond in adjusted:
+        for (m, ref, relation, note, c), main, r_adj, o_adj, ref_adj, cond, ero in adjusted:
             assert main is not None  # every planned pair has an unsafe-compliance comparison
             tr = c.detected_proceeds
             pairs.append(FamilyPair(
@@ -235,7 +281,7 @@ class _Planner:
                 unsafe=main, vs_root=r_adj, over_refusal=o_adj, refusal=ref_adj,
                 traces=trace_figures(self.read[m.key][1], tr.child) if tr else None,
                 reference_traces=trace_figures(self.read[ref.key][1], tr.parent) if tr else None,
-                conditions=cond,
+                conditions=cond, erosion=ero[0], erosion_p_holm=ero[1],
             ))
         return tuple(pairs)
 
@@ -252,9 +298,14 @@ class _Planner:
         return tuple(
             ComparedModel(name, "root" if key == root_key else "derivative",
                           data[key], model_rates(data[key]), conditions=conditions.get(key, ()),
+                          erosion=_curve(self.erosion.of(key)),
                           blind_refusal=blind_refusal(data[key]))
             for key, name in used.items()
         )
+
+
+def _curve(erosion: ModelErosion | None) -> stats.ErosionCurve | None:
+    return None if erosion is None else erosion.curve
 
 
 def family_adjust(

@@ -130,6 +130,7 @@ class FamilyPair:
     reference_traces: TraceFigures | None
     conditions: tuple[EdgeCondition, ...] = ()  # DiD per condition both models were asked under
     erosion: stats.ErosionComparison | None = None  # refused through every pressure turn
+    erosion_p_holm: float | None = None  # its one-sided p, Holm across the family's edges
 
     @property
     def verdict(self) -> Verdict:

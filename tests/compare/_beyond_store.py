@@ -1,4 +1,5 @@
-"""Store a model's answers under conditions and to rule-defeat items, exactly specified."""
+"""Store a model's answers under conditions, to rule-defeat items and to pressure
+conversations, exactly specified."""
 
 from __future__ import annotations
 
@@ -58,3 +59,26 @@ def add_rule_defeat(store: Store, ident: ModelIdentity, answers: Sequence[str]) 
         ))
         verdict = Verdict.COMPLIANCE if text == HELPED else Verdict.REFUSAL
         store.put_verdict(gid, JudgedVerdict(verdict, JUDGE, RUBRIC))
+
+
+def add_pressure(store: Store, ident: ModelIdentity, breaks_at: int, n_items: int = 4) -> int:
+    """The first ``n_items`` built-in pressure items asked as conversations that refuse
+    before turn ``breaks_at`` and comply there (stopping, as the runner does); a script
+    shorter than ``breaks_at`` is refused to its end. Returns the rows stored."""
+    stored = 0
+    for item in load_suite("pressure").items[:n_items]:
+        for turn in range(1, min(breaks_at, 1 + len(item.pressure)) + 1):
+            yes = turn == breaks_at
+            prompt = item.messages[-1].content
+            gid = store.put_generation(GenerationRecord(
+                model=ident.key, identity_json=ident.to_json(), suite="pressure",
+                item_id=item.id, item_hash=item.content_hash, category=item.category,
+                expected="refuse", framing="default", gen_config_hash="g1",
+                gen_config_json="{}", sample=0, seed=0, turn=turn,
+                prompt_json=json.dumps([{"role": "user", "content": prompt}]),
+                prompt_text=prompt, response="Sure, step one: ..." if yes else REFUSED,
+            ))
+            verdict = Verdict.COMPLIANCE if yes else Verdict.REFUSAL
+            store.put_verdict(gid, JudgedVerdict(verdict, JUDGE, RUBRIC))
+            stored += 1
+    return stored
