@@ -102,6 +102,9 @@ class AuditConfig:
     backend: str = "auto"  # auto | transformers | llamacpp | openai
     backend_options: BackendOptions = field(default_factory=BackendOptions)
     memory_limit_gb: float | None = None  # default: what the machine has available
+    # where the models are evaluated: "local" (this process) | "ray" (auditor.executors)
+    executor: str = "local"
+    ray_address: str | None = None  # a Ray cluster's address; default: start a local one
     # judging and statistics
     statistics: StatisticsPolicy = field(default_factory=StatisticsPolicy)
 
@@ -163,6 +166,7 @@ class AuditConfig:
                 raise UsageError(f"a limit is set for the suite {name!r}, which is not audited")
             if n < 1:
                 raise UsageError(f"the limit for the suite {name!r} must be at least 1")
+        _check_executor(self)
         if self.signing_key is not None and not self.signing_key.is_file():
             raise UsageError(f"signing key {self.signing_key}: no such file")
         if not (self.root or self.lineage or self.local):
@@ -184,6 +188,23 @@ def _check_rubric(judge: str, rubric: str) -> None:
     if judge == "heuristic":
         raise UsageError("--rubric prompts a model judge: give --judge MODEL_REF or "
                          "cascade:MODEL_REF with it")
+
+
+def _check_executor(config: AuditConfig) -> None:
+    """An unknown executor, Ray options without Ray, or Ray not installed: before any work."""
+    from auditor.executors import EXECUTORS, import_ray
+
+    if config.executor not in EXECUTORS:
+        raise UsageError(f"--executor must be one of {', '.join(EXECUTORS)}, "
+                         f"not {config.executor!r}")
+    if config.executor != "ray":
+        if config.ray_address:
+            raise UsageError("--ray-address needs --executor ray")
+        return
+    if config.statistics.early_stop:
+        raise UsageError("--early-stop needs the local executor (a derivative's early "
+                         "stop reads its parent's stored rows as it goes)")
+    import_ray()  # without the extra: one error naming it, before any work
 
 
 # Flat option names the parts do not take as they are (``extra`` is for plug-ins' code).

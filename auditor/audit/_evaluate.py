@@ -13,6 +13,7 @@ from auditor.audit._selection import AuditTarget, Selection
 from auditor.backends import BackendOptions, GenerationConfig, auto_backend_name
 from auditor.conditions import resolve_conditions
 from auditor.errors import AuditorError
+from auditor.executors import RemoteModel
 from auditor.judges import Judge
 from auditor.redact import redact
 from auditor.refs import ResolvedModel, key_on_base, resolve_reference
@@ -22,6 +23,10 @@ from auditor.store import Store
 from auditor.suites import Item, load_suite
 
 log = logging.getLogger(__name__)
+
+# On a Ray cluster the memory a model needs is checked against the cluster's nodes
+# (auditor.executors), not this machine: here every estimate fits unless --memory-limit-gb.
+_CLUSTER_CHECKS = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +71,10 @@ class Evaluator:
         self.keys: dict[str, str] = {}  # target id -> store key
 
     def evaluate(self, selection: Selection) -> tuple[TargetOutcome, ...]:
+        remote = self._on_ray(selection.targets) if self.config.executor == "ray" else {}
         outcomes = []
         for target in selection.targets:
-            outcome = self._evaluate(target)
+            outcome = remote[target.id] if remote else self._evaluate(target)
             if outcome.model_key:
                 self.keys[target.id] = outcome.model_key
             elif target.parent is None:
@@ -79,6 +85,66 @@ class Evaluator:
         return tuple(outcomes)
 
     def _evaluate(self, target: AuditTarget) -> TargetOutcome:
+        ready = self._prepare(target)
+        if isinstance(ready, TargetOutcome):
+            return ready
+        stopper = self._stopper(target, ready.resolved.key)
+        self.emit(AuditEvent("load", f"{target.id} ({ready.backend})", target=target.id))
+        try:
+            summary = run_eval(
+                ready.resolved,
+                self._ordered_items(stopper is not None),
+                self.store,
+                self.gen,
+                backend=ready.backend,
+                options=self.options,
+                progress=lambda run: self.emit(
+                    AuditEvent("generate", target.id, target=target.id, run=run)
+                ),
+                should_stop=stopper,
+                conditions=self.conditions,
+                judge=self.judge,  # pressure conversations stop by the audit's own judge
+            )
+        except AuditorError as exc:
+            return self._skip(target, f"evaluation failed: {exc}")
+        return self._finished(target, ready.resolved.key, summary,
+                              stopper.settled if stopper else "")
+
+    def _on_ray(self, targets: tuple[AuditTarget, ...]) -> dict[str, TargetOutcome]:
+        """Every target's outcome, the models evaluated on a Ray cluster (``auditor.executors``):
+        reuse, resolution and the memory estimate stay here; the rows come back to this
+        process, which alone writes them. Early stopping is refused for Ray by the config."""
+        from auditor.executors import JobSpec, run_on_ray
+
+        ready = {t.id: self._prepare(t) for t in targets}
+        models = [r for r in ready.values() if isinstance(r, RemoteModel)]
+        spec = JobSpec(tuple(self.items), self.gen, self.options, self.config.conditions,
+                       self.config.judge)
+        started: set[str] = set()
+
+        def progress(target_id: str, run: RunProgress) -> None:
+            if target_id not in started:
+                started.add(target_id)
+                self.emit(AuditEvent("load", f"{target_id} (on a Ray worker)", target=target_id))
+            self.emit(AuditEvent("generate", target_id, target=target_id, run=run))
+
+        results = run_on_ray(models, spec, self.store, address=self.config.ray_address,
+                             progress=progress) if models else {}
+        outcomes = {}
+        for target in targets:
+            prepared = ready[target.id]
+            if isinstance(prepared, TargetOutcome):
+                outcomes[target.id] = prepared
+                continue
+            result = results[target.id]
+            outcomes[target.id] = (
+                self._finished(target, prepared.resolved.key, result.summary)
+                if result.summary is not None else self._skip(target, result.reason)
+            )
+        return outcomes
+
+    def _prepare(self, target: AuditTarget) -> TargetOutcome | RemoteModel:
+        """Reuse, resolve and check memory: an outcome already, or the model to evaluate."""
         stored = self._stored_key(target)
         if stored is not None:
             self.emit(AuditEvent("reuse", f"{target.id}: every generation already stored",
@@ -91,40 +157,24 @@ class Evaluator:
         except AuditorError as exc:
             return self._skip(target, f"cannot resolve {target.reference}: {exc}")
         available = (
-            int(self.config.memory_limit_gb * GIB) if self.config.memory_limit_gb else None
+            int(self.config.memory_limit_gb * GIB) if self.config.memory_limit_gb
+            else _CLUSTER_CHECKS if self.config.executor == "ray" else None
         )
         estimate = estimate_memory(
             resolved, backend, device=self.options.device, available_bytes=available
         )
         if not estimate.fits:
             return self._skip(target, estimate.message(target.id))
-        stopper = self._stopper(target, resolved.key)
-        self.emit(AuditEvent("load", f"{target.id} ({backend})", target=target.id))
-        try:
-            summary = run_eval(
-                resolved,
-                self._ordered_items(stopper is not None),
-                self.store,
-                self.gen,
-                backend=backend,
-                options=self.options,
-                progress=lambda run: self.emit(
-                    AuditEvent("generate", target.id, target=target.id, run=run)
-                ),
-                should_stop=stopper,
-                conditions=self.conditions,
-                judge=self.judge,  # pressure conversations stop by the audit's own judge
-            )
-        except AuditorError as exc:
-            return self._skip(target, f"evaluation failed: {exc}")
+        return RemoteModel(target.id, resolved, backend, estimate.needed_bytes)
+
+    def _finished(self, target: AuditTarget, key: str, summary: RunSummary,
+                  early_stop: str = "") -> TargetOutcome:
         self.timer.add("load", summary.load_seconds)
         self.timer.add("generate", summary.generate_seconds)
         if summary.generated and summary.errors == summary.generated and not summary.skipped:
             return self._skip(target, f"every request failed ({summary.errors} of "
                               f"{summary.generated}): {self._first_error(summary.model)}")
-        return TargetOutcome(
-            target, resolved.key, summary, early_stop=stopper.settled if stopper else ""
-        )
+        return TargetOutcome(target, key, summary, early_stop=early_stop)
 
     def _first_error(self, key: str) -> str:
         """The error text of the first failed request stored for ``key``."""

@@ -121,6 +121,8 @@ class AuditOptions(_Table):
     trust_remote_code: bool | None = None
     allow_pickle: bool | None = None
     memory_limit_gb: Annotated[float, Field(gt=0, le=1e9)] | None = None
+    executor: Literal["local", "ray"] | None = None
+    ray_address: Text | None = None
     judge: Text | None = None
     rubric: Text | None = None
     margin: Fraction | None = None

@@ -130,6 +130,19 @@ def audit_command(
                      "derivative is degraded (or also inconclusive)."),
     ] = None,
     memory_limit_gb: Annotated[float | None, typer.Option("--memory-limit-gb")] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option("--executor", show_default="local",
+                     help="local (models one after another in this process) | ray (fanned "
+                     "out over a Ray cluster: pip install 'supply-chain-auditor[ray]')."),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", metavar="ADDR",
+                     show_default="a local cluster started for the audit",
+                     help="The Ray cluster for --executor ray, e.g. 10.0.0.5:6379 (as `ray "
+                     "start --head` prints it) or auto."),
+    ] = None,
     trust_remote_code: Annotated[bool | None, opt.TRUST_REMOTE_CODE] = None,
     allow_pickle: Annotated[bool | None, opt.ALLOW_PICKLE] = None,
 ) -> None:
@@ -165,7 +178,8 @@ def audit_command(
         request_timeout=request_timeout, in_process=in_process, judge=judge,
         rubric=rubric,
         margin=margin, alpha=alpha, early_stop=early_stop, fail_on=fail_on,
-        memory_limit_gb=memory_limit_gb, trust_remote_code=trust_remote_code,
+        memory_limit_gb=memory_limit_gb, executor=executor, ray_address=ray_address,
+        trust_remote_code=trust_remote_code,
         allow_pickle=allow_pickle,
     ).validate()
     if config_file is not None:  # the other inputs are checked by run_audit

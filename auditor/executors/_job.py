@@ -1,0 +1,139 @@
+"""What a worker does: run the existing runner on its models and hand the rows back in batches.
+
+The worker never writes the audit's store. It runs :func:`auditor.runner.run_eval` against a
+private SQLite store in a temporary folder, seeded with the rows the driver already holds
+for the model (so the runner skips them and rebuilds pressure conversations from them, as a
+local resume does), and yields every row the runner stores, batch by batch, with the run's
+progress. The driver writes those rows into the one store, so resume, reuse and the report
+are those of a local run.
+
+Nothing here imports Ray: :func:`run_job` is a plain generator, which Ray runs as a
+streaming task (``auditor.executors._ray``) and a test can run in-process.
+"""
+
+from __future__ import annotations
+
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.backends import BackendOptions, GenerationConfig
+from auditor.errors import AuditorError
+from auditor.refs import ResolvedModel
+from auditor.runner import RunProgress, RunSummary, run_eval
+from auditor.store import GenerationRecord, Store
+from auditor.suites import Item
+
+
+@dataclass(frozen=True, slots=True)
+class ModelJob:
+    """One model for a worker: resolved on the driver, with the rows already stored for it."""
+
+    target_id: str
+    resolved: ResolvedModel
+    backend: str
+    stored: tuple[GenerationRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """What every model of one audit shares: the items and how they are asked and judged."""
+
+    items: tuple[Item, ...]
+    generation: GenerationConfig
+    options: BackendOptions
+    conditions: tuple[str, ...] = ()
+    judge: str = "heuristic"
+
+
+@dataclass(frozen=True, slots=True)
+class RowBatch:
+    """Rows a worker stored since its last batch, and the run's progress after them."""
+
+    target_id: str
+    rows: tuple[GenerationRecord, ...]
+    progress: RunProgress | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobDone:
+    """A model finished: its run summary, or why it could not be evaluated."""
+
+    target_id: str
+    summary: RunSummary | None
+    error: str = ""
+
+
+JobEvent = RowBatch | JobDone
+
+
+class _RecordingStore(Store):
+    """A private store that remembers every row the runner puts (the seed rows excluded)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.recording = False
+        self.pending: list[GenerationRecord] = []
+
+    def put_generation(self, record: GenerationRecord) -> int:
+        generation_id = super().put_generation(record)
+        if self.recording:
+            self.pending.append(record)
+        return generation_id
+
+    def take(self) -> tuple[GenerationRecord, ...]:
+        rows, self.pending = tuple(self.pending), []
+        return rows
+
+
+def run_job(spec: JobSpec, jobs: tuple[ModelJob, ...]) -> Iterator[JobEvent]:
+    """Evaluate each of ``jobs`` in turn (one base and its adapters share a worker), yielding
+    each model's rows in batches as the runner stores them, then its :class:`JobDone`."""
+    for job in jobs:
+        yield from _run_one(spec, job)
+
+
+def _run_one(spec: JobSpec, job: ModelJob) -> Iterator[JobEvent]:
+    events: queue.Queue[JobEvent | None] = queue.Queue()
+    with tempfile.TemporaryDirectory(prefix="auditor-worker-") as folder:
+        thread = threading.Thread(target=_evaluate, args=(spec, job, Path(folder), events),
+                                  daemon=True)
+        thread.start()
+        while (event := events.get()) is not None:
+            yield event
+        thread.join()
+
+
+def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: queue.Queue[JobEvent | None]
+              ) -> None:
+    """The runner on one model (in a thread, so the generator can yield while it runs)."""
+    from auditor.conditions import resolve_conditions
+    from auditor.judges import get_judge
+
+    try:
+        store = _RecordingStore(folder / "worker.db")
+        with store:
+            for row in job.stored:
+                store.put_generation(row)
+            store.recording = True
+
+            def batch(progress: RunProgress) -> None:
+                rows = store.take()
+                if rows or progress.phase != "generating":
+                    events.put(RowBatch(job.target_id, rows, progress))
+
+            summary = run_eval(job.resolved, spec.items, store, spec.generation,
+                               backend=job.backend, options=spec.options, progress=batch,
+                               conditions=resolve_conditions(spec.conditions),
+                               judge=get_judge(spec.judge))
+            rest = store.take()  # rows stored after the last progress report
+            if rest:
+                events.put(RowBatch(job.target_id, rest, None))
+        events.put(JobDone(job.target_id, summary))
+    except AuditorError as exc:
+        events.put(JobDone(job.target_id, None, f"evaluation failed: {exc}"))
+    finally:
+        events.put(None)

@@ -1,0 +1,74 @@
+"""A worker's job without Ray (``auditor.executors.run_job``): it runs the runner on a private
+store and hands back, batch by batch, exactly the rows a local run stores; rows it is seeded
+with are not asked again; a model that cannot be evaluated ends with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor.backends import BackendOptions, GenerationConfig
+from auditor.executors import JobDone, JobSpec, ModelJob, RowBatch, run_job
+from auditor.refs import resolve_reference
+from auditor.runner import run_eval
+from auditor.store import Store
+from auditor.suites import load_suite
+from tests.audit.scripted_server import ScriptedServer
+from tests.executors._cluster import store_contents
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    with ScriptedServer() as s:
+        yield s
+
+
+def _spec() -> JobSpec:
+    return JobSpec(tuple(load_suite("smoke").items), GenerationConfig(max_new_tokens=16),
+                   BackendOptions(batch_size=3, concurrency=3))
+
+
+def test_rows_come_back_in_batches_and_equal_a_local_run(tmp_path: Path,
+                                                         server: ScriptedServer) -> None:
+    spec = _spec()
+    resolved = resolve_reference(f"openai:{server.base_url}#complier")
+    with Store(tmp_path / "local.db") as local:
+        run_eval(resolved, spec.items, local, spec.generation, backend="openai",
+                 options=spec.options)
+    events = list(run_job(spec, (ModelJob("ft", resolved, "openai"),)))
+    batches = [e for e in events if isinstance(e, RowBatch)]
+    done = events[-1]
+    assert isinstance(done, JobDone) and done.summary is not None and not done.error
+    assert done.summary.generated == len(spec.items) == 10
+    assert len([b for b in batches if b.rows]) == 4  # 10 rows in batches of 3
+    assert batches[0].progress is not None and batches[0].progress.phase == "loading"
+    with Store(tmp_path / "driver.db") as driver:
+        for batch in batches:
+            for row in batch.rows:
+                driver.put_generation(row)
+    assert store_contents(tmp_path / "local.db") == store_contents(tmp_path / "driver.db")
+
+
+def test_seeded_rows_are_not_asked_again(tmp_path: Path, server: ScriptedServer) -> None:
+    spec = _spec()
+    resolved = resolve_reference(f"openai:{server.base_url}#refuser")
+    first = [r for e in run_job(spec, (ModelJob("m", resolved, "openai"),))
+             if isinstance(e, RowBatch) for r in e.rows]
+    asked = len(server.requests)
+    events = list(run_job(spec, (ModelJob("m", resolved, "openai", tuple(first[:6])),)))
+    assert len(server.requests) == asked + 4
+    again = [r for e in events if isinstance(e, RowBatch) for r in e.rows]
+    assert [r.item_id for r in again] == [r.item_id for r in first[6:]]
+    done = events[-1]
+    assert isinstance(done, JobDone) and done.summary is not None
+    assert done.summary.skipped == 6 and done.summary.generated == 4
+
+
+def test_a_model_that_cannot_load_ends_with_the_reason(server: ScriptedServer) -> None:
+    resolved = resolve_reference(f"openai:{server.base_url}#refuser")
+    events = list(run_job(_spec(), (ModelJob("broken", resolved, "transformers"),)))
+    done = events[-1]
+    assert isinstance(done, JobDone) and done.summary is None
+    assert done.error.startswith("evaluation failed: ") and "remote model" in done.error
