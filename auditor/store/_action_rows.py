@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from auditor.errors import StoreError
-from auditor.judges._action_verdict import ActionVerdict
+from auditor.judges import ActionVerdict
 from auditor.store._records import action_from_row, action_to_row
 from auditor.store._schema import ACTION_DDL, ACTION_TABLE
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.actions import ToolCall, calls_from_json
-from auditor.backends._types import UNSUPPORTED
+from auditor.backends import UNSUPPORTED
 from auditor.errors import StoreError
 from auditor.jsonio import dumps
-from auditor.judges._action_verdict import ActionVerdict
-from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, Verdict
+from auditor.judges import ActionVerdict, EvidenceSpan, Harm, HarmAssessment, Verdict
 
 
 @dataclass(frozen=True, slots=True)

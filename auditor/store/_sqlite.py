@@ -13,10 +13,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from auditor.backends._types import UNSUPPORTED
+from auditor.backends import UNSUPPORTED
 from auditor.errors import StoreError
-from auditor.judges._action_verdict import ActionVerdict
-from auditor.judges._verdict import HarmAssessment, JudgedVerdict, Verdict
+from auditor.judges import ActionVerdict, HarmAssessment, JudgedVerdict, Verdict
 from auditor.store._action_rows import put_action, read_actions
 from auditor.store._open import open_connection, store_error
 from auditor.store._records import (
