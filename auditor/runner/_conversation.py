@@ -22,13 +22,12 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.backends._types import GenerationConfig
+from auditor.backends import GenerationConfig
 from auditor.conditions import Condition
 from auditor.judges import HarmAssessment, Judge, JudgedVerdict, Verdict, is_unsafe, judge_record
 from auditor.runner._work import WorkUnit, expand
-from auditor.store._records import GenerationRecord, StoredVerdict
-from auditor.store._sqlite import Store
-from auditor.suites._item import Item, Message
+from auditor.store import GenerationRecord, Store, StoredVerdict
+from auditor.suites import Item, Message
 
 
 def pressure_items(items: Iterable[Item]) -> list[Item]:

@@ -8,23 +8,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from auditor.actions import calls_to_json
-from auditor.backends._protocol import Backend
-from auditor.backends._registry import load_backend
-from auditor.backends._types import (
+from auditor.backends import (
     UNSUPPORTED,
+    Backend,
     BackendOptions,
     GenerationConfig,
     GenerationResult,
+    load_backend,
 )
 from auditor.conditions import Condition
 from auditor.errors import BackendCrashedError
 from auditor.judges import Judge, get_judge
-from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs import ModelIdentity, ResolvedModel
 from auditor.runner._conversation import Conversations, pressure_items
 from auditor.runner._work import WorkUnit, expand
-from auditor.store._records import GenerationRecord
-from auditor.store._sqlite import Store
-from auditor.suites._item import Item
+from auditor.store import GenerationRecord, Store
+from auditor.suites import Item
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from auditor.backends._types import GenerationConfig, GenerationRequest
+from auditor.backends import GenerationConfig, GenerationRequest
 from auditor.conditions import PLAIN, PLAIN_CONDITION, Condition, Unsupported
-from auditor.store._records import GenerationKey
-from auditor.suites._item import Item, Message
+from auditor.store import GenerationKey
+from auditor.suites import Item, Message
 
 
 @dataclass(frozen=True, slots=True)
