@@ -47,7 +47,8 @@ from auditor.demo._finetune import LoraTrainConfig, merge_lora, train_lora
 from auditor.demo._gguf_write import hf_weights_to_gguf, write_gguf_variant
 from auditor.demo._hf import dequantize_gguf_to_safetensors, save_chat_model
 from auditor.demo._quantize import quantize_gguf
-from auditor.demo._source import default_cache_dir, sha256_file, source_gguf
+from auditor.demo._source import default_cache_dir, source_gguf
+from auditor.refs import uncached_file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def build_demo_family(
     work advances. Concurrent builds of the same cache wait for each other (a file lock).
     """
     src = Path(source) if source is not None else source_gguf()
-    sha = sha256_file(src)
+    sha = uncached_file_sha256(src)
     base = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     key_dir = base / f"{sha[:16]}-v{BUILDER_VERSION}-{recipe_hash()}"
     key_dir.mkdir(parents=True, exist_ok=True)
@@ -259,7 +260,7 @@ class _Builder:
         _write_json(self.training_path, self.training)
 
     def _gguf_of(self, model_dir: Path, out: Path, name: str) -> None:
-        from auditor.backends._transformers import import_hf
+        from auditor.backends import import_hf
 
         _, transformers = import_hf()
         model = transformers.AutoModelForCausalLM.from_pretrained(model_dir)

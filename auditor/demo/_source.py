@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from auditor.cache import cache_dir
@@ -26,15 +25,6 @@ def source_gguf() -> Path:
         raise InputError(f"{SOURCE_PACKAGE} could not assemble its GGUF file: {exc}") from exc
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def default_cache_dir() -> Path:
     """The ``demo`` folder under the tool's cache root (``$AUDITOR_CACHE``, else
     ``~/.cache/auditor``: :mod:`auditor.cache`); ``$AUDITOR_DEMO_CACHE``, deprecated, still
@@ -42,4 +32,4 @@ def default_cache_dir() -> Path:
     return cache_dir("demo", create=False)
 
 
-__all__ = ["SOURCE_PACKAGE", "default_cache_dir", "sha256_file", "source_gguf"]
+__all__ = ["SOURCE_PACKAGE", "default_cache_dir", "source_gguf"]

@@ -6,7 +6,7 @@ recorded with every result; ``identity.key`` is the ``model`` column of the stor
 """
 
 from auditor.refs._adapter import adapter_weights, folder_names
-from auditor.refs._hashing import cache_dir, file_sha256, folder_sha256
+from auditor.refs._hashing import cache_dir, file_sha256, folder_sha256, uncached_file_sha256
 from auditor.refs._identity import ModelIdentity, ResolvedModel, key_on_base
 from auditor.refs._parse import SYNTAX_HELP, ParsedReference, RemoteCredentials, parse_reference
 from auditor.refs._resolve import reference_to_key, resolve_reference
@@ -26,4 +26,5 @@ __all__ = [
     "parse_reference",
     "reference_to_key",
     "resolve_reference",
+    "uncached_file_sha256",
 ]

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.cache import cache_dir as shared_cache_dir
@@ -62,23 +63,32 @@ def file_sha256(path: Path) -> str:
     if cache_key in cache:
         return cache[cache_key]
     log.info("hashing %s (%.1f MB)", resolved, stat.st_size / 1e6)
-    digest = hashlib.sha256()
-    with resolved.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    value = digest.hexdigest()
+    value = uncached_file_sha256(resolved)
     cache = _load_cache()
     cache[cache_key] = value
     _save_cache(cache)
     return value
 
 
-def folder_sha256(folder: Path) -> str:
-    """sha256 of a folder's manifest: every regular file's relative path and sha256, sorted."""
+def uncached_file_sha256(path: Path) -> str:
+    """The sha256 hex digest of one file, read in full every time (no cache)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def folder_sha256(folder: Path, *, file_digest: Callable[[Path], str] = file_sha256) -> str:
+    """sha256 of a folder's manifest: every regular file's relative path and sha256, sorted.
+
+    ``file_digest`` hashes one file: the cached :func:`file_sha256` unless a caller that must
+    not trust the cache (a verifier) passes :func:`uncached_file_sha256`.
+    """
     lines = []
     for path in sorted(_regular_files(folder)):
         rel = path.relative_to(folder).as_posix()
-        lines.append(f"{rel}\0{file_sha256(path)}\n")
+        lines.append(f"{rel}\0{file_digest(path)}\n")
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
