@@ -7,9 +7,11 @@ checkpoints widened to float32 on CPU) plus a working margin for activations and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.backends import local_gpu_memory, usable_gpu_bytes, weights_bytes
 from auditor.refs import ResolvedModel
 
 GIB = 1024**3
@@ -53,32 +55,40 @@ def available_memory_bytes() -> int:
     return 1 << 62
 
 
-def _weights_bytes(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    return sum(
-        f.stat().st_size
-        for f in path.iterdir()
-        if f.suffix in {".safetensors", ".bin", ".pt", ".pth", ".gguf"}
-    )
-
-
 def estimate_memory(
     resolved: ResolvedModel,
     backend: str,
     *,
     device: str = "cpu",
     available_bytes: int | None = None,
+    gpu_memory: Sequence[int] | None = None,
+    tensor_parallel: int = 1,
+    gpu_memory_utilization: float = 0.9,
 ) -> MemoryEstimate:
-    """Bytes ``resolved`` needs once loaded by ``backend`` on ``device``."""
-    available = available_memory_bytes() if available_bytes is None else available_bytes
+    """Bytes ``resolved`` needs once loaded by ``backend`` on ``device``.
+
+    On GPUs (``gpu_memory``: total bytes per GPU, this machine's when not given) a
+    transformers model may span every GPU (``device_map="auto"``) and a vllm one its
+    ``tensor_parallel`` GPUs at their ``gpu_memory_utilization`` share; each GPU loses a fixed
+    overhead. Elsewhere the machine's available RAM counts.
+    """
     identity = resolved.identity
+    gpus: Sequence[int] = ()
+    if backend in ("transformers", "vllm") and device != "cpu" and identity.format != "remote":
+        gpus = local_gpu_memory() if gpu_memory is None else gpu_memory
+    if available_bytes is not None:
+        available = available_bytes
+    elif gpus:
+        available = usable_gpu_bytes(gpus, backend, tensor_parallel=tensor_parallel,
+                                     utilization=gpu_memory_utilization)
+    else:
+        available = available_memory_bytes()
     if identity.format == "remote" or resolved.path is None:
         return MemoryEstimate(0, available, "served remotely")
-    size = _weights_bytes(resolved.path)
+    size = weights_bytes(resolved.path)
     if resolved.base is not None and resolved.base.path is not None:  # an adapter on its base
-        size += _weights_bytes(resolved.base.path)
-    on_cpu = not device.startswith(("cuda", "mps"))
+        size += weights_bytes(resolved.base.path)
+    on_cpu = not gpus and not device.startswith(("cuda", "mps"))
     if identity.format == "gguf":
         if backend == "transformers":
             bits = _GGUF_BITS.get((identity.quantization or "").upper(), 4.5)
@@ -91,5 +101,8 @@ def estimate_memory(
         detail = "weights in float32 on CPU"
     else:
         detail = "weights as stored"
+    if gpus:
+        count = min(tensor_parallel, len(gpus)) if backend == "vllm" else len(gpus)
+        detail += f" across {count} GPU{'s' if count > 1 else ''}"
     needed = int(size * _OVERHEAD_FACTOR) + _OVERHEAD_BYTES
     return MemoryEstimate(needed, available, detail)

@@ -15,6 +15,7 @@ from auditor.backends._chat import (
     choose_chat_format,
     looks_instruction_tuned,
 )
+from auditor.backends._gpus import local_gpu_memory, needs_device_map, weights_bytes
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import apply_adapter, split_adapter
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
@@ -104,6 +105,9 @@ class TransformersBackend:
             safetensors_only = False
         self.device = _pick_device(torch, options.device)
         dtype = _pick_dtype(torch, options.dtype, self.device, fmt)
+        # Too big for the first GPU and more than one: layers spread over all of them.
+        self.spread = self.device == "cuda" and needs_device_map(
+            int(weights_bytes(folder) * 1.2), local_gpu_memory())
         if options.threads:
             torch.set_num_threads(options.threads)
         tokenizer_folder = (resolved.tokenizer_dir or folder) if adapter else folder
@@ -111,7 +115,8 @@ class TransformersBackend:
         model = self._load_model(transformers, folder, gguf_file, dtype, safetensors_only,
                                  options)
         self.model = apply_adapter(model, adapter) if adapter else model
-        self.model.to(self.device)
+        if not self.spread:
+            self.model.to(self.device)
         self.model.eval()
         self.chat = self._choose_format(resolved, options)
         default_batch = 8 if self.device != "cpu" else 4
@@ -144,6 +149,8 @@ class TransformersBackend:
             kwargs["gguf_file"] = gguf_file
         elif safetensors_only:
             kwargs["use_safetensors"] = True
+        if self.spread:
+            kwargs["device_map"] = "auto"  # accelerate places layers on every local GPU
         try:
             model = transformers.AutoModelForCausalLM.from_pretrained(str(folder), **kwargs)
         except ImportError as exc:
