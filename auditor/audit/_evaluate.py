@@ -210,7 +210,9 @@ class Evaluator:
     def _backend_name(self, resolved: ResolvedModel) -> str:
         if resolved.identity.format == "remote":
             return "openai"
-        return auto_backend_name(resolved) if self.config.backend == "auto" else self.config.backend
+        if self.config.backend != "auto":
+            return self.config.backend
+        return auto_backend_name(resolved, self.options.device)
 
     def _stopper(self, target: AuditTarget, child_key: str) -> EarlyStopper | None:
         if not self.config.statistics.early_stop or target.parent is None:
