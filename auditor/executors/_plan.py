@@ -53,23 +53,25 @@ class WorkGroup:
         return ", ".join(m.target_id for m in self.models)
 
 
-def resources_for(model: RemoteModel, options: BackendOptions) -> Resources:
+def resources_for(model: RemoteModel, options: BackendOptions,
+                  remote_cpus: float = REMOTE_CPUS) -> Resources:
     """The worker resources ``model`` needs under the audit's backend options."""
     if model.resolved.identity.format == "remote":
-        return Resources(num_cpus=REMOTE_CPUS)
+        return Resources(num_cpus=remote_cpus)
     gpus = 1.0 if options.device.startswith("cuda") else 0.0
     return Resources(num_cpus=float(options.threads or 1), num_gpus=gpus,
                      memory=model.memory_bytes)
 
 
-def plan_groups(models: list[RemoteModel], options: BackendOptions) -> list[WorkGroup]:
+def plan_groups(models: list[RemoteModel], options: BackendOptions,
+                remote_cpus: float = REMOTE_CPUS) -> list[WorkGroup]:
     """Adapters joined to their base's group (in selection order), every other model alone."""
     groups: dict[str, list[RemoteModel]] = {}
     for model in models:
         groups.setdefault(_share_key(model), []).append(model)
     planned = []
     for members in groups.values():
-        needs = [resources_for(m, options) for m in members]
+        needs = [resources_for(m, options, remote_cpus) for m in members]
         total = needs[0]
         for need in needs[1:]:
             total = total.merged(need)

@@ -24,7 +24,7 @@ from typing import Any
 
 from auditor.errors import BackendUnavailableError, UsageError
 from auditor.executors._job import JobDone, JobEvent, JobSpec, ModelJob, RowBatch, run_job
-from auditor.executors._plan import RemoteModel, WorkGroup, plan_groups
+from auditor.executors._plan import REMOTE_CPUS, RemoteModel, WorkGroup, plan_groups
 from auditor.runner import RunProgress, RunSummary
 from auditor.store import Store
 
@@ -110,10 +110,12 @@ def run_on_ray(
     *,
     address: str | None = None,
     progress: ProgressSink | None = None,
+    remote_cpus: float = REMOTE_CPUS,
 ) -> dict[str, ModelResult]:
     """Evaluate ``models`` on a Ray cluster, writing their rows into ``store`` as they come;
-    every model gets a :class:`ModelResult`."""
-    groups = plan_groups(list(models), spec.options)
+    every model gets a :class:`ModelResult`. ``remote_cpus``: the CPU share a worker for a
+    remotely served model asks for (it sets how many run at once per CPU)."""
+    groups = plan_groups(list(models), spec.options, remote_cpus)
     with RayCluster(address) as ray:
         return _Dispatch(ray, spec, store, groups, progress).run()
 
