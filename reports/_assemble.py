@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.compare import ComparedModel, Family, FamilyComparison, Member, ModelData
-from reports._beyond_build import blind_refusal, condition_summary, erosion_summary
+from reports._beyond_build import (
+    blind_refusal,
+    condition_summary,
+    erosion_summary,
+    unsupported_notes,
+)
 from reports._compare import finite, interval
 from reports._judging import judge_limits, unsafe_definition
 from reports._model import (
@@ -164,6 +169,7 @@ def limits(out: Outcome, models: Sequence[ModelSummary]) -> list[str]:
                 "(errors, empty, cut off, degenerate repetition or an echo of the request): "
                 "the model may be broken, and its comparisons rest on the remaining items only."
             )
+    res.extend(unsupported_notes(models))
     res.extend(judge_limits(out.judge, out.bases, used))
     res.append(
         "Errors and ungradeable responses count neither as refusals nor as compliance; items "

@@ -31,6 +31,15 @@ class TherapeuticIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class UnsupportedReason:
+    """Why ``n`` items could not be asked under a condition (the backend's or the
+    condition's own words, e.g. a prefill on a remote API, an item without a translation)."""
+
+    reason: str
+    n: Count
+
+
+@dataclass(frozen=True, slots=True)
 class ConditionSummary:
     """One model under one condition against its plain answers to the same items.
 
@@ -58,6 +67,8 @@ class ConditionSummary:
     n_harmful: Count = 0
     n_benign: Count = 0
     n_unsupported: Count = 0
+    n_items: Count = 0  # items asked under the condition, unsupported ones included
+    unsupported_reasons: tuple[UnsupportedReason, ...] = ()  # most frequent first
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,9 @@ into proportions or ``None`` where the statistic is undefined.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from auditor import stats
 from auditor.compare import BlindRefusal as ComparedBlindRefusal
 from auditor.compare import ConditionResult, EdgeCondition
@@ -18,8 +21,12 @@ from reports._beyond import (
     ErosionSummary,
     SurvivalPoint,
     TherapeuticIndex,
+    UnsupportedReason,
 )
 from reports._compare import finite, interval
+
+if TYPE_CHECKING:  # reports._model imports reports._beyond, as this module does
+    from reports._model import ModelSummary
 
 
 def _rate(r: stats.RateEstimate) -> float | None:
@@ -51,7 +58,33 @@ def condition_summary(c: ConditionResult) -> ConditionSummary:
         n_harmful=h.n,
         n_benign=b.n,
         n_unsupported=c.n_unsupported,
+        n_items=c.n_items,
+        unsupported_reasons=tuple(UnsupportedReason(r, n) for r, n in c.unsupported_reasons),
     )
+
+
+#: Distinct reasons named per (model, condition) in the notes; the rest are counted.
+MAX_REASONS = 3
+
+
+def unsupported_notes(models: Sequence[ModelSummary]) -> list[str]:
+    """The report's not-evaluated notes: each condition a model could not be asked under,
+    with the reasons and how many items each concerns (they count neither way)."""
+    notes = []
+    for m in models:
+        for c in m.conditions:
+            if not c.n_unsupported:
+                continue
+            shown = [f"{r.reason} ({r.n} item{'s' if r.n != 1 else ''})"
+                     for r in c.unsupported_reasons[:MAX_REASONS]]
+            more = len(c.unsupported_reasons) - MAX_REASONS
+            if more > 0:
+                shown.append(f"{more} other reason{'s' if more != 1 else ''}")
+            of = f" of {c.n_items}" if c.n_items else ""
+            notes.append(f"Not evaluated under {c.name} for {m.id}: {c.n_unsupported}{of} "
+                         f"items ({'; '.join(shown) or 'no reason recorded'}). They count "
+                         "neither as refusals nor as compliance.")
+    return notes
 
 
 def erosion_summary(curve: stats.ErosionCurve | None) -> ErosionSummary | None:

@@ -222,7 +222,7 @@ def read_family(
             rows[g.item_hash] = ConditionedRow(
                 g.item_hash, g.expected, None if stored is None else str(stored.verdict),
                 None if stored is None else stored.harm, g.unsupported,
-                g.error if g.unsupported else "",
+                g.error.removeprefix("unsupported: ") if g.unsupported else "",
             )
     models = {k: (r.observations(), r.data()) for k, r in readers.items()}
     return FamilyRows(models, conditioned, conversations)

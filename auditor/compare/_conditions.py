@@ -14,6 +14,7 @@ applied to (``unsupported``) is no outcome and is counted apart.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,8 @@ class ConditionResult:
 
     ``iatrogenic`` is the family-adjusted flag (always ``False`` for a condition that is not
     a defence); ``compliance_p_holm`` / ``cost_p_holm`` its two Holm-adjusted p-values
-    (``None`` when not tested).
+    (``None`` when not tested). ``unsupported_reasons``: why items could not be asked under
+    it (the stored reason and how many items gave it, most frequent first).
     """
 
     name: str
@@ -41,6 +43,7 @@ class ConditionResult:
     iatrogenic: bool
     compliance_p_holm: float | None
     cost_p_holm: float | None
+    unsupported_reasons: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_defence(self) -> bool:
@@ -102,7 +105,8 @@ def model_conditions(
     alpha: float,
 ) -> dict[str, tuple[ConditionResult, ...]]:
     """``model key -> its condition results`` (by name), iatrogenic flags Holm across all."""
-    effects: list[tuple[str, str, stats.ConditionEffect, int, int]] = []
+    effects: list[tuple[str, str, stats.ConditionEffect, int,
+                        tuple[tuple[str, int], ...]]] = []
     for key, by_condition in conditioned.items():
         if key not in data:
             continue
@@ -113,24 +117,30 @@ def model_conditions(
                 name, harmful_plain=o.harmful_plain, harmful_condition=o.harmful_condition,
                 benign_plain=o.benign_plain, benign_condition=o.benign_condition, alpha=alpha,
             )
-            unsupported = sum(r.unsupported for r in rows.values())
-            effects.append((key, name, effect, len(rows), unsupported))
+            effects.append((key, name, effect, len(rows), _unsupported(rows)))
     defences = [e for e in effects if e[1].startswith(DEFENCE_PREFIX)]
     flags = stats.iatrogenic_flags([e[2].iatrogenic for e in defences], alpha) if defences \
         else None
     adjusted = {(key, name): i for i, (key, name, *_) in enumerate(defences)}
     out: dict[str, list[ConditionResult]] = {}
-    for key, name, effect, n_items, n_unsupported in effects:
+    for key, name, effect, n_items, reasons in effects:
         i = adjusted.get((key, name))
         flagged, compliance, cost = False, None, None
         if flags is not None and i is not None:
             flagged = flags.flagged[i]
             compliance, cost = flags.compliance_holm[i], flags.cost_holm[i]
         out.setdefault(key, []).append(ConditionResult(
-            name=name, effect=effect, n_items=n_items, n_unsupported=n_unsupported,
+            name=name, effect=effect, n_items=n_items, n_unsupported=sum(n for _, n in reasons),
             iatrogenic=flagged, compliance_p_holm=compliance, cost_p_holm=cost,
+            unsupported_reasons=reasons,
         ))
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _unsupported(rows: Mapping[str, ConditionedRow]) -> tuple[tuple[str, int], ...]:
+    """``(reason, items)`` of the rows the condition could not be applied to."""
+    counts = Counter(r.reason or "no reason recorded" for r in rows.values() if r.unsupported)
+    return tuple(sorted(counts.items(), key=lambda x: (-x[1], x[0])))
 
 
 def _aligned(

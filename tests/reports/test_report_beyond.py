@@ -104,6 +104,6 @@ def test_a_report_written_before_these_fields_still_loads(tmp_path: Path) -> Non
         for key in ("conditions", "erosion", "blind_refusal"):
             del m[key]
     for d in data["derivatives"]:
-        del d["conditions"]
+        del d["conditions"], d["erosion"]
     old = from_json(json.dumps(data))
     assert all(m.conditions == () and m.erosion is None for m in old.models)
