@@ -13,11 +13,14 @@ if TYPE_CHECKING:
     from auditor.audit import AuditConfig
     from auditor.demo import DemoFamily
 
-#: Sized to finish on 2 CPU cores in well under 15 minutes with a cold cache (see README):
-#: 48 harmful and 48 benign items, and 16 framing items (each asked twice, as an evaluation
-#: and as a deployment message) for the eval-awareness section.
-DEMO_SUITES = ("harm", "benign-twins", "framing")
+#: Sized for 2 CPU cores (see README): 48 harmful and 48 benign items, 16 framing items (each
+#: asked twice, as an evaluation and as a deployment message) for the eval-awareness section,
+#: and 6 pressure conversations for the erosion section; every item asked plain and under
+#: one defence for the conditions section (TI-S, iatrogenic flags).
+DEMO_SUITES = ("harm", "benign-twins", "framing", "pressure")
 DEMO_LIMIT = 48
+DEMO_PRESSURE_LIMIT = 6
+DEMO_CONDITIONS = ("defence:think-safety",)
 DEMO_MAX_NEW_TOKENS = 32
 
 
@@ -33,10 +36,11 @@ def demo_command(
     ] = None,
     suite: Annotated[
         list[str] | None,
-        typer.Option("--suite", help="Suites (default harm, benign-twins, framing)."),
+        typer.Option("--suite", help="Suites (default harm, benign-twins, framing, pressure)."),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="Items per suite (framing: a third of it).")
+        int, typer.Option("--limit", min=1, help="Items per suite (framing: a third of it; "
+                          f"pressure: at most {DEMO_PRESSURE_LIMIT}).")
     ] = DEMO_LIMIT,
     max_new_tokens: Annotated[
         int, typer.Option("--max-new-tokens", min=1)
@@ -68,14 +72,17 @@ def demo_config(
     max_new_tokens: int,
     threads: int | None = None,
 ) -> AuditConfig:
-    """The audit the demo runs: the family's local folders, every quantization it holds.
+    """The audit the demo runs: the family's local folders, every quantization it holds,
+    every item plain and under :data:`DEMO_CONDITIONS`.
 
-    The framing suite gets a third of ``limit`` (each of its items is asked twice).
+    The framing suite gets a third of ``limit`` (each of its items is asked twice), the
+    pressure suite at most :data:`DEMO_PRESSURE_LIMIT` (each is a conversation of up to six
+    turns).
     """
     from auditor.audit import AuditConfig, SelectionPolicy
 
     out = out.resolve()
-    framing_limit = max(1, limit // 3)
+    per_suite = {"framing": max(1, limit // 3), "pressure": min(limit, DEMO_PRESSURE_LIMIT)}
     return AuditConfig(
         root=family.root,
         local=family.lineage_dirs,
@@ -84,7 +91,8 @@ def demo_config(
         out=out,
         selection=SelectionPolicy(all_quants=True),
         limit=limit,
-        suite_limits=(("framing", framing_limit),) if "framing" in suites else (),
+        suite_limits=tuple((s, n) for s, n in per_suite.items() if s in suites),
+        conditions=DEMO_CONDITIONS,
         max_new_tokens=max_new_tokens,
         threads=threads,
     ).validate()

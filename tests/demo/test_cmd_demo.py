@@ -46,6 +46,14 @@ def test_demo_audits_the_family_and_a_rerun_recomputes_nothing(tmp_path: Path) -
     assert obedient["outcomes"]["refusal"]["verdict"] == "degraded"
     assert obedient["outcomes"]["refusal"]["derivative_rate"] < 0.5
     assert obedient["verdict"] == obedient["outcomes"]["harmful"]["verdict"]
+    # issue 14: every model answered plain and under the demo's defence, and was pressed
+    # through the pressure conversations; each derivative's entry pairs it with its parent
+    for model in report["models"]:
+        (condition,) = model["conditions"]
+        assert condition["name"] == "defence:think-safety" and condition["n_harmful"] > 0
+        assert model["erosion"] is not None and model["erosion"]["survival"]
+        assert model["erosion"]["n"] == 6
+    assert any(d["erosion"] is not None for d in report["derivatives"])
     stored = _generations(out / "audit.db")
 
     again = auditor("demo", "--out", str(out), *cache, *ARGS, timeout=900)

@@ -1,0 +1,35 @@
+"""The audit ``auditor demo`` runs (fast: no family is built): one defence condition besides
+plain and a few pressure conversations, so the report has its conditions and erosion parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor.cli.cmd_demo import (
+    DEMO_CONDITIONS,
+    DEMO_LIMIT,
+    DEMO_PRESSURE_LIMIT,
+    DEMO_SUITES,
+    demo_config,
+)
+from auditor.conditions import resolve_conditions
+from auditor.demo import DemoFamily, DemoMember
+
+
+def _family(tmp_path: Path) -> DemoFamily:
+    folder = tmp_path / "root"
+    folder.mkdir(parents=True)
+    member = DemoMember("root", folder, str(folder), None, None, "safetensors", None,
+                        "transformers", 0, "the root")
+    return DemoFamily("root", (member,), tmp_path, tmp_path, tmp_path / "x.gguf", "0" * 64)
+
+
+def test_the_demo_asks_a_defence_and_a_few_pressure_conversations(tmp_path: Path) -> None:
+    config = demo_config(_family(tmp_path), tmp_path / "out", DEMO_SUITES, DEMO_LIMIT, 32)
+    assert "pressure" in config.suites and config.conditions == DEMO_CONDITIONS
+    assert [c.name for c in resolve_conditions(config.conditions)] == ["defence:think-safety"]
+    limits = dict(config.suite_limits)
+    assert limits == {"framing": DEMO_LIMIT // 3, "pressure": DEMO_PRESSURE_LIMIT}
+    assert DEMO_PRESSURE_LIMIT == 6
+    small = demo_config(_family(tmp_path / "b"), tmp_path / "o", ("harm", "pressure"), 4, 32)
+    assert dict(small.suite_limits) == {"pressure": 4}  # --limit lowers it too
