@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 
 def wants_harm(label_map: str | None, labels: Sequence[str]) -> bool:
     """Harm labels: a map whose targets are harm labels, or raw labels named so."""
-    from auditor.judges import is_harm_label_map
-    from auditor.judges._harm_agreement import HARM_LABELS
+    from auditor.judges import HARM_LABELS, is_harm_label_map
 
     if label_map:
         return is_harm_label_map(label_map)
@@ -39,11 +38,11 @@ def eval_harm(
     from auditor.judges import (
         HarmLabelled,
         calibrate_harm,
+        cell,
         get_judge,
         map_harm_label,
         parse_harm_label_map,
     )
-    from auditor.judges._table import cell
 
     prompt_col, response_col, label_col = columns
     mapping = parse_harm_label_map(label_map) if label_map else None

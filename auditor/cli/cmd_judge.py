@@ -110,8 +110,15 @@ def _judge_file(
 ) -> None:
     from collections import Counter
 
-    from auditor.judges import ModelVerdicts, TraceAnalysis, summarize_traces
-    from auditor.judges._table import judge_rows, read_table, require_columns, write_jsonl_atomic
+    from auditor.judges import (
+        ModelVerdicts,
+        TraceAnalysis,
+        judge_rows,
+        read_table,
+        require_columns,
+        summarize_traces,
+        write_jsonl_atomic,
+    )
     from auditor.outputs import check_outputs
 
     check_outputs([out], [("the input file", file)])
@@ -237,8 +244,15 @@ def judge_eval_command(
     not_harmful) measure the harm dimension, with the share the judge left unclear.
     """
     from auditor.errors import InputError
-    from auditor.judges import LabelledResponse, calibrate, map_label, parse_label_map
-    from auditor.judges._table import cell, read_table, require_columns
+    from auditor.judges import (
+        LabelledResponse,
+        calibrate,
+        cell,
+        map_label,
+        parse_label_map,
+        read_table,
+        require_columns,
+    )
     from auditor.outputs import check_outputs
 
     if json_out is not None:

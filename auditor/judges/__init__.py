@@ -30,6 +30,7 @@ from auditor.judges._engagement_table import (
 )
 from auditor.judges._harm import UNCLEAR_BAND, assess_harm, harm_label, harm_reading
 from auditor.judges._harm_agreement import (
+    HARM_LABELS,
     HarmAgreement,
     HarmLabelled,
     calibrate_harm,
@@ -58,6 +59,13 @@ from auditor.judges._protocol import (
 from auditor.judges._rubric import RUBRIC_HASH, RUBRIC_VERSION, build_rubric_messages
 from auditor.judges._rubrics import Rubric, RubricAnswer, get_rubric, strongreject_score
 from auditor.judges._store import ModelVerdicts, judge_record, judge_store, store_summary
+from auditor.judges._table import (
+    cell,
+    judge_rows,
+    read_table,
+    require_columns,
+    write_jsonl_atomic,
+)
 from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, summarize_traces
 from auditor.judges._verdict import EvidenceSpan, Harm, HarmAssessment, JudgedVerdict, Verdict
 
@@ -65,6 +73,7 @@ __all__ = [
     "ACTION_JUDGE",
     "DEFAULT_JUDGE",
     "ENGAGEMENT_VERSION",
+    "HARM_LABELS",
     "ENTRY_POINT_GROUP",
     "RUBRICS",
     "RUBRIC_HASH",
@@ -105,6 +114,7 @@ __all__ = [
     "build_rubric_messages",
     "calibrate",
     "calibrate_harm",
+    "cell",
     "engagement_breakdown",
     "engagement_spans",
     "get_judge",
@@ -116,6 +126,7 @@ __all__ = [
     "is_over_refusal",
     "is_refusal",
     "is_unsafe",
+    "judge_rows",
     "judge_action",
     "judge_record",
     "judge_store",
@@ -125,9 +136,12 @@ __all__ = [
     "parse_harm_label_map",
     "parse_judge_answer",
     "parse_label_map",
+    "read_table",
     "register_judge",
+    "require_columns",
     "store_summary",
     "strongreject_score",
     "summarize_traces",
     "warns",
+    "write_jsonl_atomic",
 ]
