@@ -13,14 +13,8 @@ from auditor.backends._chat import (
     choose_chat_format,
     render_chat,
 )
-from auditor.backends._gpus import (
-    PER_GPU_OVERHEAD_BYTES,
-    local_gpu_memory,
-    needs_device_map,
-    usable_gpu_bytes,
-    weights_bytes,
-)
 from auditor.backends._llama_lib import import_llama_cpp
+from auditor.backends._peft import import_peft
 from auditor.backends._protocol import Backend, BackendFactory
 from auditor.backends._reasoning import split_reasoning
 from auditor.backends._registry import (
@@ -30,6 +24,7 @@ from auditor.backends._registry import (
     load_backend,
     register_backend,
 )
+from auditor.backends._transformers import import_hf
 from auditor.backends._types import (
     UNSUPPORTED,
     BackendOptions,
@@ -40,11 +35,6 @@ from auditor.backends._types import (
 from auditor.backends._worker import describe_exit, portable_error
 
 __all__ = [
-    "PER_GPU_OVERHEAD_BYTES",
-    "local_gpu_memory",
-    "needs_device_map",
-    "usable_gpu_bytes",
-    "weights_bytes",
     "BUILTIN_TEMPLATES",
     "COMPLETION_MODE",
     "UNSUPPORTED",
@@ -61,7 +51,9 @@ __all__ = [
     "describe_exit",
     "portable_error",
     "get_backend",
+    "import_hf",
     "import_llama_cpp",
+    "import_peft",
     "load_backend",
     "register_backend",
     "render_chat",

@@ -260,7 +260,7 @@ class _Builder:
         _write_json(self.training_path, self.training)
 
     def _gguf_of(self, model_dir: Path, out: Path, name: str) -> None:
-        from auditor.backends._transformers import import_hf
+        from auditor.backends import import_hf
 
         _, transformers = import_hf()
         model = transformers.AutoModelForCausalLM.from_pretrained(model_dir)

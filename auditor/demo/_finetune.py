@@ -167,8 +167,7 @@ def merge_lora(model_dir: Path, adapter_dir: Path) -> Any:
 
 
 def _import_training() -> tuple[Any, Any, Any]:
-    from auditor.backends._peft import import_peft
-    from auditor.backends._transformers import import_hf
+    from auditor.backends import import_hf, import_peft
 
     torch, transformers = import_hf()
     return torch, transformers, import_peft()

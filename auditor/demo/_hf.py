@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from auditor.backends._transformers import import_hf
+from auditor.backends import import_hf
 from auditor.demo._chat import CHAT_TEMPLATE, END_OF_TURN_ID
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.backends._transformers import import_hf
+from auditor.backends import import_hf
 from auditor.errors import BackendUnavailableError
 
 CHAT_TEMPLATE = (
