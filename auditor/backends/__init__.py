@@ -13,6 +13,13 @@ from auditor.backends._chat import (
     choose_chat_format,
     render_chat,
 )
+from auditor.backends._gpus import (
+    PER_GPU_OVERHEAD_BYTES,
+    local_gpu_memory,
+    needs_device_map,
+    usable_gpu_bytes,
+    weights_bytes,
+)
 from auditor.backends._llama_lib import import_llama_cpp
 from auditor.backends._peft import import_peft
 from auditor.backends._protocol import Backend, BackendFactory
@@ -35,6 +42,11 @@ from auditor.backends._types import (
 from auditor.backends._worker import describe_exit, portable_error
 
 __all__ = [
+    "PER_GPU_OVERHEAD_BYTES",
+    "local_gpu_memory",
+    "needs_device_map",
+    "usable_gpu_bytes",
+    "weights_bytes",
     "BUILTIN_TEMPLATES",
     "COMPLETION_MODE",
     "UNSUPPORTED",
