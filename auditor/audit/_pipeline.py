@@ -56,8 +56,7 @@ class AuditResult:
 
 def obtain_graph(config: AuditConfig) -> LineageGraph:
     """The family to audit: a saved lineage file, local folders, or a Hub crawl."""
-    from lineage import CrawlOptions, crawl_hub, crawl_local, load_graph
-    from lineage._cache import default_cache_dir
+    from lineage import CrawlOptions, crawl_hub, crawl_local, default_cache_dir, load_graph
 
     if config.lineage is not None:
         graph = load_graph(config.lineage)

@@ -20,8 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from auditor.errors import AuditorError, RepoNotFoundError
-from reports import Report
-from reports._provenance_model import ModelProvenance
+from reports import ModelProvenance, Report
 
 log = logging.getLogger(__name__)
 
