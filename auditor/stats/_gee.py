@@ -76,19 +76,7 @@ def gee_comparison(
     method = "GEE, Binomial/logit, exchangeable working correlation, clusters = items"
     estimable = y.size > 0 and all(0 < y[model == m].mean() < 1 for m in (0.0, 1.0))
     if not estimable:
-        return GEEComparison(
-            0.0,
-            1.0,
-            float("nan"),
-            (float("nan"), float("nan")),
-            n_items,
-            method,
-            float("nan"),
-            1.0,
-            int(y.size),
-            tuple(levels[1:]),
-            False,
-        )
+        return _not_estimable(n_items, method, int(y.size), tuple(levels[1:]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; checked through finiteness
         fit = sm.GEE(
@@ -100,19 +88,7 @@ def gee_comparison(
         ).fit()
     beta, se = float(fit.params[1]), float(fit.bse[1])
     if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
-        return GEEComparison(
-            0.0,
-            1.0,
-            float("nan"),
-            (float("nan"), float("nan")),
-            n_items,
-            method,
-            float("nan"),
-            1.0,
-            int(y.size),
-            tuple(levels[1:]),
-            False,
-        )
+        return _not_estimable(n_items, method, int(y.size), tuple(levels[1:]))
     z = beta / se
     half = norm_ppf(1.0 - alpha / 2.0) * se
     return GEEComparison(
@@ -127,4 +103,24 @@ def gee_comparison(
         n_observations=int(y.size),
         covariates=tuple(levels[1:]),
         estimable=True,
+    )
+
+
+def _not_estimable(
+    n_items: int, method: str, n_observations: int, covariates: tuple[str, ...]
+) -> GEEComparison:
+    """The result where the model cannot be fitted (a rate at 0 or 1, or a degenerate fit)."""
+    nan = float("nan")
+    return GEEComparison(
+        statistic=0.0,
+        pvalue=1.0,
+        effect=nan,
+        ci=(nan, nan),
+        n=n_items,
+        method=method,
+        odds_ratio=nan,
+        pvalue_two_sided=1.0,
+        n_observations=n_observations,
+        covariates=covariates,
+        estimable=False,
     )
