@@ -88,6 +88,17 @@ def is_moral(seg: ReadSegment, asked: frozenset[str] = frozenset()) -> bool:
     babysitter, "privacy settings" asked about) is the topic, not a lecture: words whose stem
     is among ``asked`` (the request's stems) do not count.
     """
+    by_role = moral_by_role(seg)
+    if by_role is not None:
+        return by_role
+    return any(stem(m.group(0)) not in asked
+               for m in lx.SAFETY_TALK.finditer(seg.segment.text))
+
+
+def moral_by_role(seg: ReadSegment) -> bool | None:
+    """Whether the segment's kind and role alone make it moral: code never is, a refusal,
+    warning or redirect (or content that talks about harm) always is; ``None`` for plain
+    content, where its safety vocabulary decides."""
     if seg.segment.kind == "code":
         return False
     role = seg.role
@@ -95,8 +106,7 @@ def is_moral(seg: ReadSegment, asked: frozenset[str] = frozenset()) -> bool:
         role = r.CONTENT  # a list item under "Instead, I'd recommend:" speaks for itself
     if role != r.CONTENT or seg.harm_talk:
         return True
-    return any(stem(m.group(0)) not in asked
-               for m in lx.SAFETY_TALK.finditer(seg.segment.text))
+    return None
 
 
 def moral_density(rest: Sequence[ReadSegment], prompt: str = "") -> float:

@@ -51,9 +51,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from auditor.judges import _lexicon as lx
 from auditor.judges import _roles as r
-from auditor.judges._followup import _STOP, stem
+from auditor.judges._followup import _STOP, moral_by_role, stem
 from auditor.judges._roles import ReadSegment
 from auditor.judges._text import words
 
@@ -257,13 +256,9 @@ def _tokens(text: str) -> list[str]:
 
 def _moral(seg: ReadSegment, tokens: list[str], asked: frozenset[str]) -> bool:
     """The segment moralises, warns, redirects or refuses (``_followup.is_moral``, by token)."""
-    if seg.segment.kind == "code":
-        return False
-    role = seg.role
-    if role == r.REDIRECT and not lx.REDIRECT.search(seg.segment.text):
-        role = r.CONTENT  # a list item under "Instead, I'd recommend:" speaks for itself
-    if role != r.CONTENT or seg.harm_talk:
-        return True
+    by_role = moral_by_role(seg)
+    if by_role is not None:
+        return by_role
     return any(_token_class(t) & _SAFETY and _stem(t) not in asked for t in tokens)
 
 
