@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.errors import InputError, RepoNotFoundError
@@ -47,11 +48,33 @@ class HubFiles:
         return parse_json(self(filename, 0, SMALL_FILE_CAP), f"{self.repo}/{filename}")
 
 
-def _cache_path(repo: str, revision: str) -> Path:
+def cache_path(repo: str, revision: str, filename: str | None, *, use_cache: bool) -> Path | None:
+    """Where the fingerprint of ``repo`` (of its file ``filename``) at ``revision`` is cached:
+    only a pinned commit is, so ``None`` for a branch or tag, or with ``use_cache`` off."""
+    if not (use_cache and _COMMIT.match(revision)):
+        return None
     from auditor.cache import cache_dir
     from auditor.names import safe_component
 
-    return cache_dir("fingerprints") / safe_component(repo) / f"{revision}.json"
+    name = f"{revision}.json" if filename is None else f"{revision}.{safe_component(filename)}.json"
+    return cache_dir("fingerprints") / safe_component(repo) / name
+
+
+def cached_fingerprint(path: Path | None, compute: Callable[[], Fingerprint]) -> Fingerprint:
+    """The fingerprint cached at ``path`` if it reads back; else ``compute()``'s, cached there
+    (``path`` None: computed, not cached)."""
+    if path is not None and path.is_file():
+        try:
+            return fingerprint_from_json(json.loads(path.read_text()))
+        except (InputError, ValueError) as exc:
+            log.warning("ignoring unreadable cached fingerprint %s: %s", path, exc)
+    result = compute()
+    if path is not None:
+        from auditor.outputs import atomic_write_text
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(result.to_json()))
+    return result
 
 
 def _weight_files(files: HubFiles) -> list[str]:
@@ -71,25 +94,16 @@ def fingerprint_hub(repo: str, revision: str | None, *, token: str | None = None
                     use_cache: bool = True) -> Fingerprint:
     """The fingerprint of ``repo`` at ``revision`` (default ``main``)."""
     rev = revision or "main"
-    cacheable = use_cache and bool(_COMMIT.match(rev))
-    path = _cache_path(repo, rev) if cacheable else None
-    if path is not None and path.is_file():
-        try:
-            return fingerprint_from_json(json.loads(path.read_text()))
-        except (InputError, ValueError) as exc:
-            log.warning("ignoring unreadable cached fingerprint %s: %s", path, exc)
-    files = HubFiles(repo, rev, token)
-    names = _weight_files(files)
-    try:
-        arch = model_type(files.small_json("config.json"))
-    except RepoNotFoundError:
-        arch = None
-    samples, skipped = sample_safetensors(files, names)
-    result = Fingerprint(f"{repo}@{rev}", "safetensors", arch, rev, samples,
-                         files.bytes_read, tuple(skipped))
-    if path is not None:
-        from auditor.outputs import atomic_write_text
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, json.dumps(result.to_json()))
-    return result
+    def compute() -> Fingerprint:
+        files = HubFiles(repo, rev, token)
+        names = _weight_files(files)
+        try:
+            arch = model_type(files.small_json("config.json"))
+        except RepoNotFoundError:
+            arch = None
+        samples, skipped = sample_safetensors(files, names)
+        return Fingerprint(f"{repo}@{rev}", "safetensors", arch, rev, samples,
+                           files.bytes_read, tuple(skipped))
+
+    return cached_fingerprint(cache_path(repo, rev, None, use_cache=use_cache), compute)

@@ -12,26 +12,18 @@ fingerprint pinned to a commit sha is cached per file.
 
 from __future__ import annotations
 
-import json
-import logging
-import re
-from pathlib import Path
-
 from auditor.errors import InputError
 from auditor.fingerprint._gguf import sample_gguf
-from auditor.fingerprint._hub import HubFiles
+from auditor.fingerprint._hub import HubFiles, cache_path, cached_fingerprint
 from auditor.fingerprint._local import MissingWeightsError
-from auditor.fingerprint._record import Fingerprint, fingerprint_from_json
+from auditor.fingerprint._record import Fingerprint
 from auditor.gguf import GgufLayout, GgufTruncatedError, validate_gguf_prefix
-
-log = logging.getLogger(__name__)
 
 #: The first ranged read of a header (Gemma 3 270M's header, 262k tokens, is ~4 MB: five
 #: reads; a model without a vocabulary in its header, one).
 FIRST_READ = 256 << 10
 #: The largest header read: a GGUF whose header runs past this is refused.
 MAX_HEADER_BYTES = 64 << 20
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
 def parse_hub_gguf_ref(ref: str) -> tuple[str, str | None, str | None] | None:
@@ -117,33 +109,17 @@ def read_gguf_layout(files: HubFiles, filename: str, size: int) -> tuple[GgufLay
             prefix += files(filename, len(prefix), want - len(prefix))
 
 
-def _cache_path(repo: str, revision: str, filename: str) -> Path:
-    from auditor.cache import cache_dir
-    from auditor.names import safe_component
-
-    return (cache_dir("fingerprints") / safe_component(repo)
-            / f"{revision}.{safe_component(filename)}.json")
-
-
 def fingerprint_hub_gguf(repo: str, revision: str | None, filename: str | None, *,
                          token: str | None = None, use_cache: bool = True) -> Fingerprint:
     """The fingerprint of a GGUF file in ``repo`` at ``revision`` (default ``main``);
     ``filename`` None: the repo's only GGUF file."""
     rev = revision or "main"
-    filename = filename or pick_gguf(repo, rev, token)
-    path = _cache_path(repo, rev, filename) if use_cache and _COMMIT.match(rev) else None
-    if path is not None and path.is_file():
-        try:
-            return fingerprint_from_json(json.loads(path.read_text()))
-        except (InputError, ValueError) as exc:
-            log.warning("ignoring unreadable cached fingerprint %s: %s", path, exc)
-    files = HubFiles(repo, rev, token)
-    layout, prefix = read_gguf_layout(files, filename, _file_size(repo, filename, rev, token))
-    reader = _PrefixFirst(files, filename, prefix)
-    result = sample_gguf(layout, reader, filename, f"{repo}@{rev}:{filename}", rev)
-    if path is not None:
-        from auditor.outputs import atomic_write_text
+    name = filename or pick_gguf(repo, rev, token)
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, json.dumps(result.to_json()))
-    return result
+    def compute() -> Fingerprint:
+        files = HubFiles(repo, rev, token)
+        layout, prefix = read_gguf_layout(files, name, _file_size(repo, name, rev, token))
+        reader = _PrefixFirst(files, name, prefix)
+        return sample_gguf(layout, reader, name, f"{repo}@{rev}:{name}", rev)
+
+    return cached_fingerprint(cache_path(repo, rev, name, use_cache=use_cache), compute)
