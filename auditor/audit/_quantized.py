@@ -19,9 +19,8 @@ from auditor.audit._selection import AuditTarget, NotAudited, Selection
 from auditor.errors import AuditorError
 from auditor.quantize import (
     FULL_PRECISION_FORMATS,
-    make_variant,
+    make_variants,
     parse_methods,
-    variant_error,
 )
 from lineage import Evidence, LineageEdge, LineageGraph, LineageNode
 
@@ -44,16 +43,15 @@ def add_quantized(
         source = _source_folder(target, graph, allow_pickle)
         if source is None:
             continue
-        folder, key = source
-        for method in wanted:
-            made_id = f"{target.id}:{method.name}"
-            emit(AuditEvent("quantize", f"making {made_id}"))
-            try:
-                made = make_variant(folder, key, method, allow_pickle=allow_pickle)
-            except AuditorError as exc:
-                not_audited.append(NotAudited(made_id, variant_error(exc)))
+        folder, key, fmt = source
+        emit(AuditEvent("quantize", f"making {', '.join(m.name for m in wanted)} of "
+                        f"{target.id}"))
+        for outcome in make_variants(folder, key, fmt, wanted, allow_pickle=allow_pickle):
+            made_id, made = f"{target.id}:{outcome.method}", outcome.made
+            if made is None:
+                not_audited.append(NotAudited(made_id, outcome.reason))
                 continue
-            nodes.append(_made_node(graph.node(target.node_id), made_id, method.name, made.path))
+            nodes.append(_made_node(graph.node(target.node_id), made_id, made.method, made.path))
             edges.append(LineageEdge(target.node_id, made_id, "quantized",
                                      (Evidence("auditor", made.evidence),)))
             targets.append(AuditTarget(made_id, made_id, str(made.path), target.id,
@@ -64,8 +62,8 @@ def add_quantized(
 
 
 def _source_folder(target: AuditTarget, graph: LineageGraph, allow_pickle: bool
-                   ) -> tuple[Path, str] | None:
-    """The local HF folder and store key of a full-precision target, else None."""
+                   ) -> tuple[Path, str, str] | None:
+    """The local HF folder, store key and format of a full-precision target, else None."""
     node = graph.node(target.node_id)
     if (target.relation == "adapter" or node.gguf_files or node.quantization
             or target.reference.startswith("openai:")):
@@ -79,7 +77,7 @@ def _source_folder(target: AuditTarget, graph: LineageGraph, allow_pickle: bool
         return None
     if resolved.identity.format not in FULL_PRECISION_FORMATS or resolved.hf_dir is None:
         return None
-    return resolved.hf_dir, resolved.key
+    return resolved.hf_dir, resolved.key, resolved.identity.format
 
 
 def _made_node(source: LineageNode, made_id: str, method: str, path: Path) -> LineageNode:

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from auditor.quantize._converter import (
     llama_cpp_version,
 )
 from auditor.quantize._llama_quantize import quantize_in_child
-from auditor.quantize._methods import QuantizeMethod, check_available
+from auditor.quantize._methods import QuantizeMethod, check_available, unavailable_reason
 
 log = logging.getLogger(__name__)
 
@@ -75,27 +76,57 @@ def make_variant(
     check_available(method)
     converter = converter or find_converter()
     _check_weights(source_dir, allow_pickle)
+    root = cache or _cache()
+    with _Conversion(converter, source_dir, root) as conversion:
+        return _make_one(source_key, method, converter, root, conversion)
+
+
+class _Conversion:
+    """The source converted to GGUF at most once, on first need, for every type made from it
+    (a failure is remembered: the converter is not run again to fail the same way)."""
+
+    def __init__(self, converter: ConverterInfo, source_dir: Path, root: Path) -> None:
+        self._converter, self._source, self._root = converter, source_dir.resolve(), root
+        self._work: Path | None = None
+        self._error: QuantizationError | None = None
+
+    def path(self) -> Path:
+        if self._error is not None:
+            raise self._error
+        if self._work is None:
+            self._root.mkdir(parents=True, exist_ok=True)
+            self._work = Path(tempfile.mkdtemp(prefix="converting-", dir=self._root))
+            try:
+                convert_to_gguf(self._converter, self._source, self._work / "converted.gguf")
+            except QuantizationError as exc:
+                self._error = exc
+                raise
+        return self._work / "converted.gguf"
+
+    def __enter__(self) -> _Conversion:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._work is not None:
+            shutil.rmtree(self._work, ignore_errors=True)
+
+
+def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo, root: Path,
+              conversion: _Conversion) -> MadeVariant:
     tools = (("convert_hf_to_gguf.py", converter.version),
              ("llama_model_quantize", f"llama-cpp-python {llama_cpp_version() or 'unknown'}"))
-    folder = (cache or _cache()) / _cache_key(source_key, method, converter)
+    folder = root / _cache_key(source_key, method, converter)
     found = _load(folder, method, source_key, tools)
     if found is not None:
         log.info("reusing %s of %s from %s", method.name, source_key, folder)
         return found
-    return _make(source_dir, source_key, method, converter, folder, tools)
-
-
-def _make(source_dir: Path, source_key: str, method: QuantizeMethod, converter: ConverterInfo,
-          folder: Path, tools: tuple[tuple[str, str], ...]) -> MadeVariant:
     work = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     start = time.perf_counter()
     try:
-        converted = work / "converted.gguf"
-        convert_to_gguf(converter, source_dir.resolve(), converted)
+        converted = conversion.path()
+        work.mkdir(parents=True)
         quantize_in_child(converted, work / _file_name(method), method)
-        converted.unlink()
         seconds = time.perf_counter() - start
         record = {"schema_version": SCHEMA_VERSION, "source_key": source_key,
                   "method": method.name, "tools": [list(t) for t in tools],
@@ -169,20 +200,36 @@ def make_variants(
     methods: tuple[QuantizeMethod, ...],
     *,
     allow_pickle: bool = False,
+    cache: Path | None = None,
 ) -> tuple[VariantOutcome, ...]:
-    """Each of ``methods`` made from one model; a failure is a reason, never an exception."""
+    """Each of ``methods`` made from one model, converting it once for all of them; a
+    failure is a reason, never an exception."""
     if source_dir is None or source_format not in FULL_PRECISION_FORMATS:
         why = (f"only full-precision checkpoints (safetensors) are quantized on the fly; "
                f"{source_key} is {source_format}")
         return tuple(VariantOutcome(m.name, None, why) for m in methods)
-    outcomes = []
-    for method in methods:
-        try:
-            made = make_variant(source_dir, source_key, method, allow_pickle=allow_pickle)
-        except (QuantizationError, UnsafeCheckpointError) as exc:
-            outcomes.append(VariantOutcome(method.name, None, variant_error(exc)))
-        else:
-            outcomes.append(VariantOutcome(method.name, made))
+    reasons = {m.name: unavailable_reason(m) for m in methods}
+    if all(reasons.values()):
+        return tuple(VariantOutcome(m.name, None, reasons[m.name]) for m in methods)
+    try:
+        _check_weights(source_dir, allow_pickle)
+        converter = find_converter()
+    except (QuantizationError, UnsafeCheckpointError) as exc:
+        return tuple(VariantOutcome(m.name, None, reasons[m.name] or variant_error(exc))
+                     for m in methods)
+    root = cache or _cache()
+    outcomes: list[VariantOutcome] = []
+    with _Conversion(converter, source_dir, root) as conversion:
+        for method in methods:
+            if reasons[method.name]:
+                outcomes.append(VariantOutcome(method.name, None, reasons[method.name]))
+                continue
+            try:
+                made = _make_one(source_key, method, converter, root, conversion)
+            except QuantizationError as exc:
+                outcomes.append(VariantOutcome(method.name, None, variant_error(exc)))
+            else:
+                outcomes.append(VariantOutcome(method.name, made))
     return tuple(outcomes)
 
 

@@ -76,8 +76,11 @@ def test_unsupported_architecture_is_a_reason(
         make_variant(folder, "local:odd#1", parse_method("Q8_0"), converter=converter,
                      cache=tmp_path / "cache")
     assert not any((tmp_path / "cache").iterdir())  # nothing half-made is left
-    outcome, = make_variants(folder, "local:odd#1", "safetensors", (parse_method("Q8_0"),))
-    assert outcome.made is None and "MadeUpForCausalLM is not supported" in outcome.reason
+    outcomes = make_variants(folder, "local:odd#1", "safetensors",
+                             (parse_method("Q8_0"), parse_method("Q4_K_M")),
+                             cache=tmp_path / "cache")
+    assert [o.made for o in outcomes] == [None, None]
+    assert all("MadeUpForCausalLM is not supported" in o.reason for o in outcomes)
 
 
 def test_pickle_weights_are_refused_without_opt_in(
