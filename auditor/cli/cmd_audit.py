@@ -248,16 +248,18 @@ class _AuditDisplay:
 
     def __init__(self) -> None:
         self.bar: RunProgressBar | None = None
+        self.target = ""  # the model the bar follows (Ray workers report several at once)
 
     def __call__(self, event: AuditEvent) -> None:
         from auditor.cli._run_progress import RunProgressBar
 
         if event.stage == "load":
             self.close()
-            self.bar = RunProgressBar(_shown(event.target))
+            self.bar, self.target = RunProgressBar(_shown(event.target)), event.target
             self.bar.__enter__()
-        elif event.stage == "generate" and event.run is not None and self.bar is not None:
-            self.bar.update(event.run)
+        elif event.stage == "generate":
+            if event.run is not None and self.bar is not None and event.target == self.target:
+                self.bar.update(event.run)
         else:
             self.close()
             label = f"[yellow]skipped {_shown(event.target)}:[/] " if event.stage == "skip" else ""

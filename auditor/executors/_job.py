@@ -97,6 +97,9 @@ def run_job(spec: JobSpec, jobs: tuple[ModelJob, ...]) -> Iterator[JobEvent]:
 
 
 def _run_one(spec: JobSpec, job: ModelJob) -> Iterator[JobEvent]:
+    """The runner in a thread, its batches yielded here. The runner waits until each batch
+    has been handed on (the consumer asked for the next event) before it generates more, so
+    a crash of this process loses at most the batch in flight, as a local crash would."""
     events: queue.Queue[JobEvent | None] = queue.Queue()
     with tempfile.TemporaryDirectory(prefix="auditor-worker-") as folder:
         thread = threading.Thread(target=_evaluate, args=(spec, job, Path(folder), events),
@@ -104,6 +107,8 @@ def _run_one(spec: JobSpec, job: ModelJob) -> Iterator[JobEvent]:
         thread.start()
         while (event := events.get()) is not None:
             yield event
+            events.task_done()
+        events.task_done()
         thread.join()
 
 
@@ -124,6 +129,7 @@ def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: queue.Queue[Jo
                 rows = store.take()
                 if rows or progress.phase != "generating":
                     events.put(RowBatch(job.target_id, rows, progress))
+                    events.join()  # handed on before the next batch is generated
 
             summary = run_eval(job.resolved, spec.items, store, spec.generation,
                                backend=job.backend, options=spec.options, progress=batch,

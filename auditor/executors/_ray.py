@@ -164,7 +164,9 @@ class _Dispatch:
             return 0
         self.tries[index] += 1
         need = group.resources
-        options: dict[str, Any] = {"num_cpus": need.num_cpus, "num_gpus": need.num_gpus}
+        # backpressure: a worker runs at most one batch ahead of what the driver has taken
+        options: dict[str, Any] = {"num_cpus": need.num_cpus, "num_gpus": need.num_gpus,
+                                   "_generator_backpressure_num_objects": 1}
         if need.memory:
             options["memory"] = need.memory
         stream = self.task.options(**options).remote(self.spec, jobs)

@@ -44,8 +44,13 @@ def _scripted_family(root: Path) -> list[Path]:
             _folder(root, "ft-unsafe", "base"), _folder(root, "ft-rambler", "base")]
 
 
-def test_cli_ray_audit_matches_the_local_audit_row_by_row(tmp_path: Path,
-                                                          server: ScriptedServer) -> None:
+def test_cli_ray_audit_matches_the_local_audit_row_by_row(
+    cluster: Any, tmp_path: Path, server: ScriptedServer
+) -> None:
+    """The CLI joins the tests' local cluster by its address (``--ray-address``): a second
+    cluster start on a small shared machine can miss Ray's fixed 15 s wait for its agents
+    (ray-project/ray#65983); without an address the same ``ray.init`` path starts one, as
+    the in-process tests below do."""
     family = _scripted_family(tmp_path / "models")
     common = [a for f in family for a in ("--local", str(f))] + [
         "--suite", "smoke", "--suite", "framing", "--limit", "12",
@@ -56,7 +61,8 @@ def test_cli_ray_audit_matches_the_local_audit_row_by_row(tmp_path: Path,
     local = auditor("audit", *common, "--store", str(tmp_path / "local.db"),
                     "--out", str(tmp_path / "local"))
     fanned = auditor("audit", *common, "--store", str(tmp_path / "ray.db"),
-                     "--out", str(tmp_path / "ray"), "--executor", "ray", timeout=600)
+                     "--out", str(tmp_path / "ray"), "--executor", "ray", "--ray-address",
+                     cluster.get_runtime_context().gcs_address, timeout=600)
     assert local.returncode == fanned.returncode == 3, fanned.stderr
     assert store_contents(tmp_path / "local.db") == store_contents(tmp_path / "ray.db")
     reports = [json.loads((tmp_path / d / "report.json").read_text()) for d in ("local", "ray")]
@@ -111,9 +117,9 @@ def test_a_worker_that_dies_is_retried_once_then_its_model_is_not_audited(
 
     with Store(tmp_path / "a.db", readonly=True) as store:
         kept = [g for g in store.generations() if "tiny" in g.model or "hf" in g.model]
-    # 4 answers per try (CRASH_AFTER=4): the retry resumed after the first try's rows,
-    # which the driver had written as they came
-    assert len(kept) == 8
+    # 4 answers per try (CRASH_AFTER=4), at most the batch in flight lost to each crash:
+    # more than one try's worth means the retry resumed from the rows the driver had written
+    assert 4 < len(kept) <= 8
 
 
 def test_ray_options_without_ray_or_with_early_stop_are_clear_errors(tmp_path: Path) -> None:
