@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from auditor.errors import BackendUnavailableError, InputError
+from auditor.errors import InputError
+from auditor.gguf import import_gguf_package
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +175,8 @@ def dequantized_tensor(path: Path, name: str) -> np.ndarray:
     raise InputError(f"{path.name} has no tensor {name!r}")
 
 
-def _import_gguf():  # type: ignore[no-untyped-def]
-    try:
-        import gguf
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BackendUnavailableError(
-            "writing GGUF files needs the gguf package: pip install 'supply-chain-auditor[gguf]'"
-        ) from exc
-    return gguf
+def _import_gguf() -> Any:
+    return import_gguf_package("writing GGUF files")
 
 
 __all__ = [

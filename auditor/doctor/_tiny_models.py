@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from auditor.backends import import_hf
-from auditor.errors import BackendUnavailableError
+from auditor.gguf import import_gguf_package
 
 CHAT_TEMPLATE = (
     "{{ bos_token }}{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}{{ eos_token }}\n"
@@ -220,13 +220,7 @@ def _tensors(
 
 
 def _import_gguf() -> Any:
-    try:
-        import gguf
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BackendUnavailableError(
-            "writing GGUF files needs the gguf package: pip install 'supply-chain-auditor[gguf]'"
-        ) from exc
-    return gguf
+    return import_gguf_package("writing GGUF files")
 
 
 __all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "build_tiny_gguf", "build_tiny_hf_model",

@@ -15,25 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from auditor.errors import BackendUnavailableError, InputError
+from auditor.errors import InputError
 from auditor.fingerprint._names import NORM_PLUS_ONE, hf_name, hf_row_to_gguf, permuted_heads
 from auditor.fingerprint._plan import SamplePlan, plan_sample
 from auditor.fingerprint._ranges import LocalFiles, RangeReader, read_many
 from auditor.fingerprint._record import Fingerprint, TensorSample
 from auditor.fingerprint._safetensors import decode_floats
-from auditor.gguf import GgufLayout, TensorInfo, ggml_types, validate_gguf
+from auditor.gguf import GgufLayout, TensorInfo, ggml_types, import_gguf_package, validate_gguf
 
 _FLOAT_TYPES = {"F32": "F32", "F16": "F16", "BF16": "BF16", "F64": "F64"}
 
 
 def _import_gguf() -> Any:
-    try:
-        import gguf
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BackendUnavailableError(
-            "fingerprinting GGUF files needs the gguf package: "
-            "pip install 'supply-chain-auditor[gguf]'") from exc
-    return gguf
+    return import_gguf_package("fingerprinting GGUF files")
 
 
 def _blocks(tensor: TensorInfo) -> tuple[int, int, int]:

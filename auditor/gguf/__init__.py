@@ -10,6 +10,7 @@ llama.cpp; the ``gguf`` package, when installed, supplies the tensor type table.
     layout = validate_gguf("model.Q4_K_M.gguf")      # InputError on any malformation
 """
 
+from auditor.gguf._package import import_gguf_package
 from auditor.gguf._reader import (
     LIMITS,
     SMALL_ARRAY,
@@ -43,6 +44,7 @@ __all__ = [
     "TensorInfo",
     "file_type_name",
     "ggml_types",
+    "import_gguf_package",
     "read_gguf_header",
     "read_gguf_metadata",
     "validate_gguf",
