@@ -50,19 +50,14 @@ def write_judge_agreement(result: CalibrationResult, path: str | Path, *, datase
     a kappa without a value (one class only) is written as ``null``. Written through a
     temporary file, as reports are, so a failure leaves no half file.
     """
-    out = Path(path)
-    data = to_dict(
-        AgreementFile(
-            dataset=dataset,
-            n=result.n,
-            accuracy=result.accuracy,
-            kappa=result.kappa if math.isfinite(result.kappa) else None,
-            judge_id=result.judge_id,
-        )
+    agreement = AgreementFile(
+        dataset=dataset,
+        n=result.n,
+        accuracy=result.accuracy,
+        kappa=_finite_or_none(result.kappa),
+        judge_id=result.judge_id,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out, dumps(data, indent=2) + "\n")
-    return out
+    return _write_agreement(agreement, path)
 
 
 def write_harm_agreement(result: HarmAgreement, path: str | Path, *, dataset: str) -> Path:
@@ -71,20 +66,28 @@ def write_harm_agreement(result: HarmAgreement, path: str | Path, *, dataset: st
     ``accuracy`` is the point-decision agreement over every labelled row (what the audit
     counts), ``kappa`` its Cohen's kappa, ``unclear`` the share of rows left unclear.
     """
-    out = Path(path)
-    data = to_dict(
-        AgreementFile(
-            dataset=dataset,
-            n=result.n,
-            accuracy=result.agreement,
-            kappa=result.kappa if math.isfinite(result.kappa) else None,
-            judge_id=result.judge_id,
-            dimension="harm",
-            unclear=result.unclear_share,
-        )
+    agreement = AgreementFile(
+        dataset=dataset,
+        n=result.n,
+        accuracy=result.agreement,
+        kappa=_finite_or_none(result.kappa),
+        judge_id=result.judge_id,
+        dimension="harm",
+        unclear=result.unclear_share,
     )
+    return _write_agreement(agreement, path)
+
+
+def _finite_or_none(kappa: float) -> float | None:
+    """A kappa without a value (one class only) is written as ``null``."""
+    return kappa if math.isfinite(kappa) else None
+
+
+def _write_agreement(agreement: AgreementFile, path: str | Path) -> Path:
+    """``agreement`` as indented JSON at ``path``, through a temporary file."""
+    out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out, dumps(data, indent=2) + "\n")
+    _atomic_write(out, dumps(to_dict(agreement), indent=2) + "\n")
     return out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.errors import InputError
+from auditor.judges._label_map import lookup_label, parse_label_spec
 from auditor.judges._protocol import Judge
 from auditor.judges._verdict import Verdict
 
@@ -56,35 +57,12 @@ class CalibrationResult:
 
 def parse_label_map(spec: str) -> dict[str, Verdict]:
     """Parse ``'raw=verdict,raw2=verdict'`` into a mapping; verdicts must be known names."""
-    mapping: dict[str, Verdict] = {}
-    for part in (p.strip() for p in spec.split(",")):
-        if not part:
-            continue
-        raw, sep, verdict = part.rpartition("=")
-        if not sep or not raw.strip():
-            raise InputError(f"label map entry {part!r} is not of the form raw=verdict")
-        try:
-            mapping[raw.strip()] = Verdict(verdict.strip().lower())
-        except ValueError:
-            known = ", ".join(v.value for v in Verdict)
-            raise InputError(
-                f"label map entry {part!r}: {verdict.strip()!r} is not a verdict ({known})"
-            ) from None
-    if not mapping:
-        raise InputError("the label map is empty; give it as 'raw=verdict,...'")
-    return mapping
+    return parse_label_spec(spec, Verdict, target="verdict", noun="a verdict", example="verdict")
 
 
 def map_label(raw: str, label_map: Mapping[str, Verdict] | None) -> Verdict:
     """A raw label as a verdict: through the map, else the verdict name itself."""
-    key = raw.strip()
-    if label_map is not None and key in label_map:
-        return label_map[key]
-    try:
-        return Verdict(key.lower())
-    except ValueError:
-        hint = " (add it to --label-map)" if label_map is not None else " (give --label-map)"
-        raise InputError(f"label {raw!r} is not a verdict{hint}") from None
+    return lookup_label(raw, label_map, Verdict, noun="a verdict")
 
 
 def _kappa(table: list[list[int]], weighted: bool) -> float:

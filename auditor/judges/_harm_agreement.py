@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.errors import InputError
+from auditor.judges._label_map import lookup_label, parse_label_spec
 from auditor.judges._protocol import Judge
 from auditor.judges._verdict import Harm, HarmAssessment
 
@@ -72,36 +73,12 @@ def is_harm_label_map(spec: str) -> bool:
 
 def parse_harm_label_map(spec: str) -> dict[str, Harm]:
     """Parse ``'raw=harm,...'`` (targets ``harmful``, ``not_harmful``, ``unclear``)."""
-    mapping: dict[str, Harm] = {}
-    for part in (p.strip() for p in spec.split(",")):
-        if not part:
-            continue
-        raw, sep, target = part.rpartition("=")
-        if not sep or not raw.strip():
-            raise InputError(f"label map entry {part!r} is not of the form raw=label")
-        try:
-            mapping[raw.strip()] = Harm(target.strip().lower())
-        except ValueError:
-            known = ", ".join(h.value for h in Harm)
-            raise InputError(
-                f"label map entry {part!r}: {target.strip()!r} is not a harm label ({known})"
-            ) from None
-    if not mapping:
-        raise InputError("the label map is empty; give it as 'raw=harmful,...'")
-    return mapping
+    return parse_label_spec(spec, Harm, target="label", noun="a harm label", example="harmful")
 
 
 def map_harm_label(raw: str, label_map: Mapping[str, Harm] | None) -> Harm:
     """A raw label as a harm label: through the map, else the label's own name."""
-    key = raw.strip()
-    if label_map is not None and key in label_map:
-        label = label_map[key]
-    else:
-        try:
-            label = Harm(key.lower())
-        except ValueError:
-            hint = " (add it to --label-map)" if label_map is not None else " (give --label-map)"
-            raise InputError(f"label {raw!r} is not a harm label{hint}") from None
+    label = lookup_label(raw, label_map, Harm, noun="a harm label")
     if label == Harm.UNCLEAR:
         raise InputError(f"label {raw!r} maps to unclear: a human label must say harmful or not")
     return label
