@@ -105,6 +105,10 @@ def _auditor_worker(spec: dict[str, Any]) -> dict[str, Any]:
     requests = [GenerationRequest(tuple(Message(m["role"], m["content"]) for m in conv))
                 for conv in spec["conversations"]]
     t1 = time.perf_counter()
+    if spec.get("render_only"):  # the prompt texts alone (for the peer), nothing generated
+        texts = [loaded.render(r, config) for r in requests]  # type: ignore[attr-defined]
+        loaded.close()
+        return {"gen_s": 0.0, "load_s": t1 - t0, "tokens": 0, "prompts": texts, "error": ""}
     results = []
     for start in range(0, len(requests), loaded.batch_size):
         results.extend(loaded.generate(requests[start : start + loaded.batch_size], config))
@@ -206,14 +210,16 @@ def bench_subject(subject: Subject, args: argparse.Namespace, peer_python: Path 
             "max_new_tokens": args.max_new_tokens, "conversations": conversations}
     rows: list[Row] = []
     texts: list[str] = []
+    skip = set(args.skip.split(",")) if args.skip else set()
     if subject.hf_dir is not None:
         row, texts = run_auditor(subject.name, "transformers", "safetensors F32",
-                                 subject.hf_dir, spec)
-        rows.append(_logged(row))
-        if "vllm" in backend_names():
+                                 subject.hf_dir, {**spec, "render_only": "transformers" in skip})
+        if "transformers" not in skip:
+            rows.append(_logged(row))
+        if "vllm" in backend_names() and "vllm" not in skip:
             rows.append(_logged(run_auditor(subject.name, "vllm", "safetensors",
                                             subject.hf_dir, spec)[0]))
-    for label, gguf in subject.ggufs:
+    for label, gguf in subject.ggufs if "llamacpp" not in skip else ():
         rows.append(_logged(run_auditor(subject.name, "llamacpp", label, gguf, spec)[0]))
     if peer_python is not None and subject.hf_dir is not None and texts:
         rows.append(_logged(run_peer_row(subject.name, peer_python, subject.hf_dir, texts,
@@ -257,6 +263,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--models", default="tiny,gemma")
     parser.add_argument("--no-peer", action="store_true", help="auditor backends only")
+    parser.add_argument("--skip", default="", help="auditor backends to leave out, e.g. "
+                        "llamacpp,transformers (the peer still gets transformers' prompts)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
