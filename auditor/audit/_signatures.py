@@ -10,7 +10,9 @@ carries. Remote inference servers (``openai:``) have no weights here: left ``Non
 A Hub model's ``model.sig`` is fetched through :mod:`auditor.hub` at the revision evaluated
 into the same snapshot folder as the files the evaluation downloaded, and checked there.
 Without a public key a signature cannot be checked offline (a certificate signature needs
-Sigstore and the network): ``unverifiable (no public key given)``.
+Sigstore and the network): ``unverifiable (no public key given)``. A Hub model whose answers
+were all reused from the store downloaded nothing in this run, and its signature is not fetched
+either (a reused audit makes no download): left ``None``, "not checked".
 """
 
 from __future__ import annotations
@@ -63,13 +65,18 @@ def _hub_signature(repo_id: str, revision: str | None) -> Path | None:
         return None
 
 
-def signature_label(model: ModelProvenance, public_key: Path | None) -> str | None:
-    """The signature label of one evaluated model (None: not checkable, e.g. a server)."""
+def signature_label(
+    model: ModelProvenance, public_key: Path | None, *, fetch_from_hub: bool = True
+) -> str | None:
+    """The signature label of one evaluated model (None: not checked, e.g. a server, or a Hub
+    model when ``fetch_from_hub`` is off)."""
     from auditor.attest import check_model_signature
 
     folder = model_folder(model)
     signature: Path | None = None
     if folder is None and model.repo_id and model.backend != "openai":
+        if not fetch_from_hub:
+            return None
         try:
             signature = _hub_signature(model.repo_id, model.revision)
         except AuditorError as exc:  # the Hub unreachable: say so, never fail the report
@@ -85,11 +92,15 @@ def signature_label(model: ModelProvenance, public_key: Path | None) -> str | No
         return f"unverifiable ({exc})"
 
 
-def with_signatures(report: Report, public_key: Path | None) -> Report:
-    """``report`` with each model's ``provenance.models[].signature`` filled in."""
+def with_signatures(
+    report: Report, public_key: Path | None, *, reused: frozenset[str] = frozenset()
+) -> Report:
+    """``report`` with each model's ``provenance.models[].signature`` filled in; Hub models
+    whose id is in ``reused`` (answers reused from the store) are not fetched."""
     models = []
     for model in report.provenance.models:
-        label = signature_label(model, public_key)
+        fetch = model.id not in reused and (model.repo_id or "") not in reused
+        label = signature_label(model, public_key, fetch_from_hub=fetch)
         log.info("model signature of %s: %s", model.id, label)
         models.append(replace(model, signature=label))
     return replace(report, provenance=replace(report.provenance, models=tuple(models)))
