@@ -165,19 +165,11 @@ def _converse(
 ) -> bool:
     """Ask the conversations' later turns round by round (every open one's next turn in
     batches), judging each answer before the next turn; True when stopped early."""
-    identity_json = backend.identity.to_json()
-    size = max(1, backend.batch_size)
     while units := talks.next_round():
-        for start in range(0, len(units), size):
-            if should_stop is not None and should_stop():
-                log.info("stopping early after %d generations", counters.done)
-                return True
-            batch = units[start : start + size]
-            for result in generate_batch(backend, batch, store, config, suite=suite,
-                                         identity_json=identity_json):
-                counters.add(result)
-            talks.record(batch)
-            counters.report(progress, "generating")
+        stopped = _in_batches(backend, units, store, config, suite, counters, progress,
+                              should_stop, after_batch=talks.record)
+        if stopped:
+            return True
     return False
 
 
@@ -191,16 +183,36 @@ def _generate_all(
     progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None,
 ) -> bool:
+    counters.start()
+    return _in_batches(backend, todo, store, config, suite, counters, progress, should_stop)
+
+
+def _in_batches(
+    backend: Backend,
+    units: Sequence[WorkUnit],
+    store: Store,
+    config: GenerationConfig,
+    suite: str,
+    counters: _Counters,
+    progress: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None,
+    *,
+    after_batch: Callable[[Sequence[WorkUnit]], None] | None = None,
+) -> bool:
+    """Generate ``units`` in batches of the backend's size, counting and reporting each
+    batch (then ``after_batch`` of it); True when ``should_stop`` stopped it early."""
     identity_json = backend.identity.to_json()
     size = max(1, backend.batch_size)
-    counters.start()
-    for start in range(0, len(todo), size):
+    for start in range(0, len(units), size):
         if should_stop is not None and should_stop():
             log.info("stopping early after %d generations", counters.done)
             return True
-        for result in generate_batch(backend, todo[start : start + size], store, config,
-                                     suite=suite, identity_json=identity_json):
+        batch = units[start : start + size]
+        for result in generate_batch(backend, batch, store, config, suite=suite,
+                                     identity_json=identity_json):
             counters.add(result)
+        if after_batch is not None:
+            after_batch(batch)
         counters.report(progress, "generating")
     return False
 
