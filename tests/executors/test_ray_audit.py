@@ -23,12 +23,11 @@ from tests.cli._run import auditor
 from tests.executors._cluster import local_cluster, store_contents
 from tests.fixtures.tiny_models import build_tiny_lora_adapter
 
-ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install "
-                          "'supply-chain-auditor[ray]')")
-
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
+    pytest.importorskip("ray", reason="the ray extra is not installed (pip install "
+                        "'supply-chain-auditor[ray]')")
     with local_cluster() as started:
         yield started
 
@@ -144,3 +143,16 @@ def test_without_the_extra_executor_ray_is_one_error_naming_it(tmp_path: Path) -
     assert done.returncode == 2
     assert "pip install 'supply-chain-auditor[ray]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_toml_keys_set_the_executor_and_a_wrong_one_is_refused(tmp_path: Path) -> None:
+    from auditor.audit import load_config_file
+
+    path = tmp_path / "audit.toml"
+    path.write_text('[audit]\nroot = "org/x"\nexecutor = "ray"\nray-address = "10.0.0.5:6379"\n',
+                    encoding="utf-8")
+    config = load_config_file(path)
+    assert (config.executor, config.ray_address) == ("ray", "10.0.0.5:6379")
+    path.write_text('[audit]\nroot = "org/x"\nexecutor = "dask"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="executor"):
+        load_config_file(path)
