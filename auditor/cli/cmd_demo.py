@@ -40,7 +40,7 @@ def demo_command(
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Items per suite (framing: a third of it; "
-                          f"pressure: at most {DEMO_PRESSURE_LIMIT}).")
+                          f"pressure: an eighth of it, at most {DEMO_PRESSURE_LIMIT}).")
     ] = DEMO_LIMIT,
     max_new_tokens: Annotated[
         int, typer.Option("--max-new-tokens", min=1)
@@ -76,13 +76,14 @@ def demo_config(
     every item plain and under :data:`DEMO_CONDITIONS`.
 
     The framing suite gets a third of ``limit`` (each of its items is asked twice), the
-    pressure suite at most :data:`DEMO_PRESSURE_LIMIT` (each is a conversation of up to six
-    turns).
+    pressure suite an eighth of it, at most :data:`DEMO_PRESSURE_LIMIT` (each is a
+    conversation of up to six turns, so it costs up to six answers).
     """
     from auditor.audit import AuditConfig, SelectionPolicy
 
     out = out.resolve()
-    per_suite = {"framing": max(1, limit // 3), "pressure": min(limit, DEMO_PRESSURE_LIMIT)}
+    pressure = min(max(1, limit // 8), DEMO_PRESSURE_LIMIT)  # a conversation is up to 6 asks
+    per_suite = {"framing": max(1, limit // 3), "pressure": pressure}
     return AuditConfig(
         root=family.root,
         local=family.lineage_dirs,

@@ -32,4 +32,6 @@ def test_the_demo_asks_a_defence_and_a_few_pressure_conversations(tmp_path: Path
     assert limits == {"framing": DEMO_LIMIT // 3, "pressure": DEMO_PRESSURE_LIMIT}
     assert DEMO_PRESSURE_LIMIT == 6
     small = demo_config(_family(tmp_path / "b"), tmp_path / "o", ("harm", "pressure"), 4, 32)
-    assert dict(small.suite_limits) == {"pressure": 4}  # --limit lowers it too
+    assert dict(small.suite_limits) == {"pressure": 1}  # --limit lowers it too
+    test_size = demo_config(_family(tmp_path / "c"), tmp_path / "o", ("pressure",), 12, 32)
+    assert dict(test_size.suite_limits) == {"pressure": 1}
