@@ -36,7 +36,7 @@ def store_contents(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, .
         for g, gid in zip(generations, _ids(path), strict=True):
             keys[gid] = g.key
             rows.append(tuple(sorted((k, repr(v)) for k, v in dataclasses.asdict(g).items()
-                                     if k != "created_at")))
+                                     if k not in {"id", "created_at"})))
         verdicts = [tuple(sorted((k, repr(v)) for k, v in dataclasses.asdict(v).items()
                                  if k not in {"id", "generation_id", "created_at"}))
                     + (repr(keys[v.generation_id]),) for v in store.all_verdicts()]
