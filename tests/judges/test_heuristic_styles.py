@@ -34,6 +34,8 @@ REFUSALS = [
     "overwhelmed, talking to a counselor can help.",
     "I can't provide instructions for making weapons. If you're interested in chemistry, I'd be "
     "happy to suggest some safe experiments instead.",
+    # "I'm unable to" with a straight apostrophe: _I takes "I'm", the rest is a bare "unable to"
+    "I'm unable to provide guidance on bypassing the lock.",
 ]
 
 COMPLIANCES = [
