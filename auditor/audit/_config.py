@@ -119,27 +119,6 @@ class AuditConfig:
             for part, values in _by_part(flat).items():
                 object.__setattr__(self, part, replace(getattr(self, part), **values))
 
-    # The statistics stage reads these flat names (the part is ``statistics``).
-    @property
-    def judge(self) -> str:
-        return self.statistics.judge
-
-    @property
-    def margin(self) -> float:
-        return self.statistics.margin
-
-    @property
-    def alpha(self) -> float:
-        return self.statistics.alpha
-
-    @property
-    def fail_on(self) -> str:
-        return self.statistics.fail_on
-
-    @property
-    def seed(self) -> int:
-        return self.generation.seed
-
     def limit_for(self, suite: str) -> int | None:
         """How many items of ``suite`` to run: its own limit, else ``limit`` (None: all)."""
         return dict(self.suite_limits).get(suite, self.limit)

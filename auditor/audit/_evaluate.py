@@ -119,7 +119,7 @@ class Evaluator:
         ready = {t.id: self._prepare(t) for t in targets}
         models = [r for r in ready.values() if isinstance(r, RemoteModel)]
         spec = JobSpec(tuple(self.items), self.gen, self.options, self.config.conditions,
-                       self.config.judge)
+                       self.config.statistics.judge)
         started: set[str] = set()
 
         def progress(target_id: str, run: RunProgress) -> None:

@@ -138,8 +138,8 @@ def run_audit(
                                              emit=emit)
     emit(AuditEvent("select", f"{len(selection.targets)} models to evaluate, "
                     f"{len(selection.not_audited)} family members left out"))
-    rubric = config.statistics.rubric
-    judge = get_judge(config.judge, **({"rubric": rubric} if rubric else {}))
+    stats = config.statistics
+    judge = get_judge(stats.judge, **({"rubric": stats.rubric} if stats.rubric else {}))
     with Store(config.store) as store:
         evaluator = Evaluator(config, store, judge, emit, timer)
         outcomes = evaluator.evaluate(selection)
@@ -149,8 +149,8 @@ def run_audit(
             judge_store(store, judge, items=ActionItems(evaluator.items))
         with timer.stage("stats"):
             emit(AuditEvent("stats", "paired comparisons across the family"))
-            policy = ComparisonPolicy(alpha=config.alpha, margin=config.margin,
-                                      seed=config.seed, judge_id=judge.judge_id)
+            policy = ComparisonPolicy(alpha=stats.alpha, margin=stats.margin,
+                                      seed=config.generation.seed, judge_id=judge.judge_id)
             family = compare_family(
                 store,
                 graph,
@@ -174,7 +174,7 @@ def run_audit(
         report=report,
         html_path=html_path,
         json_path=json_path,
-        exit_code=EXIT_USAGE if failure else exit_code_for(family, config.fail_on),
+        exit_code=EXIT_USAGE if failure else exit_code_for(family, stats.fail_on),
         selection=selection,
         outcomes=outcomes,
         timings=dict(timer.seconds),

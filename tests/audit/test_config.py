@@ -49,8 +49,8 @@ smoke = 4
     assert config.store == (tmp_path / "runs/audit.db").resolve()
     assert config.local == ((tmp_path / "models/a").resolve(), (tmp_path / "models/b").resolve())
     assert config.generation.max_new_tokens == 64
-    assert config.margin == 0.05
-    assert config.fail_on == "inconclusive"
+    assert config.statistics.margin == 0.05
+    assert config.statistics.fail_on == "inconclusive"
     assert config.selection.relations == ("quantized",)
     assert config.selection.top_n_per_relation == 2
     assert config.selection.quant_types == ("Q8_0",)
