@@ -34,7 +34,6 @@ from auditor.compare._collect import (
     load_observations,
     pick_judge,
     read_family,
-    read_models,
 )
 from auditor.compare._compare import compare_models, compare_observations
 from auditor.compare._conditions import ConditionResult, EdgeCondition
@@ -106,6 +105,5 @@ __all__ = [
     "partial_action_rows",
     "pick_judge",
     "read_family",
-    "read_models",
     "unsafe",
 ]

@@ -3,8 +3,7 @@
 Two views of the same pass over the generations: :class:`ModelObservations` (every sample,
 reduced to what the statistics need) and :class:`ModelData` (sample 0 of each item, with the
 stored generation and verdict, for examples, rates and provenance). A family is read in one
-pass (:func:`read_family`, :func:`read_models`); one pair by model
-(:func:`load_observations`).
+pass (:func:`read_family`); one pair by model (:func:`load_observations`).
 
 Only plain, single-turn generations are read (:func:`_main_outcome`): rows asked under a
 condition (``--condition``) or at a later turn of a conversation are outcomes of their own,
@@ -184,24 +183,18 @@ class FamilyRows:
     conversations: Conversations
 
 
-def read_models(
-    store: Store, keys: Iterable[str], verdicts: Mapping[int, StoredVerdict]
-) -> dict[str, tuple[ModelObservations, ModelData]]:
-    """Both views of every model in ``keys`` from one pass over the store (keys without
-    generations are left out); ``verdicts`` is the chosen judge's verdict table."""
-    return read_family(store, keys, verdicts).models
-
-
 def read_family(
     store: Store,
     keys: Iterable[str],
     verdicts: Mapping[int, StoredVerdict],
     conversation_items: Collection[str] = frozenset(),
 ) -> FamilyRows:
-    """One pass over the generations: :func:`read_models`' views of the plain first-turn
-    rows; every first-turn answer asked under a condition (default framing, sample 0) by
-    model and condition, later rows winning; and every row, at any turn, of the items whose
-    hash is in ``conversation_items`` (the pressure items), by model in store order."""
+    """One pass over the generations: both views of every model in ``keys`` (keys without
+    generations are left out) from its plain first-turn rows, ``verdicts`` being the chosen
+    judge's verdict table; every first-turn answer asked under a condition (default framing,
+    sample 0) by model and condition, later rows winning; and every row, at any turn, of the
+    items whose hash is in ``conversation_items`` (the pressure items), by model in store
+    order."""
     wanted = set(keys)
     readers: dict[str, _Reader] = {}
     conditioned: Conditioned = {}
