@@ -29,6 +29,7 @@ import json
 import re
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,13 +38,14 @@ from auditor.judges import harm_reading
 from auditor.judges._harm import UNCLEAR_BAND
 from auditor.judges._harm_features import FEATURES
 from auditor.judges._harm_fit import (
-    LogisticFit,
     by_group,
     fit_logistic,
     kfold,
     out_of_fold,
+    predict,
     split_halves,
 )
+from auditor.judges._harm_model import SCHEMA_VERSION, HarmWeights
 from auditor.judges._heuristic import stance_reading
 from auditor.judges._table import cell, read_table
 
@@ -101,11 +103,11 @@ def _line(label: str, f: dict[str, float]) -> str:
             f"{f['decided_kappa']:.3f}  unclear {f['unclear']:.2f}")
 
 
-def weights_json(fit: LogisticFit, n: int, source: str) -> str:
+def weights_json(fit: HarmWeights) -> str:
     """The weights file the scorer ships (``auditor/judges/data/harm_weights.json``)."""
     doc = {
-        "schema_version": 1,
-        "fitted_on": f"{source} ({n} human-labelled responses)",
+        "schema_version": SCHEMA_VERSION,
+        "fitted_on": fit.fitted_on,
         "method": "L2-penalised logistic regression on standardised features "
                   "(auditor/judges/_harm_fit.py); refit with bench/harm_calibration.py",
         "l2": fit.l2,
@@ -155,8 +157,9 @@ def main() -> None:
     print(f"{args.file.name}: {len(rows)} rows ({int(y.sum())} harmful); judge + features "
           f"{1000 * took / len(rows):.2f} ms/response")
     names = list(FEATURES)
-    full = fit_logistic(x, y, names, l2=args.l2)
-    print(_line("in-sample (the shipped weights)", figures(y, full.predict(x))))
+    full = replace(fit_logistic(x, y, names, l2=args.l2),
+                   fitted_on=f"{args.file.name} ({len(y)} human-labelled responses)")
+    print(_line("in-sample (the shipped weights)", figures(y, predict(full, x))))
     cv = [out_of_fold(x, y, kfold(len(y), args.folds, args.seed + i), names, args.l2)
           for i in range(args.repeats)]
     runs = [figures(y, p) for p in cv]
@@ -166,7 +169,7 @@ def main() -> None:
     halves = []
     for fit_half, test_half in split_halves(len(y), 20, args.seed):
         model = fit_logistic(x[fit_half], y[fit_half], names, l2=args.l2)
-        halves.append(figures(y[test_half], model.predict(x[test_half])))
+        halves.append(figures(y[test_half], predict(model, x[test_half])))
     agreements = [h["agreement"] for h in halves]
     print(f"split halves (20): agreement mean {np.mean(agreements):.3f} min "
           f"{min(agreements):.3f} max {max(agreements):.3f}; decided mean "
@@ -181,7 +184,7 @@ def main() -> None:
     for coef, name in sorted(zip(full.coef, names, strict=True), key=lambda t: -abs(t[0])):
         print(f"  {name:<16} {coef:+.3f}")
     if args.write is not None:
-        args.write.write_text(weights_json(full, len(y), args.file.name), encoding="utf-8")
+        args.write.write_text(weights_json(full), encoding="utf-8")
         print(f"\nweights written to {args.write}", file=sys.stderr)
 
 

@@ -4,44 +4,36 @@ Pure numpy, deterministic (Newton steps from zero, no random start). The figures
 whether the weights over-fit come from here too: k-fold cross-validation, repeated split
 halves and leave-one-group-out (a group is a harm category: the scorer must hold on
 categories it was not fitted on). ``bench/harm_calibration.py`` runs them on a labelled file
-and prints the weights that ``_harm_model.py`` holds.
+and writes the weights file that ``_harm_model.py`` reads (one record, ``HarmWeights``,
+for both).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from auditor.judges._harm_model import HarmWeights
+
 Array = NDArray[np.float64]
 
 
-@dataclass(frozen=True, slots=True)
-class LogisticFit:
-    """Standardised logistic weights.
-
-    ``p = 1 / (1 + exp(-(intercept + ((x - mean) / scale) @ coef)))``.
-    """
-
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
-    l2: float
-
-    def predict(self, x: Array) -> Array:
-        """Probabilities for the rows of ``x`` (features in the order of ``names``)."""
-        z = (np.asarray(x, dtype=float) - np.asarray(self.mean)) / np.asarray(self.scale)
-        return np.asarray(1.0 / (1.0 + np.exp(-(self.intercept + z @ np.asarray(self.coef)))))
+def predict(weights: HarmWeights, x: Array) -> Array:
+    """Probabilities for the rows of ``x`` (features in the order of ``weights.names``):
+    ``1 / (1 + exp(-(intercept + ((x - mean) / scale) @ coef)))``."""
+    z = (np.asarray(x, dtype=float) - np.asarray(weights.mean)) / np.asarray(weights.scale)
+    return np.asarray(1.0 / (1.0 + np.exp(-(weights.intercept + z @ np.asarray(weights.coef)))))
 
 
 def fit_logistic(
     x: Array, y: Array, names: Sequence[str], *, l2: float = 10.0, max_iter: int = 50
-) -> LogisticFit:
-    """Maximum penalised likelihood by Newton's method (the intercept is not penalised)."""
+) -> HarmWeights:
+    """Maximum penalised likelihood by Newton's method (the intercept is not penalised).
+
+    The result is the record the scorer ships (``fitted_on`` left empty: the caller knows
+    what the rows were)."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     mean = x.mean(axis=0)
@@ -59,13 +51,14 @@ def fit_logistic(
         w -= step
         if np.abs(step).max() < 1e-9:
             break
-    return LogisticFit(
+    return HarmWeights(
         names=tuple(names),
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),
         coef=tuple(float(v) for v in w[1:]),
         intercept=float(w[0]),
         l2=l2,
+        fitted_on="",
     )
 
 
@@ -77,7 +70,7 @@ def out_of_fold(
     everything = np.arange(len(y))
     for fold in folds:
         train = np.setdiff1d(everything, fold)
-        p[fold] = fit_logistic(x[train], y[train], names, l2=l2).predict(x[fold])
+        p[fold] = predict(fit_logistic(x[train], y[train], names, l2=l2), x[fold])
     return p
 
 

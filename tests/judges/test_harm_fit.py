@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from auditor.judges._harm_fit import by_group, fit_logistic, kfold, out_of_fold, split_halves
+from auditor.judges._harm_fit import (
+    by_group,
+    fit_logistic,
+    kfold,
+    out_of_fold,
+    predict,
+    split_halves,
+)
 
 
 def _data(n: int = 400, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -22,7 +29,7 @@ def test_unpenalised_fit_matches_statsmodels() -> None:
     x, y = _data()
     fit = fit_logistic(x, y, ["a", "b", "c"], l2=0.0)
     reference = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
-    np.testing.assert_allclose(fit.predict(x), reference.predict(sm.add_constant(x)),
+    np.testing.assert_allclose(predict(fit, x), reference.predict(sm.add_constant(x)),
                                rtol=1e-7, atol=1e-9)
     # On the standardised scale, each weight is the raw coefficient times the feature's sd.
     np.testing.assert_allclose(np.array(fit.coef) / np.array(fit.scale), reference.params[1:],
@@ -52,7 +59,7 @@ def test_out_of_fold_never_sees_its_own_rows() -> None:
     p = out_of_fold(x, y, folds, ["a", "b", "c"], 1.0)
     first = fit_logistic(np.delete(x, folds[0], 0), np.delete(y, folds[0]), ["a", "b", "c"],
                          l2=1.0)
-    np.testing.assert_allclose(p[folds[0]], first.predict(x[folds[0]]))
+    np.testing.assert_allclose(p[folds[0]], predict(first, x[folds[0]]))
 
 
 def test_groups_and_halves() -> None:
