@@ -33,6 +33,7 @@ def attest_command(
     """Sign an in-toto statement of REPORT.json: its audited weights as subjects, the report's
     digest, suites, judge and verdicts as predicate."""
     from auditor.attest import attest_report
+    from auditor.cli._text import shown
     from auditor.errors import UsageError
     from auditor.outputs import check_outputs
 
@@ -41,9 +42,9 @@ def attest_command(
     check_outputs([out], [("the report", report), ("the key", key)])
     result = attest_report(report, out, key=key, keyless=keyless)
     for name in result.subjects:
-        console.print(f"subject: {_plain(name)}", highlight=False)
+        console.print(f"subject: {shown(name)}", highlight=False)
     for model in result.unattested:
-        err_console.print(f"not a subject (no local file digest): {_plain(model)}",
+        err_console.print(f"not a subject (no local file digest): {shown(model)}",
                           highlight=False)
     console.print(f"report sha256: {result.report_sha256}\nattestation: {result.path}",
                   highlight=False)
@@ -92,13 +93,14 @@ def verify_command(
     Exit 0 when the signature verifies and nothing found differs; 1 when the signature is bad or
     the report or a subject changed; 2 for unusable input."""
     from auditor.attest import verify_attestation
+    from auditor.cli._text import shown
 
     result = verify_attestation(attestation, key, report=report,
                                 model_dirs=_pairs(model_dir or []))
     for check in result.checks:
         style = _STATUS[check.status]
-        console.print(f"[{style}]{check.status:>11}[/]  {_plain(check.what)}: "
-                      f"{_plain(check.detail)}", highlight=False, soft_wrap=True)
+        console.print(f"[{style}]{check.status:>11}[/]  {shown(check.what)}: "
+                      f"{shown(check.detail)}", highlight=False, soft_wrap=True)
     if not result.ok:
         err_console.print("[bold red]verification failed[/]")
         raise typer.Exit(1)
@@ -115,11 +117,3 @@ def _pairs(values: list[str]) -> dict[str, str]:
             raise UsageError(f"--model-dir {value!r}: expected ID=PATH")
         pairs[model] = path
     return pairs
-
-
-def _plain(text: str) -> str:
-    from rich.markup import escape
-
-    from auditor.names import printable
-
-    return escape(printable(text))

@@ -50,33 +50,29 @@ def _side(info: Any) -> str:
 
 
 def _render(verdict: str, guess: str | None, evidence: dict[str, Any]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
-    from auditor.names import printable
-
-    def shown(value: object) -> str:
-        return escape(printable(str(value)))
+    from auditor.cli._text import shown
 
     colour = _COLOURS.get(verdict, "bold")
     console.print(f"[{colour}]{verdict}[/]  relation: {shown(guess or '-')}", highlight=False)
     for side in ("child", "parent"):
         info = evidence.get(side) or {}
-        console.print(f"  {side}: {shown(info.get('ref', ''))}  {shown(_side(info))}",
+        console.print(f"  {side}: {shown(str(info.get('ref', '')))}  {shown(_side(info))}",
                       highlight=False)
     if evidence.get("reason"):
-        console.print(f"  {shown(evidence['reason'])}", highlight=False)
+        console.print(f"  {shown(str(evidence['reason']))}", highlight=False)
     table = Table("measure", "value", title="evidence")
     for key in _SUMMARY:
         if evidence.get(key) is not None:
-            table.add_row(key, shown(evidence[key]))
+            table.add_row(key, shown(str(evidence[key])))
     console.print(table)
     worst = evidence.get("worst_tensors") or []
     if worst:
         detail = Table("tensor", "rel. L2", "corr.", "storage err.", "rank",
                        title="tensors furthest from the parent")
         for row in worst:
-            detail.add_row(*(shown("-" if row.get(k) is None else row.get(k))
+            detail.add_row(*(shown(str("-" if row.get(k) is None else row.get(k)))
                              for k in ("tensor", "rel_l2", "correlation", "storage_error",
                                        "rank")))
         console.print(detail)
