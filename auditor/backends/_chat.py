@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.errors import BackendError, UsageError
 from auditor.safeio import TOKENIZER_CONFIG, read_text
 from auditor.suites import Message
+
+if TYPE_CHECKING:
+    from auditor.refs import ModelIdentity
 
 COMPLETION_MODE = "none (completion mode)"
 
@@ -225,4 +228,29 @@ def choose_chat_format(
         f"--chat-template {option!r}: use auto, none, embedded, builtin:<"
         f"{'|'.join(sorted(BUILTIN_TEMPLATES))}>, a Jinja template file, or a model folder "
         "whose tokenizer has a chat template (e.g. the parent's)"
+    )
+
+
+def tokenizer_chat_format(
+    tokenizer: Any,
+    option: str,
+    identity: ModelIdentity,
+    *,
+    architecture: Any,
+    embedded_label: str = "tokenizer",
+) -> ChatFormat:
+    """:func:`choose_chat_format` for a model with a Hugging Face tokenizer (the transformers
+    and vllm backends): its ``chat_template`` (the ``default`` of a named set, else the
+    first), the model's ``model_type`` as ``architecture``, instruction tuning guessed from
+    the identity's names."""
+    template = getattr(tokenizer, "chat_template", None)
+    if isinstance(template, dict):
+        template = template.get("default") or next(iter(template.values()), None)
+    return choose_chat_format(
+        option,
+        embedded=template if isinstance(template, str) else None,
+        embedded_label=embedded_label,
+        architecture=architecture if isinstance(architecture, str) else None,
+        instruction_tuned=looks_instruction_tuned(identity.repo_id, identity.local_name,
+                                                  identity.file),
     )

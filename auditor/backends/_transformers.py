@@ -10,11 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from auditor.backends._chat import (
-    ChatFormat,
-    choose_chat_format,
-    looks_instruction_tuned,
-)
+from auditor.backends._chat import ChatFormat, tokenizer_chat_format
 from auditor.backends._gpus import local_gpu_memory, needs_device_map, weights_bytes
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import apply_adapter, split_adapter
@@ -160,18 +156,10 @@ class TransformersBackend:
         return model
 
     def _choose_format(self, resolved: ResolvedModel, options: BackendOptions) -> ChatFormat:
-        template = getattr(self.tokenizer, "chat_template", None)
-        if isinstance(template, dict):
-            template = template.get("default") or next(iter(template.values()), None)
-        config = self.model.config
-        return choose_chat_format(
-            options.chat_template,
-            embedded=template if isinstance(template, str) else None,
+        return tokenizer_chat_format(
+            self.tokenizer, options.chat_template, resolved.identity,
+            architecture=getattr(self.model.config, "model_type", None),
             embedded_label="embedded" if resolved.identity.format == "gguf" else "tokenizer",
-            architecture=getattr(config, "model_type", None),
-            instruction_tuned=looks_instruction_tuned(
-                resolved.identity.repo_id, resolved.identity.local_name, resolved.identity.file
-            ),
         )
 
     def render(self, request: GenerationRequest, config: GenerationConfig) -> str:

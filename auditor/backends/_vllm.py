@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.backends._chat import ChatFormat, choose_chat_format, looks_instruction_tuned
+from auditor.backends._chat import tokenizer_chat_format
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import check_adapter
 from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
@@ -90,8 +90,8 @@ def _context_length(options: BackendOptions, config: dict[str, Any]) -> int:
     return options.n_ctx
 
 
-def _engine_spec(folder: Path, options: BackendOptions, adapter: Path | None,
-                 safetensors_only: bool, on_gpu: bool) -> EngineSpec:
+def _engine_spec(folder: Path, config: dict[str, Any], options: BackendOptions,
+                 adapter: Path | None, safetensors_only: bool, on_gpu: bool) -> EngineSpec:
     if options.dtype not in ("auto", "float32", "bfloat16", "float16"):
         raise UsageError(f"unknown dtype {options.dtype!r} (float32, bfloat16, float16)")
     # On a CPU the transformers backend computes in float32; so does this one, for equal text.
@@ -99,7 +99,7 @@ def _engine_spec(folder: Path, options: BackendOptions, adapter: Path | None,
     rank = adapter_rank(adapter) if adapter is not None else 0
     return EngineSpec(
         folder=str(folder), dtype=dtype,
-        max_model_len=_context_length(options, _model_config(folder)),
+        max_model_len=_context_length(options, config),
         gpu_memory_utilization=options.gpu_memory_utilization,
         tensor_parallel=options.tensor_parallel, max_lora_rank=rank,
         safetensors_only=safetensors_only, on_gpu=on_gpu,
@@ -125,7 +125,8 @@ class VllmBackend:
         import_vllm(on_gpu=on_gpu)
         from transformers import AutoTokenizer
 
-        spec = _engine_spec(folder, options, adapter, safetensors_only, on_gpu)
+        config = _model_config(folder)
+        spec = _engine_spec(folder, config, options, adapter, safetensors_only, on_gpu)
         tokenizer_folder = (resolved.tokenizer_dir or folder) if adapter else folder
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_folder),
@@ -135,29 +136,15 @@ class VllmBackend:
         self._spec = spec
         self._engine = acquire_engine(spec)
         self._lora = _lora_request(adapter) if adapter is not None else None
-        self.chat = self._choose_format(resolved, folder, options)
+        self.chat = tokenizer_chat_format(self.tokenizer, options.chat_template,
+                                          resolved.identity,
+                                          architecture=config.get("model_type"))
         self.batch_size = max(1, options.batch_size or DEFAULT_BATCH)
         self.identity = resolved.identity.with_runtime(
             backend=self.name, dtype=spec.dtype, chat_template=self.chat.label
         )
         log.info("vllm: %s (%s), chat template %s%s", resolved.identity.reference, spec.dtype,
                  self.chat.label, ", as a LoRA request" if adapter else "")
-
-    def _choose_format(self, resolved: ResolvedModel, folder: Path,
-                       options: BackendOptions) -> ChatFormat:
-        template = getattr(self.tokenizer, "chat_template", None)
-        if isinstance(template, dict):
-            template = template.get("default") or next(iter(template.values()), None)
-        architecture = _model_config(folder).get("model_type")
-        return choose_chat_format(
-            options.chat_template,
-            embedded=template if isinstance(template, str) else None,
-            embedded_label="tokenizer",
-            architecture=architecture if isinstance(architecture, str) else None,
-            instruction_tuned=looks_instruction_tuned(
-                resolved.identity.repo_id, resolved.identity.local_name, resolved.identity.file
-            ),
-        )
 
     def render(self, request: GenerationRequest, config: GenerationConfig) -> str:
         """The exact text the model is given for a request (its prefill appended)."""
