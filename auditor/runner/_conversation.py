@@ -87,6 +87,11 @@ class Conversations:
         self.restored = 0  # turns after the first found stored (turn 1 is the single pass's)
         self._courses = [_Course(first) for first in
                          expand(pressure_items(items), config, conditions)]
+        self.resume()
+
+    def resume(self) -> None:
+        """Walk each unfinished conversation on through the turns stored since (the single
+        pass stores every first turn after this object was built)."""
         for course in self._courses:
             self._restore(course)
 

@@ -110,7 +110,8 @@ def run_eval(
     done = store.done_keys(model, config.hash)
     todo = [u for u in units if u.key(model, config.hash) not in done]
     skipped = len(units) - len(todo)
-    talks = _conversations(items, config, conditions, store, model, judge)
+    talks = (Conversations(items, config, conditions, store, model, judge or get_judge())
+             if pressure_items(items) else None)
     counters = _Counters(total=len(todo) + (talks.turns_left if talks else 0),
                          skipped=skipped + (talks.restored if talks else 0), model=model)
     if not todo and not (talks and talks.open):
@@ -123,13 +124,13 @@ def run_eval(
     loaded = load_backend(resolved, backend, options) if isinstance(backend, str) else backend
     load_seconds = time.perf_counter() - started
     try:
-        stopped = _generate_all(loaded, todo, store, config, suite, counters, progress,
-                                should_stop)
+        run = _Pass(loaded, store, config, suite, counters, progress, should_stop)
+        counters.start()
+        stopped = run.in_batches(todo)
         first_turns = counters.done
-        if talks and not stopped:  # rebuilt: the first turns were just stored
-            talks = Conversations(items, config, conditions, store, model, judge or get_judge())
-            stopped = _converse(loaded, talks, store, config, suite, counters, progress,
-                                should_stop)
+        if talks and not stopped:
+            talks.resume()  # on from the first turns the single pass just stored
+            stopped = _converse(run, talks)
     finally:
         if owned:
             loaded.close()
@@ -139,82 +140,50 @@ def run_eval(
                             load_seconds, stopped)
 
 
-def _conversations(
-    items: list[Item],
-    config: GenerationConfig,
-    conditions: Sequence[Condition],
-    store: Store,
-    model: str,
-    judge: Judge | None,
-) -> Conversations | None:
-    """The pressure items' conversations rebuilt from the store (None without such items)."""
-    if not pressure_items(items):
-        return None
-    return Conversations(items, config, conditions, store, model, judge or get_judge())
-
-
-def _converse(
-    backend: Backend,
-    talks: Conversations,
-    store: Store,
-    config: GenerationConfig,
-    suite: str,
-    counters: _Counters,
-    progress: ProgressCallback | None,
-    should_stop: Callable[[], bool] | None,
-) -> bool:
+def _converse(run: _Pass, talks: Conversations) -> bool:
     """Ask the conversations' later turns round by round (every open one's next turn in
     batches), judging each answer before the next turn; True when stopped early."""
     while units := talks.next_round():
-        stopped = _in_batches(backend, units, store, config, suite, counters, progress,
-                              should_stop, after_batch=talks.record)
-        if stopped:
+        if run.in_batches(units, after_batch=talks.record):
             return True
     return False
 
 
-def _generate_all(
-    backend: Backend,
-    todo: list[WorkUnit],
-    store: Store,
-    config: GenerationConfig,
-    suite: str,
-    counters: _Counters,
-    progress: ProgressCallback | None,
-    should_stop: Callable[[], bool] | None,
-) -> bool:
-    counters.start()
-    return _in_batches(backend, todo, store, config, suite, counters, progress, should_stop)
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """What every batch of one run shares: the loaded backend, where its rows go, how they
+    are counted and reported, and the early-stop check."""
 
+    backend: Backend
+    store: Store
+    config: GenerationConfig
+    suite: str
+    counters: _Counters
+    progress: ProgressCallback | None
+    should_stop: Callable[[], bool] | None
 
-def _in_batches(
-    backend: Backend,
-    units: Sequence[WorkUnit],
-    store: Store,
-    config: GenerationConfig,
-    suite: str,
-    counters: _Counters,
-    progress: ProgressCallback | None,
-    should_stop: Callable[[], bool] | None,
-    *,
-    after_batch: Callable[[Sequence[WorkUnit]], None] | None = None,
-) -> bool:
-    """Generate ``units`` in batches of the backend's size, counting and reporting each
-    batch (then ``after_batch`` of it); True when ``should_stop`` stopped it early."""
-    identity_json = backend.identity.to_json()
-    size = max(1, backend.batch_size)
-    for start in range(0, len(units), size):
-        if should_stop is not None and should_stop():
-            log.info("stopping early after %d generations", counters.done)
-            return True
-        batch = units[start : start + size]
-        for result in generate_batch(backend, batch, store, config, suite=suite,
-                                     identity_json=identity_json):
-            counters.add(result)
-        if after_batch is not None:
-            after_batch(batch)
-        counters.report(progress, "generating")
-    return False
+    def in_batches(
+        self,
+        units: Sequence[WorkUnit],
+        *,
+        after_batch: Callable[[Sequence[WorkUnit]], None] | None = None,
+    ) -> bool:
+        """Generate ``units`` in batches of the backend's size, counting and reporting each
+        batch (then ``after_batch`` of it); True when ``should_stop`` stopped it early."""
+        identity_json = self.backend.identity.to_json()
+        size = max(1, self.backend.batch_size)
+        for start in range(0, len(units), size):
+            if self.should_stop is not None and self.should_stop():
+                log.info("stopping early after %d generations", self.counters.done)
+                return True
+            batch = units[start : start + size]
+            for result in generate_batch(self.backend, batch, self.store, self.config,
+                                         suite=self.suite, identity_json=identity_json):
+                self.counters.add(result)
+            if after_batch is not None:
+                after_batch(batch)
+            self.counters.report(self.progress, "generating")
+        return False
 
 
 def generate_batch(
@@ -294,8 +263,7 @@ class _Counters:
         self._t0: float | None = None
 
     def start(self) -> None:
-        if self._t0 is None:  # a run's conversation rounds go on the same clock
-            self._t0 = time.perf_counter()
+        self._t0 = time.perf_counter()  # once: the conversation rounds go on the same clock
 
     @property
     def elapsed(self) -> float:
