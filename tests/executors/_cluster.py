@@ -30,11 +30,10 @@ def store_contents(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, .
     """Every stored generation and verdict, row by row, without ids and timestamps (a
     verdict named by its generation's key), sorted: equal for equal stores."""
     with Store(path, readonly=True) as store:
-        generations = list(store.generations())
         keys = {}
         rows = []
-        for g, gid in zip(generations, _ids(path), strict=True):
-            keys[gid] = g.key
+        for g in store.generations():
+            keys[g.id] = g.key
             rows.append(tuple(sorted((k, repr(v)) for k, v in dataclasses.asdict(g).items()
                                      if k not in {"id", "created_at"})))
         verdicts = [tuple(sorted((k, repr(v)) for k, v in dataclasses.asdict(v).items()
@@ -42,9 +41,3 @@ def store_contents(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, .
                     + (repr(keys[v.generation_id]),) for v in store.all_verdicts()]
     return sorted(rows), sorted(verdicts)
 
-
-def _ids(path: Path) -> list[int]:
-    import sqlite3
-
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return [r[0] for r in db.execute("SELECT id FROM generations ORDER BY id")]
