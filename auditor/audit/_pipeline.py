@@ -165,7 +165,8 @@ def run_audit(
             lineage_label=str(config.lineage or "crawled for this audit"),
             build=runtime_build(libraries=_libraries_used(outcomes)),
         )
-        report = with_signatures(report, config.signing_key, reused=_reused_ids(outcomes))
+        report = with_signatures(report, config.signing_key,
+                                 reused=frozenset(o.model_key for o in outcomes if o.reused))
         html_path, json_path = write_report(report, config.out)
     emit(AuditEvent("report", f"report written to {html_path}"))
     failure = _failure(selection, outcomes)
@@ -266,14 +267,6 @@ def _ignore(event: AuditEvent) -> None:
 
 # The native library behind each backend whose build a report records.
 _BACKEND_LIBRARIES = {"llamacpp": "llama_cpp", "transformers": "torch"}
-
-
-def _reused_ids(outcomes: tuple[TargetOutcome, ...]) -> frozenset[str]:
-    """Targets whose answers all came from the store, and the nodes all of whose targets did
-    (a GGUF repo's files): nothing of theirs was downloaded, so no signature is fetched."""
-    nodes = {o.target.node_id for o in outcomes}
-    whole = {n for n in nodes if all(o.reused for o in outcomes if o.target.node_id == n)}
-    return frozenset({o.target.id for o in outcomes if o.reused} | whole)
 
 
 def _libraries_used(outcomes: tuple[TargetOutcome, ...]) -> frozenset[str]:

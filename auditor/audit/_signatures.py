@@ -96,11 +96,10 @@ def with_signatures(
     report: Report, public_key: Path | None, *, reused: frozenset[str] = frozenset()
 ) -> Report:
     """``report`` with each model's ``provenance.models[].signature`` filled in; Hub models
-    whose id is in ``reused`` (answers reused from the store) are not fetched."""
+    whose store key is in ``reused`` (every answer reused from the store) are not fetched."""
     models = []
     for model in report.provenance.models:
-        fetch = model.id not in reused and (model.repo_id or "") not in reused
-        label = signature_label(model, public_key, fetch_from_hub=fetch)
+        label = signature_label(model, public_key, fetch_from_hub=model.key not in reused)
         log.info("model signature of %s: %s", model.id, label)
         models.append(replace(model, signature=label))
     return replace(report, provenance=replace(report.provenance, models=tuple(models)))
