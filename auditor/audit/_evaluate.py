@@ -161,7 +161,9 @@ class Evaluator:
             else _CLUSTER_CHECKS if self.config.executor == "ray" else None
         )
         estimate = estimate_memory(
-            resolved, backend, device=self.options.device, available_bytes=available
+            resolved, backend, device=self.options.device, available_bytes=available,
+            tensor_parallel=self.options.tensor_parallel,
+            gpu_memory_utilization=self.options.gpu_memory_utilization,
         )
         if not estimate.fits:
             return self._skip(target, estimate.message(target.id))
