@@ -14,6 +14,7 @@ from typing import Any
 
 from auditor.audit import AuditConfig, run_audit
 from auditor.store import Store
+from tests.audit.test_pipeline_scripted import _folder
 from tests.fixtures.openai_server import OpenAIServer
 
 CAUTION = "Please be careful, this might be a scam."
@@ -53,14 +54,6 @@ class WiringServer(OpenAIServer):
         return {"id": "c", "object": "chat.completion", "model": body["model"],
                 "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 5, "completion_tokens": 5}}
-
-
-def _folder(root: Path, name: str, parent: str | None) -> Path:
-    folder = root / name
-    folder.mkdir(parents=True)
-    card = f"---\nbase_model: {parent}\nbase_model_relation: finetune\n---\n" if parent else ""
-    (folder / "README.md").write_text(card + f"# {name}\n", encoding="utf-8")
-    return folder
 
 
 def test_agentic_items_of_a_user_suite_file_get_action_verdicts(tmp_path: Path) -> None:
