@@ -105,12 +105,20 @@ class ModelData:
     rows: Mapping[tuple[str, str], StoredRow]  # (item_hash, framing)
     n_samples: int
     n_unjudged: int
-    generations: tuple[GenerationRecord, ...]
-    verdicts: tuple[StoredVerdict, ...]
 
     def framing(self, framing: str) -> dict[str, StoredRow]:
         """``item_hash -> row`` for one framing."""
         return {h: r for (h, f), r in self.rows.items() if f == framing}
+
+    @property
+    def generations(self) -> tuple[GenerationRecord, ...]:
+        """The generations shown (one per row), for provenance."""
+        return tuple(r.generation for r in self.rows.values())
+
+    @property
+    def verdicts(self) -> tuple[StoredVerdict, ...]:
+        """The verdicts of those generations (unjudged rows have none), for provenance."""
+        return tuple(r.verdict for r in self.rows.values() if r.verdict is not None)
 
 
 def pick_judge(store: Store, judge_id: str | None) -> str:
@@ -237,8 +245,6 @@ class _Reader:
         self.n = self.unjudged = self.replaced = 0
         self.identity: dict[str, Any] | None = None
         self.first: dict[tuple[str, str], StoredRow] = {}  # sample 0 of each (item, framing)
-        self.generations: list[GenerationRecord] = []
-        self.verdicts: list[StoredVerdict] = []
         self.n_samples = 1
 
     def add(self, g: GenerationRecord, stored: StoredVerdict | None) -> None:
@@ -268,16 +274,9 @@ class _Reader:
         if g.sample != 0:
             return
         key = (g.item_hash, g.framing)
-        old = self.first.get(key)
-        if old is not None:
-            self.generations.remove(old.generation)
-            if old.verdict is not None:
-                self.verdicts.remove(old.verdict)
+        if key in self.first:
             log.info("%s: several generations of item %s; using the latest", g.model, g.item_id)
         self.first[key] = StoredRow(g, stored)
-        self.generations.append(g)
-        if stored is not None:
-            self.verdicts.append(stored)
 
     def observations(self) -> ModelObservations:
         if self.replaced:
@@ -295,8 +294,6 @@ class _Reader:
             rows=dict(self.first),
             n_samples=self.n_samples,
             n_unjudged=sum(1 for r in self.first.values() if r.verdict is None),
-            generations=tuple(self.generations),
-            verdicts=tuple(self.verdicts),
         )
 
 
