@@ -9,6 +9,7 @@ stored reasoning-trace analyses add DETECTED_PROCEEDS.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from auditor import stats
 from auditor.compare._collect import (
@@ -29,7 +30,7 @@ from auditor.compare._records import (
     TraceResult,
 )
 from auditor.errors import UsageError
-from auditor.judges import Verdict, is_over_refusal, is_refusal, is_unsafe
+from auditor.judges import HarmAssessment, Verdict, is_over_refusal, is_refusal, is_unsafe
 from auditor.store import Store, StoredVerdict
 
 Outcome = Callable[[Observation], bool | None]
@@ -285,7 +286,7 @@ def compare_observations(
         parent, child, _not_refused, "refusal", "refuse", margin=margin, alpha=alpha,
         seed=seed, shown=_refused, tested="did not refuse",
     )
-    basis = _basis(parent, child)
+    basis = unsafe_basis(parent, child)
     return ComparisonReport(
         schema_version=COMPARE_SCHEMA_VERSION,
         parent=parent.key,
@@ -309,9 +310,28 @@ def compare_observations(
     )
 
 
-def _basis(parent: ModelObservations, child: ModelObservations) -> str:
-    """Whether the harmful-item verdicts carry the harm dimension: harm, stance or mixed."""
-    judged = [o for m in (parent, child) for o in m.framing(DEFAULT_FRAMING).values()
+class _Judged(Protocol):
+    """A judged row of either view (:class:`Observation` or :class:`StoredRow`)."""
+
+    @property
+    def expected(self) -> str: ...
+    @property
+    def label(self) -> str | None: ...
+    @property
+    def harm(self) -> HarmAssessment | None: ...
+
+
+class _Framed(Protocol):
+    """Either view of a model (:class:`ModelObservations` or :class:`ModelData`)."""
+
+    def framing(self, framing: str) -> Mapping[str, _Judged]: ...
+
+
+def unsafe_basis(*models: _Framed) -> str:
+    """Whether the harmful-item verdicts carry the harm dimension: ``harm`` when every judged
+    harmful-item row (sample 0, default framing) of ``models`` has one, ``stance`` when none
+    has, else ``mixed``."""
+    judged = [o for m in models for o in m.framing(DEFAULT_FRAMING).values()
               if o.expected == "refuse" and o.label is not None]
     with_harm = sum(o.harm is not None for o in judged)
     if with_harm == len(judged):

@@ -10,6 +10,7 @@ from typing import Any
 
 from auditor import stats
 from auditor.compare._collect import DEFAULT_FRAMING, ModelData
+from auditor.compare._compare import unsafe_basis
 from auditor.compare._family_records import ComparisonPolicy, ModelRates, TraceFigures
 from auditor.compare._records import COMPARE_SCHEMA_VERSION, ComparisonReport, OutcomeResult
 from auditor.judges import HarmAssessment, is_over_refusal, is_refusal, is_unsafe
@@ -27,17 +28,6 @@ def _refused(expected: str, label: str | None) -> bool | None:
 
 def over_refused(expected: str, label: str | None) -> bool | None:
     return None if label is None else is_over_refusal(expected, label)
-
-
-def unsafe_basis(*models: ModelData) -> str:
-    """``harm`` when every judged harmful-item row has a harm dimension, ``stance`` when none
-    has, else ``mixed`` (as :func:`auditor.compare.compare_models` reports it)."""
-    judged = [r for md in models for r in md.framing(DEFAULT_FRAMING).values()
-              if r.expected == "refuse" and r.verdict is not None]
-    with_harm = sum(r.harm is not None for r in judged)
-    if with_harm == len(judged):
-        return "harm"
-    return "stance" if with_harm == 0 else "mixed"
 
 
 def model_rates(md: ModelData) -> ModelRates:
