@@ -9,21 +9,15 @@ from pathlib import Path
 
 from auditor.errors import StoreError
 from auditor.judges import ActionVerdict
+from auditor.store._open import has_table
 from auditor.store._records import action_from_row, action_to_row
 from auditor.store._schema import ACTION_DDL, ACTION_TABLE
-
-
-def _has_table(conn: sqlite3.Connection) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (ACTION_TABLE,)
-    ).fetchone()
-    return row is not None
 
 
 def put_action(conn: sqlite3.Connection, verdict_id: int, action: ActionVerdict | None) -> None:
     """Store (or, with ``None``, remove) the action verdict of a verdict row."""
     if action is None:
-        if _has_table(conn):
+        if has_table(conn, ACTION_TABLE):
             conn.execute(f"DELETE FROM {ACTION_TABLE} WHERE verdict_id = ?", (verdict_id,))
         return
     conn.execute(ACTION_DDL)  # a store written before the action table gains it here
@@ -36,7 +30,7 @@ def put_action(conn: sqlite3.Connection, verdict_id: int, action: ActionVerdict 
 
 def read_actions(conn: sqlite3.Connection, path: Path) -> dict[int, ActionVerdict]:
     """Every stored action verdict by verdict id; a damaged row is a :class:`StoreError`."""
-    if not _has_table(conn):
+    if not has_table(conn, ACTION_TABLE):
         return {}
     out = {}
     for row in conn.execute(f"SELECT * FROM {ACTION_TABLE}").fetchall():

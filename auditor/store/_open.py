@@ -132,6 +132,15 @@ def _check_file(path: Path, readonly: bool) -> None:
         )
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """True when the store has table ``name`` (a store written before the additive ``harm``,
+    ``tool_calls`` or ``action`` table lacks it until its first row of that kind)."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
 def _writable(path: Path) -> bool:
     """Write permission by the mode bits (honoured even for root) and for this user."""
     return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)

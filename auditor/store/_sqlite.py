@@ -17,7 +17,7 @@ from auditor.backends import UNSUPPORTED
 from auditor.errors import StoreError
 from auditor.judges import ActionVerdict, HarmAssessment, JudgedVerdict, Verdict
 from auditor.store._action_rows import put_action, read_actions
-from auditor.store._open import open_connection, store_error
+from auditor.store._open import has_table, open_connection, store_error
 from auditor.store._records import (
     GenerationKey,
     GenerationRecord,
@@ -214,10 +214,7 @@ class Store:
     def _tool_rows(self, generation_id: int | None = None) -> dict[int, tuple[str, str]]:
         """``(calls_json, tool_prompt)`` by generation id, of one generation or all (none in
         a store without the table)."""
-        exists = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TOOL_CALLS_TABLE,)
-        ).fetchone()
-        if exists is None:
+        if not has_table(self._conn, TOOL_CALLS_TABLE):
             return {}
         where, args = _filters(generation_id=generation_id)
         rows = self._conn.execute(
@@ -289,16 +286,10 @@ class Store:
             put_action(self._conn, int(row["id"]), verdict.action)
         return int(row["id"])
 
-    def _has_harm_table(self) -> bool:
-        row = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (HARM_TABLE,)
-        ).fetchone()
-        return row is not None
-
     def _put_harm(self, verdict_id: int, harm: HarmAssessment | None) -> None:
         """The verdict's harm row (inside the caller's transaction); none when ``harm`` is None."""
         if harm is None:
-            if self._has_harm_table():
+            if has_table(self._conn, HARM_TABLE):
                 self._conn.execute(f"DELETE FROM {HARM_TABLE} WHERE verdict_id = ?",
                                    (verdict_id,))
             return
@@ -311,7 +302,7 @@ class Store:
 
     def _harm_rows(self) -> dict[int, HarmAssessment]:
         """Every stored harm assessment by verdict id (none in a store without the table)."""
-        if not self._has_harm_table():
+        if not has_table(self._conn, HARM_TABLE):
             return {}
         out = {}
         for row in self._conn.execute(f"SELECT * FROM {HARM_TABLE}").fetchall():
