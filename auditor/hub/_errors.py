@@ -19,7 +19,7 @@ from auditor.errors import (
     HubUnavailableError,
     RepoNotFoundError,
 )
-from auditor.hub._http import hub_call
+from auditor.hub._http import _short, hub_call
 
 T = TypeVar("T")
 
@@ -77,8 +77,3 @@ def hub_request(
         if translated is exc:
             raise
         raise translated from exc
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:200] + ("..." if len(text) > 200 else "")
