@@ -127,11 +127,10 @@ def blind_refusal(b: ComparedBlindRefusal | None) -> BlindRefusal | None:
 
 def condition_change(e: EdgeCondition) -> ConditionChange:
     h, b = e.harmful_compliance, e.benign_refusal
-    ci = (finite(h.ci[0]), finite(h.ci[1])) if h is not None else None
     return ConditionChange(
         name=e.name,
         harmful_did=finite(h.effect) if h is not None else None,
-        harmful_ci=(ci[0], ci[1]) if ci is not None and None not in ci else None,  # type: ignore[arg-type]
+        harmful_ci=interval(h.ci) if h is not None else None,
         harmful_p_holm=finite(e.harmful_p_holm),
         parent_change=finite(h.parent_change) if h is not None else None,
         derivative_change=finite(h.child_change) if h is not None else None,
