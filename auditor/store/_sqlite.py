@@ -209,7 +209,8 @@ class Store:
     def has_tool_calls(self) -> bool:
         """True when some generation was offered tools (an agentic item)."""
         with self._db("reading"):
-            return bool(self._tool_rows())
+            return has_table(self._conn, TOOL_CALLS_TABLE) and self._conn.execute(
+                f"SELECT 1 FROM {TOOL_CALLS_TABLE} LIMIT 1").fetchone() is not None
 
     def _tool_rows(self, generation_id: int | None = None) -> dict[int, tuple[str, str]]:
         """``(calls_json, tool_prompt)`` by generation id, of one generation or all (none in
