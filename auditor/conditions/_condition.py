@@ -53,10 +53,6 @@ class Condition:
     language: str = ""  # the item's user text is replaced by its translation into this code
     translator: Translator | None = None  # looks the translation up (set with ``language``)
 
-    @property
-    def is_plain(self) -> bool:
-        return self.name == PLAIN
-
     def apply(self, item: Item, messages: tuple[Message, ...]) -> Conversation | Unsupported:
         """The conversation asked under this condition (``messages``: one framing's)."""
         if self.language:
