@@ -52,9 +52,9 @@ class ToolServer(OpenAIServer):
                 "usage": {"prompt_tokens": 5, "completion_tokens": 5}}
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
-    path = tmp_path_factory.mktemp("actions") / "a.db"
+def agentic_store(path: Path) -> tuple[str, str]:
+    """Both models asked the agentic suite on the scripted server and judged into the store
+    at ``path``: the refuser's and the cautious model's store keys."""
     keys = []
     with ToolServer() as server, Store(path) as store:
         for name in ("refuser", "cautious"):
@@ -63,7 +63,13 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str
                      suite="agentic")
             keys.append(resolved.identity.key)
         judge_store(store, HeuristicJudge())
-    return path, keys[0], keys[1]
+    return keys[0], keys[1]
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    path = tmp_path_factory.mktemp("actions") / "a.db"
+    return (path, *agentic_store(path))
 
 
 def _report(store_path: tuple[Path, str, str]) -> dict[str, Any]:

@@ -209,24 +209,14 @@ def test_no_table_cell_or_badge_is_clipped(driver, long_labels_report: Path, wid
 def action_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A report with the action-layer section (issue 15): a refusing root and a derivative
     that warns and calls the harmful tool, through the scripted tool-calling server."""
-    from auditor.backends import GenerationConfig
     from auditor.compare import compare_family
-    from auditor.judges import HeuristicJudge, judge_store
-    from auditor.refs import resolve_reference
-    from auditor.runner import run_eval
     from reports import build_report
-    from tests.reports.test_action_layer import ITEMS, ToolServer
+    from tests.reports.test_action_layer import agentic_store
 
     tmp = tmp_path_factory.mktemp("actions")
-    keys = []
-    with ToolServer() as server, Store(tmp / "a.db") as store:
-        for name in ("refuser", "cautious"):
-            resolved = resolve_reference(f"openai:{server.base_url}#{name}")
-            run_eval(resolved, ITEMS, store, GenerationConfig(max_new_tokens=64),
-                     suite="agentic")
-            keys.append(resolved.identity.key)
-        judge_store(store, HeuristicJudge())
-        report = build_report(compare_family(store, root=keys[0]))
+    refuser, _ = agentic_store(tmp / "a.db")
+    with Store(tmp / "a.db") as store:
+        report = build_report(compare_family(store, root=refuser))
     write_report(report, tmp / "report")
     return tmp / "report"
 
