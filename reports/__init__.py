@@ -40,7 +40,7 @@ from reports._provenance_model import (
     RuntimeBuild,
     SuiteProvenance,
 )
-from reports._serde import from_json, load_report, to_dict, to_json
+from reports._serde import from_json, load_report, load_report_bytes, to_dict, to_json
 
 __all__ = [
     "REPORT_FILES",
@@ -75,6 +75,7 @@ __all__ = [
     "from_json",
     "load_judge_agreement",
     "load_report",
+    "load_report_bytes",
     "render_html",
     "render_scan_index",
     "runtime_build",

@@ -15,7 +15,7 @@ from typing import Any
 
 from auditor.errors import ReportError
 from auditor.jsonio import dumps, to_jsonable
-from auditor.safeio import read_text
+from auditor.safeio import FileKind, decode_text, read_bytes
 from reports._model import SCHEMA_VERSION, Report
 from reports._validate import REPORT, shown, validate_json
 
@@ -53,8 +53,16 @@ def from_json(text: str, *, source: str = "report JSON") -> Report:
 
 def load_report(path: str | Path) -> Report:
     """Read ``report.json`` from disk (size-capped, UTF-8, validated as :func:`from_json`)."""
-    text = read_text(path, REPORT, error=ReportError)
-    return from_json(text, source=str(path))
+    return load_report_bytes(path)[1]
+
+
+def load_report_bytes(path: str | Path, kind: FileKind = REPORT) -> tuple[bytes, Report]:
+    """``report.json``'s bytes and the report validated from exactly those bytes, read once:
+    for callers that name the file's digest (a BOM, an attestation), so a file swapped between
+    two reads cannot be described under the other's digest. ``kind``: the size cap."""
+    data = read_bytes(path, kind, error=ReportError)
+    text = decode_text(data, path, error=ReportError)
+    return data, from_json(text, source=str(path))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

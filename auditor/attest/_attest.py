@@ -1,8 +1,8 @@
 """``auditor attest``: a signed in-toto statement of a finished report.
 
-The report is read once, as bytes: its digest and the validated report the statement is built
-from come from the same bytes, so a file swapped between two reads cannot be attested under
-the other's digest.
+The report is read once, as bytes (``reports.load_report_bytes``): its digest and the validated
+report the statement is built from come from the same bytes, so a file swapped between two
+reads cannot be attested under the other's digest.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from auditor.attest._digest import sha256_bytes
 from auditor.attest._envelope import sign_statement
 from auditor.attest._keys import load_signer
 from auditor.attest._statement import PAYLOAD_TYPE, build_statement
-from auditor.errors import ReportError
 from auditor.outputs import atomic_write_text
-from auditor.safeio import FileKind, decode_text, read_bytes
+from auditor.safeio import FileKind
 
 REPORT_FILE = FileKind("report JSON", 256 << 20)
 
@@ -34,15 +33,6 @@ class AttestResult:
     keyless: bool = False
 
 
-def load_report_bytes(path: str | Path) -> tuple[bytes, object]:
-    """The report's bytes and the report validated from exactly those bytes."""
-    from reports import from_json
-
-    data = read_bytes(path, REPORT_FILE, error=ReportError)
-    text = decode_text(data, path, error=ReportError)
-    return data, from_json(text, source=str(path))
-
-
 def attest_report(
     report_path: str | Path,
     out: str | Path,
@@ -52,10 +42,9 @@ def attest_report(
     created: datetime | None = None,
 ) -> AttestResult:
     """Sign a statement about ``report_path`` with a PEM key, or keyless with Sigstore."""
-    from reports import Report
+    from reports import load_report_bytes
 
-    data, report = load_report_bytes(report_path)
-    assert isinstance(report, Report)
+    data, report = load_report_bytes(report_path, REPORT_FILE)
     digest = sha256_bytes(data)
     statement = build_statement(report, digest, report_name=Path(report_path).name,
                                 created=created)
