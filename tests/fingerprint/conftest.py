@@ -1,12 +1,16 @@
-"""The tiny family every fingerprint test compares (built once per session, ~10 s)."""
+"""The tiny family every fingerprint test compares (built once per session, ~10 s), and the
+Hub stand-in serving it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fingerprint import family
+from tests.fingerprint.hub_files import contents
+from tests.lineage.hub_server import HubServer
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +26,24 @@ def fp_family(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "lora": family.build_lora_merge(parent, root / "lora-merged"),
         "unrelated": family.build_parent(root, seed=1),
     }
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        fp_family: dict[str, Path]) -> Iterator[HubServer]:
+    """The family on the Hub stand-in (``HF_ENDPOINT``), with an empty cache and no token:
+    ``org/tiny`` (the parent), ``org/tiny-ft``, ``org/other`` (unrelated), ``org/tiny-GGUF``
+    (Q8_0 and Q4_K_M files) and ``org/tiny-one-GGUF`` (the Q8_0 file alone)."""
+    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    with HubServer() as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        server.add_model("org/tiny", contents=contents(fp_family["parent"]))
+        server.add_model("org/tiny-ft", contents=contents(fp_family["finetune"]))
+        server.add_model("org/other", contents=contents(fp_family["unrelated"]))
+        server.add_model("org/tiny-GGUF", contents={
+            "tiny.Q8_0.gguf": fp_family["Q8_0"].read_bytes(),
+            "tiny.Q4_K_M.gguf": fp_family["Q4_K_M"].read_bytes()})
+        server.add_model("org/tiny-one-GGUF", contents={
+            "tiny.Q8_0.gguf": fp_family["Q8_0"].read_bytes()})
+        yield server

@@ -3,46 +3,11 @@ local one, only a small part of each file is fetched, and a fingerprint by commi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from auditor.fingerprint import verify_edge
+from tests.fingerprint.hub_files import contents, ranged_bytes
 from tests.lineage.hub_server import HubServer
-
-
-def _contents(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir()
-            if p.is_file() and p.suffix in (".json", ".safetensors")}
-
-
-def fetched_bytes(hub: HubServer) -> int:
-    """Bytes the server sent for file reads (206 ranges; a 200 sends the whole file)."""
-    total = 0
-    for request in hub.requests:
-        if "/resolve/" not in request.path or request.method != "GET":
-            continue
-        span = request.headers.get("Range", "")
-        assert request.status == 206, f"not a ranged read: {request.path} {request.status}"
-        repo, _, rest = request.path.lstrip("/").partition("/resolve/")
-        size = len(hub.repos[repo].contents[rest.partition("/")[2]])
-        first, last = span.removeprefix("bytes=").split("-")
-        total += min(int(last), size - 1) - int(first) + 1
-    return total
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        fp_family: dict[str, Path]) -> Iterator[HubServer]:
-    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    with HubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        server.add_model("org/tiny", contents=_contents(fp_family["parent"]))
-        server.add_model("org/tiny-ft", contents=_contents(fp_family["finetune"]))
-        server.add_model("org/other", contents=_contents(fp_family["unrelated"]))
-        yield server
 
 
 def test_hub_edges_by_range_reads(hub: HubServer, fp_family: dict[str, Path]) -> None:
@@ -53,7 +18,7 @@ def test_hub_edges_by_range_reads(hub: HubServer, fp_family: dict[str, Path]) ->
     size = (fp_family["parent"] / "model.safetensors").stat().st_size
     # two models fingerprinted: in a tiny model the sampled rows lie close together; real
     # sizes are measured by bench/fingerprint_bytes.py
-    assert fetched_bytes(hub) < 0.15 * 2 * size  # measured: 9%
+    assert ranged_bytes(hub) < 0.15 * 2 * size  # measured: 9%
     assert verify_edge("org/other", parent).verdict == "contradicted"
 
 
@@ -71,7 +36,7 @@ def test_fingerprint_by_commit_is_cached(hub: HubServer) -> None:
 
 
 def test_gated_repo_is_unverifiable(hub: HubServer, fp_family: dict[str, Path]) -> None:
-    hub.add_model("org/gated", contents=_contents(fp_family["parent"]), gated="manual")
+    hub.add_model("org/gated", contents=contents(fp_family["parent"]), gated="manual")
     hub.repos["org/gated"].access = "denied"
     result = verify_edge("org/gated", "org/tiny")
     assert result.verdict == "unverifiable" and "gated" in result.evidence["reason"]

@@ -5,7 +5,6 @@ it, a hostile header refused before it is fetched, and the ``repo@rev:file.gguf`
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,38 +13,9 @@ from auditor.errors import InputError
 from auditor.fingerprint import verify_edge
 from auditor.fingerprint._hub import HubFiles
 from auditor.fingerprint._hub_gguf import FIRST_READ, parse_hub_gguf_ref, read_gguf_layout
-from tests.fingerprint.test_hub import _contents
+from tests.fingerprint.hub_files import ranged_bytes
 from tests.lineage.gguf_files import write_gguf
 from tests.lineage.hub_server import HubServer
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        fp_family: dict[str, Path]) -> Iterator[HubServer]:
-    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    with HubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        server.add_model("org/tiny", contents=_contents(fp_family["parent"]))
-        server.add_model("org/tiny-GGUF", contents={
-            "tiny.Q8_0.gguf": fp_family["Q8_0"].read_bytes(),
-            "tiny.Q4_K_M.gguf": fp_family["Q4_K_M"].read_bytes()})
-        server.add_model("org/tiny-one-GGUF", contents={
-            "tiny.Q8_0.gguf": fp_family["Q8_0"].read_bytes()})
-        yield server
-
-
-def _gguf_bytes(hub: HubServer, repo: str) -> int:
-    """Bytes the server sent from ``repo``'s files; every read must be a 206 range."""
-    total = 0
-    for request in hub.requests:
-        if not request.path.lstrip("/").startswith(repo + "/resolve/") or request.method != "GET":
-            continue
-        assert request.status == 206, f"not a ranged read: {request.path} {request.status}"
-        size = len(hub.repos[repo.lower()].contents[request.path.rpartition("/")[2]])
-        first, last = request.headers["Range"].removeprefix("bytes=").split("-")
-        total += min(int(last), size - 1) - int(first) + 1
-    return total
 
 
 def test_hub_gguf_edge_matches_the_local_file(hub: HubServer,
@@ -57,7 +27,7 @@ def test_hub_gguf_edge_matches_the_local_file(hub: HubServer,
     assert remote.evidence["median_rel_l2"] == local.evidence["median_rel_l2"]
     assert remote.evidence["child"]["ref"] == f"org/tiny-GGUF@{sha}:tiny.Q4_K_M.gguf"
     size = fp_family["Q4_K_M"].stat().st_size
-    fetched = _gguf_bytes(hub, "org/tiny-GGUF")
+    fetched = ranged_bytes(hub, "org/tiny-GGUF")
     # a tiny model (hidden 256): 32 of 256 rows per matrix and 4 KB merge gaps reach most
     # blocks (measured: 73% of the file, the local read 60%); the count shows the file was
     # never read whole, and that the remote read costs the local one plus a header
@@ -95,7 +65,7 @@ def test_header_over_the_limit_is_refused_unfetched(hub: HubServer) -> None:
     hub.add_model("org/hostile-GGUF", contents={"x.gguf": hostile})
     with pytest.raises(InputError, match="refusing to read it"):
         verify_edge("org/hostile-GGUF:x.gguf", "org/tiny")
-    assert _gguf_bytes(hub, "org/hostile-GGUF") == FIRST_READ
+    assert ranged_bytes(hub, "org/hostile-GGUF") == FIRST_READ
 
 
 def test_ref_syntax() -> None:

@@ -13,6 +13,7 @@ import pytest
 from auditor.errors import InputError
 from lineage import CrawlOptions, LineageGraph, crawl_hub, crawl_local, verify_graph
 from tests.fingerprint import family
+from tests.fingerprint.hub_files import contents
 from tests.lineage.hub_server import HubServer
 from tests.lineage.test_cmd_lineage import run
 
@@ -25,16 +26,11 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "unrelated": family.build_parent(root, seed=1)}
 
 
-def _contents(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir()
-            if p.is_file() and p.suffix in (".json", ".safetensors")}
-
-
 def _family_on_hub(hub: HubServer, models: dict[str, Path]) -> None:
-    hub.add_model("org/tiny", contents=_contents(models["parent"]))
-    hub.add_model("org/tiny-ft", base_model="org/tiny", contents=_contents(models["finetune"]))
-    hub.add_model("org/liar", base_model="org/tiny", contents=_contents(models["unrelated"]))
-    hub.add_model("org/tiny-copy", base_model="org/tiny", contents=_contents(models["parent"]))
+    hub.add_model("org/tiny", contents=contents(models["parent"]))
+    hub.add_model("org/tiny-ft", base_model="org/tiny", contents=contents(models["finetune"]))
+    hub.add_model("org/liar", base_model="org/tiny", contents=contents(models["unrelated"]))
+    hub.add_model("org/tiny-copy", base_model="org/tiny", contents=contents(models["parent"]))
 
 
 def _edges(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -88,11 +84,11 @@ def test_contradiction_is_marked_in_mermaid_tree_and_graphml(
 
 def test_unreadable_edges_are_unverifiable_with_the_reason(
         hub: HubServer, models: dict[str, Path], options: Any) -> None:
-    hub.add_model("org/tiny", contents=_contents(models["parent"]))
+    hub.add_model("org/tiny", contents=contents(models["parent"]))
     hub.add_model("org/pickled", base_model="org/tiny",
                   contents={"config.json": b"{}", "pytorch_model.bin": b"not read"})
     hub.add_model("org/shut", base_model="org/tiny", gated="manual",
-                  contents=_contents(models["finetune"]))
+                  contents=contents(models["finetune"]))
     hub.repos["org/shut"].access = "denied"
     hub.add_model("org/hostile", base_model="org/tiny",
                   contents={"model.safetensors": b"\xff" * 64, "config.json": b"{}"})
