@@ -16,7 +16,7 @@ from auditor.judges._trace import TraceAnalysis, TraceSummary, analyze_trace, su
 from auditor.judges._verdict import JudgedVerdict, Verdict
 
 if TYPE_CHECKING:
-    from auditor.store import GenerationRecord, Store
+    from auditor.store import GenerationRecord, Store, StoredVerdict
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,16 @@ def judge_store(
         before = existing.get(record.id)
         # A verdict of error caused by the judge itself (not by the generation) is retried.
         judge_failed = before is not None and before.verdict == Verdict.ERROR and not record.error
-        # An agentic answer judged before the action layer existed gets its action now.
-        no_action = before is not None and bool(record.tool_prompt) and before.action is None
-        if before is not None and not rejudge and not judge_failed and not no_action:
+        items = items or ActionItems()
+        if before is not None and not rejudge and not judge_failed:
+            # An agentic answer judged before the action layer existed gets its action now,
+            # read from the stored stance: the judge is not asked again (an answer whose action
+            # cannot be read, a failed one or an item not at hand, stays as it is).
+            if record.tool_prompt and before.action is None:
+                written += _add_action(store, before, record, items)
             if progress is not None:
                 progress(1)
             continue
-        items = items or ActionItems()
         judge_record(store, judge, record, items)
         written += 1
         if progress is not None:
@@ -102,6 +105,17 @@ def judge_record(store: Store, judge: Judge, record: GenerationRecord,
     )
     store.put_verdict(record.id, verdict, trace_json)
     return verdict
+
+
+def _add_action(store: Store, before: StoredVerdict, record: GenerationRecord,
+                items: ActionItems) -> int:
+    """Store the action verdict of an already judged answer; 1 when one was added."""
+    stance = JudgedVerdict(before.verdict, before.judge_id, before.rubric_hash)
+    action = action_for_record(items, record, stance)
+    if action is None:
+        return 0
+    store.put_action(before.id, action)
+    return 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,6 +287,11 @@ class Store:
             put_action(self._conn, int(row["id"]), verdict.action)
         return int(row["id"])
 
+    def put_action(self, verdict_id: int, action: ActionVerdict) -> None:
+        """Store the action layer's verdict beside a stored verdict and commit."""
+        with self._db("writing"), self._conn:
+            put_action(self._conn, verdict_id, action)
+
     def _put_harm(self, verdict_id: int, harm: HarmAssessment | None) -> None:
         """The verdict's harm row (inside the caller's transaction); none when ``harm`` is None."""
         if harm is None:
