@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,29 +112,31 @@ class LineageGraph:
 
     def descendants(self, node_id: str | None = None) -> Iterator[LineageEdge]:
         """Edges below ``node_id`` (default: the root) in breadth-first order, each once."""
-        start = self.root if node_id is None else node_id
-        seen = {start}
-        queue = deque([start])
-        while queue:
-            current = queue.popleft()
-            for e in self.edges_from(current):
-                yield e
-                if e.child not in seen:
-                    seen.add(e.child)
-                    queue.append(e.child)
+        return self._walk(node_id, self.edges_from, lambda e: e.child)
 
     def ancestors(self, node_id: str | None = None) -> Iterator[LineageEdge]:
         """Edges above ``node_id`` (default: the root), nearest first, each once."""
+        return self._walk(node_id, self.edges_to, lambda e: e.parent)
+
+    def _walk(
+        self,
+        node_id: str | None,
+        edges: Callable[[str], tuple[LineageEdge, ...]],
+        far_end: Callable[[LineageEdge], str],
+    ) -> Iterator[LineageEdge]:
+        """Breadth-first from ``node_id`` (default: the root) along ``edges``, each edge once,
+        each node's edges followed once."""
         start = self.root if node_id is None else node_id
         seen = {start}
         queue = deque([start])
         while queue:
             current = queue.popleft()
-            for e in self.edges_to(current):
+            for e in edges(current):
                 yield e
-                if e.parent not in seen:
-                    seen.add(e.parent)
-                    queue.append(e.parent)
+                node = far_end(e)
+                if node not in seen:
+                    seen.add(node)
+                    queue.append(node)
 
     # --- serialisation ----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
