@@ -72,14 +72,15 @@ class SelectionOptions(_Table):
 SELECTION_FIELDS = frozenset(SelectionOptions.model_fields)
 
 
-class AuditOptions(_Table):
+class AuditOptions(SelectionOptions):
     """The ``[audit]`` table (or a scan's ``[defaults]``); see :class:`AuditConfig`.
 
     The names are the flat option names of :data:`~auditor.audit._config.OPTION_PARTS`
     (generation and backend options land in their parts; a test keeps the two sets equal).
 
-    The selection options may also sit at the top level, as before; giving one both there
-    and in ``[selection]`` is an error.
+    The selection options, inherited, may also sit at the top level, as before (the
+    ``[selection]`` table is the tidy place); giving one both there and in ``[selection]`` is
+    an error.
     """
 
     root: Text | None = None
@@ -129,14 +130,6 @@ class AuditOptions(_Table):
     alpha: Fraction | None = None
     early_stop: bool | None = None
     fail_on: Literal["degraded", "inconclusive"] | None = None
-    # selection options at the top level (the [selection] table is the tidy place)
-    relations: Annotated[list[Relation], BeforeValidator(_one_or_many)] | None = None
-    min_downloads: NonNegative | None = None
-    top_n_per_relation: NonNegative | None = None
-    include: TextList | None = None
-    exclude: TextList | None = None
-    quant_types: TextList | None = None
-    all_quants: bool | None = None
 
     @model_validator(mode="after")
     def _selection_once(self) -> AuditOptions:
