@@ -18,7 +18,7 @@ from auditor.backends._chat import (
     looks_instruction_tuned,
 )
 from auditor.backends._llama_lib import MISSING_LLAMA_CPP, import_llama_cpp
-from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
+from auditor.backends._reasoning import completion_result
 from auditor.backends._tools import RenderedPrompt, render_request, with_tool_calls
 from auditor.backends._types import (
     BackendOptions,
@@ -154,15 +154,8 @@ class LlamaCppBackend:
         except (RuntimeError, ValueError) as exc:
             return GenerationResult(response="", prompt_text=prompt, error=f"llama.cpp: {exc}")
         text = self._llm.detokenize(out).decode("utf-8", errors="replace")
-        reasoning, response = split_reasoning(text, opened=prompt_opens_thinking(prompt))
-        return GenerationResult(
-            response=response,
-            prompt_text=prompt,
-            reasoning=reasoning,
-            finish_reason=finish,
-            n_prompt_tokens=len(tokens),
-            n_completion_tokens=len(out),
-        )
+        return completion_result(text, prompt, finish_reason=finish,
+                                 n_prompt_tokens=len(tokens), n_completion_tokens=len(out))
 
     def _decode(
         self, tokens: list[int], seed: int, config: GenerationConfig

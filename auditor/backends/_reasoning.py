@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from auditor.backends._types import GenerationResult
+
 _OPEN = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
 
 
@@ -43,3 +45,19 @@ def split_reasoning(text: str, *, opened: bool = False) -> tuple[str, str]:
     if close is not None and match is None:
         return text[: close.start()].strip(), text[close.end() :].strip()
     return "", text.strip()
+
+
+def completion_result(
+    text: str, prompt: str, *, finish_reason: str, n_prompt_tokens: int, n_completion_tokens: int
+) -> GenerationResult:
+    """A local model's decoded completion of ``prompt`` as a result, its reasoning split from
+    the answer (the prompt may have opened the thinking block itself)."""
+    reasoning, response = split_reasoning(text, opened=prompt_opens_thinking(prompt))
+    return GenerationResult(
+        response=response,
+        prompt_text=prompt,
+        reasoning=reasoning,
+        finish_reason=finish_reason,
+        n_prompt_tokens=n_prompt_tokens,
+        n_completion_tokens=n_completion_tokens,
+    )

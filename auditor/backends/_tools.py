@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.actions import (
     GENERIC_TOOLS,
@@ -24,7 +25,7 @@ from auditor.actions import (
     with_generic_prompt,
 )
 from auditor.backends._chat import ChatFormat, render_prompt
-from auditor.backends._types import GenerationRequest, GenerationResult
+from auditor.backends._types import GenerationConfig, GenerationRequest, GenerationResult
 from auditor.errors import BackendError
 from auditor.suites import Message
 
@@ -64,6 +65,15 @@ def render_request(
             return RenderedPrompt(with_tools, TEMPLATE_TOOLS)
     return RenderedPrompt(render(generic_messages(request.messages, request.tools)),
                           GENERIC_TOOLS)
+
+
+def render_with_tokenizer(chat: ChatFormat, request: GenerationRequest, tokenizer: Any,
+                          config: GenerationConfig) -> RenderedPrompt:
+    """:func:`render_request` with a Hugging Face tokenizer's BOS and EOS tokens (the
+    transformers and vllm backends)."""
+    return render_request(chat, request, bos_token=tokenizer.bos_token or "",
+                          eos_token=tokenizer.eos_token or "",
+                          enable_thinking=config.enable_thinking)
 
 
 def generic_messages(messages: Sequence[Message], tools: Sequence[ToolSpec]

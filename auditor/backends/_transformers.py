@@ -14,8 +14,8 @@ from auditor.backends._chat import ChatFormat, tokenizer_chat_format
 from auditor.backends._gpus import local_gpu_memory, needs_device_map, weights_bytes
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import apply_adapter, split_adapter
-from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
-from auditor.backends._tools import RenderedPrompt, render_request, with_tool_calls
+from auditor.backends._reasoning import completion_result
+from auditor.backends._tools import RenderedPrompt, render_with_tokenizer, with_tool_calls
 from auditor.backends._types import (
     BackendOptions,
     GenerationConfig,
@@ -167,10 +167,7 @@ class TransformersBackend:
         return self._rendered(request, config).text
 
     def _rendered(self, request: GenerationRequest, config: GenerationConfig) -> RenderedPrompt:
-        tokenizer = self.tokenizer
-        return render_request(self.chat, request, bos_token=tokenizer.bos_token or "",
-                              eos_token=tokenizer.eos_token or "",
-                              enable_thinking=config.enable_thinking)
+        return render_with_tokenizer(self.chat, request, self.tokenizer, config)
 
     def generate(
         self, requests: Sequence[GenerationRequest], config: GenerationConfig
@@ -240,15 +237,8 @@ class TransformersBackend:
                 tokens, finish = tokens[:index], "stop"
                 break
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
-        reasoning, response = split_reasoning(text, opened=prompt_opens_thinking(prompt))
-        return GenerationResult(
-            response=response,
-            prompt_text=prompt,
-            reasoning=reasoning,
-            finish_reason=finish,
-            n_prompt_tokens=n_prompt,
-            n_completion_tokens=len(tokens),
-        )
+        return completion_result(text, prompt, finish_reason=finish, n_prompt_tokens=n_prompt,
+                                 n_completion_tokens=len(tokens))
 
     def close(self) -> None:
         self.model = None

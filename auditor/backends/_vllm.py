@@ -25,8 +25,8 @@ from typing import Any
 from auditor.backends._chat import tokenizer_chat_format
 from auditor.backends._hf_safety import check_remote_code, check_weights
 from auditor.backends._peft import check_adapter
-from auditor.backends._reasoning import prompt_opens_thinking, split_reasoning
-from auditor.backends._tools import RenderedPrompt, render_request, with_tool_calls
+from auditor.backends._reasoning import completion_result
+from auditor.backends._tools import RenderedPrompt, render_with_tokenizer, with_tool_calls
 from auditor.backends._types import (
     BackendOptions,
     GenerationConfig,
@@ -151,10 +151,7 @@ class VllmBackend:
         return self._rendered(request, config).text
 
     def _rendered(self, request: GenerationRequest, config: GenerationConfig) -> RenderedPrompt:
-        tok = self.tokenizer
-        return render_request(self.chat, request, bos_token=tok.bos_token or "",
-                              eos_token=tok.eos_token or "",
-                              enable_thinking=config.enable_thinking)
+        return render_with_tokenizer(self.chat, request, self.tokenizer, config)
 
     def prompt_ids(self, text: str) -> list[int]:
         """Token ids of a rendered prompt, as the transformers backend tokenizes it."""
@@ -187,11 +184,9 @@ class VllmBackend:
         if finish == "stop" and tokens and tokens[-1] in self._eos_ids():
             tokens = tokens[:-1]
         text = str(self.tokenizer.decode(tokens, skip_special_tokens=True))
-        reasoning, response = split_reasoning(text, opened=prompt_opens_thinking(prompt))
-        return GenerationResult(
-            response=response, prompt_text=prompt, reasoning=reasoning, finish_reason=finish,
-            n_prompt_tokens=len(output.prompt_token_ids or ()), n_completion_tokens=len(tokens),
-        )
+        return completion_result(text, prompt, finish_reason=finish,
+                                 n_prompt_tokens=len(output.prompt_token_ids or ()),
+                                 n_completion_tokens=len(tokens))
 
     def _eos_ids(self) -> set[int]:
         value = self.tokenizer.eos_token_id
