@@ -2,7 +2,8 @@
 
 The estimate is deliberately coarse and errs high: weights as they will sit in memory (GGUF
 files as-is under llama.cpp; dequantized to float32 under transformers on CPU; 16-bit
-checkpoints widened to float32 on CPU) plus a working margin for activations and KV cache.
+checkpoints widened to float32 on CPU; bitsandbytes variants at their 4 or 8 bits) plus a
+working margin for activations and KV cache.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ _GGUF_BITS = {
     "Q5_K_S": 5.54, "Q5_0": 5.5, "Q4_K_M": 4.85, "Q4_K_S": 4.58, "Q4_0": 4.5, "Q3_K_L": 4.27,
     "Q3_K_M": 3.91, "Q3_K_S": 3.5, "Q2_K": 2.63, "IQ4_XS": 4.25, "IQ3_XS": 3.3, "IQ2_XS": 2.31,
 }  # fmt: skip
+
+#: bitsandbytes variants against the 16-bit checkpoint they load from, erring high: 4.5 bits
+#: (NF4 with its block scales) or 8 bits of 16 for the linear layers, the rest as stored.
+_ON_LOAD_SHARE = {"bnb-nf4": 0.45, "bnb-int8": 0.65}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,11 @@ def estimate_memory(
             detail = f"GGUF dequantized to float32 from ~{bits:g} bits per weight"
         else:
             detail = "GGUF file mapped by llama.cpp"
+    elif identity.quantized_on_load:
+        share = _ON_LOAD_SHARE[identity.quantized_on_load]
+        size = int(size * share)
+        detail = (f"{identity.quantized_on_load} weights, ~{share:.0%} of a 16-bit checkpoint "
+                  "(embeddings and head unquantized)")
     elif on_cpu and identity.format in {"safetensors", "pytorch", "peft"}:
         size *= 2  # 16-bit checkpoints widen to float32 on CPU (float32 ones are counted high)
         detail = "weights in float32 on CPU"

@@ -2,7 +2,8 @@
 
 For every selected target that is a full-precision checkpoint (safetensors, or pickle when
 allowed; not an adapter, not a GGUF, not already quantized, not a remote server), and every
-method asked, :func:`auditor.quantize.make_variant` makes the variant; it joins the family as
+method asked, :func:`auditor.quantize.make_variants` makes the variant (a GGUF file, or for
+bitsandbytes the reference ``<source>:bnb-nf4`` quantized as it loads); it joins the family as
 a derivative node ``<id>:<TYPE>`` of its source (relation ``quantized``, evidence "made by the
 auditor" with the method and tool versions) and as a target compared with its source. A
 variant that cannot be made here is a *not audited* row with the reason.
@@ -19,6 +20,7 @@ from auditor.audit._selection import AuditTarget, NotAudited, Selection
 from auditor.errors import AuditorError
 from auditor.quantize import (
     FULL_PRECISION_FORMATS,
+    VariantOutcome,
     make_variants,
     parse_methods,
 )
@@ -46,15 +48,16 @@ def add_quantized(
         folder, key, fmt = source
         emit(AuditEvent("quantize", f"making {', '.join(m.name for m in wanted)} of "
                         f"{target.id}"))
-        for outcome in make_variants(folder, key, fmt, wanted, allow_pickle=allow_pickle):
-            made_id, made = f"{target.id}:{outcome.method}", outcome.made
-            if made is None:
+        for outcome in make_variants(folder, key, fmt, wanted, allow_pickle=allow_pickle,
+                                     source_reference=target.reference):
+            made_id = f"{target.id}:{outcome.method}"
+            if not outcome.reference:
                 not_audited.append(NotAudited(made_id, outcome.reason))
                 continue
-            nodes.append(_made_node(graph.node(target.node_id), made_id, made.method, made.path))
+            nodes.append(_made_node(graph.node(target.node_id), made_id, outcome))
             edges.append(LineageEdge(target.node_id, made_id, "quantized",
-                                     (Evidence("auditor", made.evidence),)))
-            targets.append(AuditTarget(made_id, made_id, str(made.path), target.id,
+                                     (Evidence("auditor", outcome.evidence),)))
+            targets.append(AuditTarget(made_id, made_id, outcome.reference, target.id,
                                        "quantized"))
     new_graph = replace(graph, nodes=tuple(nodes), edges=tuple(edges))
     return new_graph, replace(selection, targets=tuple(targets),
@@ -80,7 +83,14 @@ def _source_folder(target: AuditTarget, graph: LineageGraph, allow_pickle: bool
     return resolved.hf_dir, resolved.key, resolved.identity.format
 
 
-def _made_node(source: LineageNode, made_id: str, method: str, path: Path) -> LineageNode:
+def _made_node(source: LineageNode, made_id: str, outcome: VariantOutcome) -> LineageNode:
+    """The variant's lineage node: a GGUF file the auditor made, or (bitsandbytes) the
+    source's own weights quantized as they load."""
+    if outcome.made is None:
+        return LineageNode(id=made_id, role="descendant", depth=source.depth + 1,
+                           formats=source.formats, quantization=outcome.method,
+                           license=source.license, path=source.path)
+    path = outcome.made.path
     return LineageNode(id=made_id, role="descendant", depth=source.depth + 1, formats=("gguf",),
-                       quantization=method, license=source.license, path=str(path),
+                       quantization=outcome.method, license=source.license, path=str(path),
                        gguf_files=(path.name,))

@@ -90,9 +90,12 @@ def _cuda_devices() -> int:
 def auto_backend_name(resolved: ResolvedModel, device: str = "auto") -> str:
     """The backend ``auto`` picks: openai for remote models, llama.cpp for GGUF (transformers
     when llama-cpp-python is not installed), vllm for safetensors models on a GPU when vLLM is
-    installed (:func:`prefers_vllm`), transformers for everything else."""
+    installed (:func:`prefers_vllm`), transformers for everything else (bitsandbytes variants
+    among them)."""
     fmt = resolved.identity.format
     installed = importlib.util.find_spec("vllm") is not None
+    if resolved.identity.quantized_on_load:  # bitsandbytes, as transformers loads it
+        return "transformers"
     if fmt in VLLM_FORMATS and installed and prefers_vllm(
             fmt, device, vllm_installed=True, gpus=_cuda_devices()):
         return "vllm"

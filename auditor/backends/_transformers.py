@@ -1,7 +1,7 @@
 """The transformers backend: safetensors (or opted-in pickle) checkpoints, GGUF through
 transformers' dequantization, GPTQ/AWQ through gptqmodel, PEFT adapters merged into their
-base; batched greedy generation with
-left padding; the tokenizer's chat template rendered in a sandbox."""
+base, bitsandbytes NF4/int8 applied as a checkpoint loads (``<model>:bnb-nf4``); batched greedy
+generation with left padding; the tokenizer's chat template rendered in a sandbox."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from auditor.backends._bitsandbytes import bnb_quantization_config
 from auditor.backends._chat import ChatFormat, tokenizer_chat_format
 from auditor.backends._gpus import local_gpu_memory, needs_device_map, weights_bytes
 from auditor.backends._hf_safety import check_remote_code, check_weights
@@ -101,6 +102,7 @@ class TransformersBackend:
             safetensors_only = False
         self.device = _pick_device(torch, options.device)
         dtype = _pick_dtype(torch, options.dtype, self.device, fmt)
+        self.on_load = weights.identity.quantized_on_load  # bnb-nf4 / bnb-int8, or None
         # Too big for the first GPU and more than one: layers spread over all of them.
         self.spread = self.device == "cuda" and needs_device_map(
             int(weights_bytes(folder) * 1.2), local_gpu_memory())
@@ -111,7 +113,7 @@ class TransformersBackend:
         model = self._load_model(transformers, folder, gguf_file, dtype, safetensors_only,
                                  options)
         self.model = apply_adapter(model, adapter) if adapter else model
-        if not self.spread:
+        if not self.spread and not self.on_load:  # bitsandbytes placed it as it loaded
             self.model.to(self.device)
         self.model.eval()
         self.chat = self._choose_format(resolved, options)
@@ -147,6 +149,10 @@ class TransformersBackend:
             kwargs["use_safetensors"] = True
         if self.spread:
             kwargs["device_map"] = "auto"  # accelerate places layers on every local GPU
+        if self.on_load:
+            kwargs["quantization_config"] = bnb_quantization_config(
+                transformers, self._torch, self.on_load, self.device)
+            kwargs.setdefault("device_map", {"": self.device})
         try:
             model = transformers.AutoModelForCausalLM.from_pretrained(str(folder), **kwargs)
         except ImportError as exc:

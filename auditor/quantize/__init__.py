@@ -2,8 +2,9 @@
 
 ``--quantize TYPE`` makes, for a full-precision (safetensors) model, the GGUF variant TYPE
 with llama.cpp's own HF->GGUF converter and quantizer (:func:`make_variant`), cached by source,
-method and tool versions. GPU formats (``bnb-nf4``, ``bnb-int8``, ``gptq-4bit``) are
-recognised and refused with a reason where their library or a CUDA GPU is missing.
+method and tool versions. ``bnb-nf4`` / ``bnb-int8`` are made as the checkpoint loads
+(bitsandbytes, through the reference ``<model>:bnb-nf4``); ``gptq-4bit`` is recognised and
+refused with a reason.
 """
 
 from auditor.quantize._converter import (
@@ -27,9 +28,11 @@ from auditor.quantize._make import (
 )
 from auditor.quantize._methods import (
     GGUF_TYPES,
-    GPU_METHODS,
+    LIBRARY_METHODS,
     NEEDS_IMATRIX,
     QuantizeMethod,
+    bitsandbytes_reason,
+    bitsandbytes_version,
     check_available,
     parse_method,
     parse_methods,
@@ -40,7 +43,7 @@ __all__ = [
     "ENV_VAR",
     "FULL_PRECISION_FORMATS",
     "GGUF_TYPES",
-    "GPU_METHODS",
+    "LIBRARY_METHODS",
     "NEEDS_IMATRIX",
     "ConverterInfo",
     "ConverterStatus",
@@ -48,6 +51,8 @@ __all__ = [
     "QuantizeMethod",
     "QuantizeResult",
     "VariantOutcome",
+    "bitsandbytes_reason",
+    "bitsandbytes_version",
     "check_available",
     "convert_to_gguf",
     "converter_status",

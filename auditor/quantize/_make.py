@@ -74,6 +74,9 @@ def make_variant(
     :class:`UnsafeCheckpointError` for pickle weights without ``allow_pickle``.
     """
     check_available(method)
+    if method.kind != "gguf":
+        raise QuantizationError(f"{method.name} makes no file: it is applied as the model loads "
+                                f"(evaluate the reference <model>:{method.name})")
     converter = converter or find_converter()
     _check_weights(source_dir, allow_pickle)
     root = cache or _cache()
@@ -186,11 +189,20 @@ def _cache() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class VariantOutcome:
-    """One method asked for one model: the made variant, or why there is none."""
+    """One method asked for one model: the reference that evaluates the variant and the
+    lineage evidence of its edge, or why there is none (``reference`` empty). ``made`` is the
+    file the auditor made (GGUF types); a variant quantized as it loads (bitsandbytes) has
+    none: its reference is the source's with the method as selector."""
 
     method: str
-    made: MadeVariant | None
+    made: MadeVariant | None = None
     reason: str = ""
+    reference: str = ""
+    evidence: str = ""
+
+    @classmethod
+    def of_file(cls, made: MadeVariant) -> VariantOutcome:
+        return cls(made.method, made, reference=str(made.path), evidence=made.evidence)
 
 
 def make_variants(
@@ -199,38 +211,57 @@ def make_variants(
     source_format: str,
     methods: tuple[QuantizeMethod, ...],
     *,
+    source_reference: str | None = None,
     allow_pickle: bool = False,
     cache: Path | None = None,
 ) -> tuple[VariantOutcome, ...]:
-    """Each of ``methods`` made from one model, converting it once for all of them; a
-    failure is a reason, never an exception."""
+    """Each of ``methods`` made from one model (the reference ``source_reference``, else the
+    folder), converting it once for all GGUF types; a failure is a reason, never an
+    exception."""
     if source_dir is None or source_format not in FULL_PRECISION_FORMATS:
         why = (f"only full-precision checkpoints (safetensors) are quantized on the fly; "
                f"{source_key} is {source_format}")
         return tuple(VariantOutcome(m.name, None, why) for m in methods)
     reasons = {m.name: unavailable_reason(m) for m in methods}
-    if all(reasons.values()):
-        return tuple(VariantOutcome(m.name, None, reasons[m.name]) for m in methods)
+    on_load = {m.name: _on_load(m, source_reference or str(source_dir), source_key)
+               for m in methods if m.kind == "bnb" and not reasons[m.name]}
+    files = [m for m in methods if m.kind == "gguf" and not reasons[m.name]]
+    made = _make_files(source_dir, source_key, files, allow_pickle, cache) if files else {}
+    return tuple(on_load.get(m.name) or made.get(m.name)
+                 or VariantOutcome(m.name, None, reasons[m.name]) for m in methods)
+
+
+def _on_load(method: QuantizeMethod, source_reference: str, source_key: str) -> VariantOutcome:
+    """A bitsandbytes variant: the source's reference with the method as its selector."""
+    from importlib.metadata import version
+
+    from auditor.quantize._methods import bitsandbytes_version
+
+    tools = f"bitsandbytes {bitsandbytes_version()}, transformers {version('transformers')}"
+    return VariantOutcome(
+        method.name, reference=f"{source_reference}:{method.name}",
+        evidence=f"made by the auditor: {method.name} from {source_key} as it loads ({tools})")
+
+
+def _make_files(source_dir: Path, source_key: str, methods: list[QuantizeMethod],
+                allow_pickle: bool, cache: Path | None) -> dict[str, VariantOutcome]:
+    """The GGUF types of ``methods`` made from ``source_dir``, converted once, by name."""
     try:
         _check_weights(source_dir, allow_pickle)
         converter = find_converter()
     except (QuantizationError, UnsafeCheckpointError) as exc:
-        return tuple(VariantOutcome(m.name, None, reasons[m.name] or variant_error(exc))
-                     for m in methods)
+        return {m.name: VariantOutcome(m.name, None, variant_error(exc)) for m in methods}
     root = cache or _cache()
-    outcomes: list[VariantOutcome] = []
+    outcomes: dict[str, VariantOutcome] = {}
     with _Conversion(converter, source_dir, root) as conversion:
         for method in methods:
-            if reasons[method.name]:
-                outcomes.append(VariantOutcome(method.name, None, reasons[method.name]))
-                continue
             try:
                 made = _make_one(source_key, method, converter, root, conversion)
             except QuantizationError as exc:
-                outcomes.append(VariantOutcome(method.name, None, variant_error(exc)))
+                outcomes[method.name] = VariantOutcome(method.name, None, variant_error(exc))
             else:
-                outcomes.append(VariantOutcome(method.name, made))
-    return tuple(outcomes)
+                outcomes[method.name] = VariantOutcome.of_file(made)
+    return outcomes
 
 
 def variant_error(exc: Exception) -> str:

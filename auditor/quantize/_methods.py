@@ -4,9 +4,10 @@ GGUF types are those llama.cpp's own quantizer offers (``tools/quantize/quantize
 ``QUANT_OPTIONS`` in the pinned llama.cpp, ``COPY`` aside), with its aliases (``Q4_K`` is
 ``Q4_K_M``). A handful of very low-bit types need an importance matrix computed from
 calibration text; ``--quantize`` computes none, so it names them as not available rather than
-letting llama.cpp fail mid-run. ``bnb-nf4`` / ``bnb-int8`` (bitsandbytes) and ``gptq-4bit``
-(gptqmodel) are GPU formats: they are recognised, and refused with a reason where their
-library or a CUDA GPU is missing.
+letting llama.cpp fail mid-run. ``bnb-nf4`` / ``bnb-int8`` are bitsandbytes' formats, made as
+the transformers backend loads the checkpoint (no file): on a CUDA GPU, or on the CPU with
+bitsandbytes 0.48+ (its CPU backend). ``gptq-4bit`` (gptqmodel) is recognised and refused with
+a reason: making GPTQ variants needs a GPU and calibration, which ``--quantize`` does not do.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ GGUF_TYPES = (
 _ALIASES = {"Q3_K": "Q3_K_M", "Q4_K": "Q4_K_M", "Q5_K": "Q5_K_M"}
 #: Types llama.cpp refuses to make without an importance matrix.
 NEEDS_IMATRIX = frozenset({"IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "Q2_K_S"})
-#: GPU methods: name -> (the library it needs, its import name).
-GPU_METHODS = {
+#: Methods of another library: name -> (the library it needs, its import name).
+LIBRARY_METHODS = {
     "bnb-nf4": ("bitsandbytes", "bitsandbytes"),
     "bnb-int8": ("bitsandbytes", "bitsandbytes"),
     "gptq-4bit": ("gptqmodel", "gptqmodel"),
@@ -54,12 +55,12 @@ def parse_method(text: str) -> QuantizeMethod:
     """``Q8_0``, ``q4_k_m``, ``Q4_K``, ``bnb-nf4``... as a method (``UsageError`` otherwise)."""
     name = text.strip()
     lowered = name.lower()
-    if lowered in GPU_METHODS:
+    if lowered in LIBRARY_METHODS:
         return QuantizeMethod(lowered, "gptq" if lowered.startswith("gptq") else "bnb")
     upper = _ALIASES.get(name.upper(), name.upper())
     if upper in GGUF_TYPES:
         return QuantizeMethod(upper, "gguf")
-    choices = ", ".join((*GGUF_TYPES, *GPU_METHODS))
+    choices = ", ".join((*GGUF_TYPES, *LIBRARY_METHODS))
     raise UsageError(f"unknown quantization {text!r}; choose one of: {choices}")
 
 
@@ -80,13 +81,51 @@ def unavailable_reason(method: QuantizeMethod) -> str:
             return (f"{method.name} needs an importance matrix (llama-imatrix), which "
                     "--quantize does not compute")
         return ""
-    library, module = GPU_METHODS[method.name]
+    library, module = LIBRARY_METHODS[method.name]
+    if method.kind == "bnb":
+        return bitsandbytes_reason(method.name, bitsandbytes_version(), _cuda_available())
     if not _cuda_available():
         return f"{method.name} needs a CUDA GPU and {library}"
     if importlib.util.find_spec(module) is None:
         return f"{method.name} needs {library}, which is not installed"
     return (f"{method.name}: making {library} variants is not implemented yet; quantize the "
             "model beforehand and audit it as a node")
+
+
+#: The first bitsandbytes release with a CPU backend (4-bit and 8-bit layers on CPUs).
+BNB_CPU_SINCE = (0, 48)
+
+
+def bitsandbytes_reason(name: str, version: str | None, cuda: bool) -> str:
+    """Why bitsandbytes ``version`` (None: not installed) cannot make ``name`` here ("" when it
+    can): it needs a CUDA GPU before 0.48."""
+    if version is None:
+        return (f"{name} needs bitsandbytes, which is not installed "
+                "(pip install 'supply-chain-auditor[bnb]')")
+    if not cuda and _release(version) < BNB_CPU_SINCE:
+        return (f"{name} needs a CUDA GPU with bitsandbytes {version} (0.48 and later also run "
+                "on CPUs)")
+    return ""
+
+
+def bitsandbytes_version() -> str | None:
+    """The installed bitsandbytes' version, None when it is not installed."""
+    if importlib.util.find_spec("bitsandbytes") is None:
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("bitsandbytes")
+    except PackageNotFoundError:
+        return None
+
+
+def _release(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.split(".")[:2]:
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
 
 
 def check_available(method: QuantizeMethod) -> None:

@@ -7,11 +7,18 @@ recorded with every result; ``identity.key`` is the ``model`` column of the stor
 
 from auditor.refs._adapter import adapter_weights, folder_names
 from auditor.refs._hashing import cache_dir, file_sha256, folder_sha256, uncached_file_sha256
-from auditor.refs._identity import ModelIdentity, ResolvedModel, key_on_base
+from auditor.refs._identity import (
+    LOAD_TIME_QUANTIZATIONS,
+    ModelIdentity,
+    ResolvedModel,
+    key_on_base,
+    load_time_quantization,
+)
 from auditor.refs._parse import SYNTAX_HELP, ParsedReference, RemoteCredentials, parse_reference
 from auditor.refs._resolve import reference_to_key, resolve_reference
 
 __all__ = [
+    "LOAD_TIME_QUANTIZATIONS",
     "SYNTAX_HELP",
     "ModelIdentity",
     "ParsedReference",
@@ -23,6 +30,7 @@ __all__ = [
     "folder_names",
     "folder_sha256",
     "key_on_base",
+    "load_time_quantization",
     "parse_reference",
     "reference_to_key",
     "resolve_reference",

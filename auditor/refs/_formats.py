@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError, ModelReferenceError
 from auditor.gguf import file_type_name, read_gguf_metadata
+from auditor.refs._identity import load_time_quantization
 from auditor.safeio import MODEL_CONFIG, load_json_file
 
 log = logging.getLogger(__name__)
@@ -160,10 +161,26 @@ def _scalar(value: Any) -> str | None:
     return text[:100] if text else None
 
 
+def quantized_on_load(info: WeightsInfo | None, method: str, where: str) -> WeightsInfo:
+    """``info`` of a full-precision checkpoint, to be quantized with ``method`` as it loads
+    (:data:`~auditor.refs._identity.LOAD_TIME_QUANTIZATIONS`); anything else is refused."""
+    if info is None or info.format not in ("safetensors", "pytorch"):
+        what = "not a Hugging Face model folder" if info is None else f"a {info.format} model"
+        raise ModelReferenceError(
+            f"{where}:{method}: {method} quantizes a full-precision checkpoint (safetensors) as "
+            f"it loads; {where} is {what}")
+    return replace(info, quantization=method)
+
+
 def describe_folder(folder: Path, selector: str | None) -> WeightsInfo:
-    """Describe a local model folder (HF format, or GGUF files with an optional selector)."""
+    """Describe a local model folder (HF format, or GGUF files with an optional selector; a
+    ``bnb-nf4`` / ``bnb-int8`` selector asks for the HF checkpoint quantized on load)."""
     names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
     config = read_config(folder)
+    on_load = load_time_quantization(selector)
+    if on_load is not None:
+        return quantized_on_load(describe_hf_config(config, names) if config else None, on_load,
+                                 str(folder))
     ggufs = [n for n in names if n.lower().endswith(".gguf")]
     if selector is not None or (ggufs and not config):
         chosen = choose_gguf(names, selector, str(folder))

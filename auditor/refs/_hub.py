@@ -19,8 +19,14 @@ from auditor.refs._adapter import (
     is_adapter_files,
     resolve_adapter,
 )
-from auditor.refs._formats import PICKLE_SUFFIXES, choose_gguf, describe_gguf, describe_hf_config
-from auditor.refs._identity import ModelIdentity, ResolvedModel
+from auditor.refs._formats import (
+    PICKLE_SUFFIXES,
+    choose_gguf,
+    describe_gguf,
+    describe_hf_config,
+    quantized_on_load,
+)
+from auditor.refs._identity import ModelIdentity, ResolvedModel, load_time_quantization
 from auditor.refs._parse import ParsedReference
 
 log = logging.getLogger(__name__)
@@ -93,25 +99,35 @@ def resolve_hub(
     names = [s.rfilename for s in (info.siblings or [])]
     has_config = "config.json" in names
     ggufs = [n for n in names if n.lower().endswith(".gguf")]
-    if parsed.selector is None and is_adapter_files(names):
+    on_load = load_time_quantization(parsed.selector)
+    selector = None if on_load else parsed.selector
+    if on_load is not None:  # the full-precision checkpoint, quantized as it loads
+        if not has_config:
+            raise ModelReferenceError(f"{where}:{on_load}: {on_load} quantizes a full-precision "
+                                      f"checkpoint as it loads; {where} has no config.json")
+        ggufs = []
+    if selector is None and is_adapter_files(names):
+        if on_load is not None:
+            raise ModelReferenceError(f"{where}:{on_load}: {where} is a PEFT adapter; quantize "
+                                      "its base instead")
         if resolve_base is None:
             raise ModelReferenceError(f"{where} is itself a PEFT adapter, not a model")
         wanted = [ADAPTER_CONFIG, adapter_weights(names, allow_pickle=allow_pickle, where=where)]
         local = _download(parsed.repo_id, sha, wanted + _tokenizer_files(names), cache_dir)
         folder = _snapshot_folder(local[ADAPTER_CONFIG], ADAPTER_CONFIG)
         return resolve_adapter(parsed, folder, base=base, resolve=resolve_base, revision=sha)
-    if parsed.selector is not None or (ggufs and not has_config):
-        wanted = choose_gguf(names, parsed.selector, where)
+    if selector is not None or (ggufs and not has_config):
+        wanted = choose_gguf(names, selector, where)
     else:
         if not has_config:
             raise ModelReferenceError(f"{where} holds neither config.json nor GGUF files")
         wanted = _weight_files(names, allow_pickle, where)
     side = [n for n in names if n in _SIDE_FILES or fnmatch.fnmatch(n, "tokenizer*")]
-    if ggufs and parsed.selector is not None:
+    if ggufs and selector is not None:
         side = [n for n in side if n != "config.json"]  # a GGUF carries its own config
     local = _download(parsed.repo_id, sha, wanted + side, cache_dir)
     folder = _snapshot_folder(local[wanted[0]], wanted[0])
-    return _describe(parsed, sha, folder, wanted, names)
+    return _describe(parsed, sha, folder, wanted, names, on_load)
 
 
 def _download(
@@ -141,7 +157,8 @@ def _snapshot_folder(path: Path, name: str) -> Path:
 
 
 def _describe(
-    parsed: ParsedReference, sha: str, folder: Path, wanted: list[str], names: list[str]
+    parsed: ParsedReference, sha: str, folder: Path, wanted: list[str], names: list[str],
+    on_load: str | None = None,
 ) -> ResolvedModel:
     assert parsed.repo_id is not None
     if wanted[0].lower().endswith(".gguf"):
@@ -160,6 +177,8 @@ def _describe(
     from auditor.refs._formats import read_config
 
     info = describe_hf_config(read_config(folder), names)
+    if on_load is not None:
+        info = quantized_on_load(info, on_load, f"{parsed.repo_id}@{sha[:12]}")
     identity = ModelIdentity(
         reference=parsed.text,
         format=info.format,

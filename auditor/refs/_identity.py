@@ -18,6 +18,19 @@ FORMATS = ("safetensors", "gguf", "pytorch", "gptq", "awq", "peft", "remote")
 BACKENDS = ("transformers", "llamacpp", "openai")
 
 
+#: Quantizations applied as a full-precision checkpoint is loaded (bitsandbytes, by the
+#: transformers backend): a reference selects one with a selector (``org/name:bnb-nf4``,
+#: ``./model:bnb-nf4``) and the model's key ends with it, so its answers are never paired with
+#: the unquantized model's.
+LOAD_TIME_QUANTIZATIONS = ("bnb-nf4", "bnb-int8")
+
+
+def load_time_quantization(selector: str | None) -> str | None:
+    """The load-time quantization a reference's selector names (any case), else None."""
+    lowered = (selector or "").lower()
+    return lowered if lowered in LOAD_TIME_QUANTIZATIONS else None
+
+
 def key_on_base(key: str, base_key: str) -> str:
     """The key of a Hub adapter (its own ``org/name@<sha12>``) applied to the base ``base_key``."""
     return f"{key}+base:{base_key}"
@@ -31,7 +44,9 @@ class ModelIdentity:
     ``model`` column everywhere (``org/name@<sha12>``, ``org/name@<sha12>:file.gguf``,
     ``local:<name>#sha256:<12hex>``, ``openai:<base_url>#<model>``). The key names the weights
     only: backend, dtype and chat template are recorded beside it but do not change it, so a
-    parent run through transformers pairs with its GGUF child run through llama.cpp.
+    parent run through transformers pairs with its GGUF child run through llama.cpp. Weights
+    quantized as they are loaded (``quantization`` ``bnb-nf4`` / ``bnb-int8`` on a
+    full-precision format) are other weights: their key ends with ``:bnb-nf4``.
 
     A PEFT adapter (format ``peft``) from a folder is ``local:<folder>#sha256:<12hex>`` too:
     ``file_sha256`` is the adapter folder's own hash, ``base_key`` the key of the base it is
@@ -60,8 +75,20 @@ class ModelIdentity:
     extra: tuple[tuple[str, str], ...] = field(default=())  # e.g. (("architecture", "gemma3"),)
 
     @property
+    def quantized_on_load(self) -> str | None:
+        """``bnb-nf4`` / ``bnb-int8`` when the weights are quantized as they are loaded."""
+        if self.format in ("safetensors", "pytorch"):
+            return load_time_quantization(self.quantization)
+        return None
+
+    @property
     def key(self) -> str:
         """The stable string stored as ``model`` with every generation."""
+        on_load = self.quantized_on_load
+        weights = self._weights_key()
+        return f"{weights}:{on_load}" if on_load else weights
+
+    def _weights_key(self) -> str:
         if self.format == "remote":
             return f"openai:{self.base_url}#{self.remote_model}"
         if self.repo_id is not None:

@@ -3,6 +3,7 @@ llama.cpp, the cache, and every way a variant cannot be made (each a reason, nev
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -93,15 +94,33 @@ def test_pickle_weights_are_refused_without_opt_in(
                      cache=tmp_path / "cache")
 
 
-def test_gpu_methods_and_non_checkpoints_are_reasons(convertible_llama: Path) -> None:
-    methods = (parse_method("bnb-int8"), parse_method("gptq-4bit"))
+def test_gptq_and_non_checkpoints_are_reasons(convertible_llama: Path) -> None:
     if _cuda():
         pytest.skip("this machine has a CUDA GPU")
-    outcomes = make_variants(convertible_llama, "local:t#1", "safetensors", methods)
-    assert [o.reason for o in outcomes] == ["bnb-int8 needs a CUDA GPU and bitsandbytes",
-                                            "gptq-4bit needs a CUDA GPU and gptqmodel"]
+    gptq, = make_variants(convertible_llama, "local:t#1", "safetensors",
+                          (parse_method("gptq-4bit"),))
+    assert (gptq.reference, gptq.reason) == ("", "gptq-4bit needs a CUDA GPU and gptqmodel")
     gguf, = make_variants(None, "local:x.gguf#1", "gguf", (parse_method("Q8_0"),))
-    assert gguf.made is None and "only full-precision" in gguf.reason
+    assert gguf.made is None and not gguf.reference and "only full-precision" in gguf.reason
+
+
+@pytest.mark.skipif(importlib.util.find_spec("bitsandbytes") is None,
+                    reason="bitsandbytes is not installed (the bnb extra)")
+def test_bitsandbytes_variants_are_references_quantized_as_they_load(
+        convertible_llama: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file and no converter: the variant is the source's reference with the method as
+    selector, and the evidence names the bitsandbytes that applies it."""
+    monkeypatch.setenv("AUDITOR_LLAMA_CONVERT", str(tmp_path / "nowhere"))
+    nf4, int8 = make_variants(convertible_llama, "local:t#1", "safetensors",
+                              (parse_method("bnb-nf4"), parse_method("BNB-INT8")),
+                              source_reference="./tiny-base")
+    assert (nf4.reference, int8.reference) == ("./tiny-base:bnb-nf4", "./tiny-base:bnb-int8")
+    assert nf4.made is None and not nf4.reason
+    assert nf4.evidence.startswith("made by the auditor: bnb-nf4 from local:t#1 as it loads "
+                                   "(bitsandbytes ")
+    with pytest.raises(QuantizationError, match="makes no file"):
+        make_variant(convertible_llama, "local:t#1", parse_method("bnb-nf4"),
+                     cache=tmp_path / "cache")
 
 
 def test_missing_converter_is_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -165,7 +184,12 @@ def test_eval_quantize_evaluates_each_made_variant_as_its_own_model(
                    env={"AUDITOR_CACHE": str(tmp_path / "cache")})
     assert done.returncode == 0, done.stderr
     assert "made by the auditor: Q8_0" in done.stdout
-    assert "bnb-int8: not evaluated:" in done.stdout
     with Store(tmp_path / "e.db") as store:
         models = set(store.models())
-    assert len(models) == 2 and any("model-Q8_0.gguf" in m for m in models)
+    assert any("model-Q8_0.gguf" in m for m in models)
+    if importlib.util.find_spec("bitsandbytes") is None:
+        assert "bnb-int8: not evaluated:" in done.stdout
+        assert len(models) == 2
+    else:
+        assert "made by the auditor: bnb-int8" in done.stdout
+        assert len(models) == 3 and any(m.endswith(":bnb-int8") for m in models)

@@ -1,5 +1,5 @@
-"""The --quantize vocabulary: GGUF types as llama.cpp names them, GPU formats refused with a
-reason where their GPU or library is missing."""
+"""The --quantize vocabulary: GGUF types as llama.cpp names them, bitsandbytes formats where
+bitsandbytes runs, gptq refused with a reason."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from auditor.errors import QuantizationError, UsageError
 from auditor.quantize import (
     GGUF_TYPES,
     NEEDS_IMATRIX,
+    bitsandbytes_reason,
     check_available,
     parse_method,
     parse_methods,
@@ -44,24 +45,35 @@ def test_unknown_type_names_the_choices() -> None:
         parse_method("Q9_9")
 
 
-@pytest.mark.skipif(_cuda(), reason="this machine has a CUDA GPU")
+@pytest.mark.parametrize(("version", "cuda", "expected"), [
+    (None, True, "bnb-nf4 needs bitsandbytes, which is not installed"),
+    (None, False, "bnb-nf4 needs bitsandbytes, which is not installed"),
+    ("0.45.5", False, "bnb-nf4 needs a CUDA GPU with bitsandbytes 0.45.5"),
+    ("0.45.5", True, ""),
+    ("0.48.0", False, ""),
+    ("0.50.2", False, ""),
+    ("1.0.0.dev1", False, ""),
+])
+def test_bitsandbytes_runs_on_a_gpu_or_on_cpus_since_0_48(version: str | None, cuda: bool,
+                                                         expected: str) -> None:
+    reason = bitsandbytes_reason("bnb-nf4", version, cuda)
+    assert reason.startswith(expected) and bool(reason) == bool(expected)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("bitsandbytes") is None,
+                    reason="bitsandbytes is not installed (the bnb extra)")
 @pytest.mark.parametrize("name", ["bnb-nf4", "bnb-int8"])
-def test_bitsandbytes_without_gpu_is_a_reason(name: str) -> None:
-    assert unavailable_reason(parse_method(name)) == f"{name} needs a CUDA GPU and bitsandbytes"
-    with pytest.raises(QuantizationError, match="needs a CUDA GPU and bitsandbytes"):
-        check_available(parse_method(name))
+def test_installed_bitsandbytes_makes_its_variants_here(name: str) -> None:
+    assert unavailable_reason(parse_method(name)) == ""
+    check_available(parse_method(name))
 
 
 @pytest.mark.skipif(_cuda(), reason="this machine has a CUDA GPU")
 def test_gptq_without_gpu_is_a_reason() -> None:
     assert unavailable_reason(parse_method("gptq-4bit")) == (
         "gptq-4bit needs a CUDA GPU and gptqmodel")
-
-
-@pytest.mark.skipif(not _cuda() or importlib.util.find_spec("bitsandbytes") is not None,
-                    reason="needs a CUDA GPU without bitsandbytes")
-def test_bitsandbytes_missing_on_a_gpu() -> None:
-    assert "bitsandbytes, which is not installed" in unavailable_reason(parse_method("bnb-nf4"))
+    with pytest.raises(QuantizationError, match="needs a CUDA GPU and gptqmodel"):
+        check_available(parse_method("gptq-4bit"))
 
 
 def test_imatrix_types_are_refused_up_front() -> None:

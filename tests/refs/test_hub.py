@@ -70,3 +70,19 @@ def test_missing_repo_and_retry_on_503(hub: HubFiles, tiny_hf_model: Path) -> No
     hub.add_repo("org/tiny", tiny_hf_model)
     hub.fail_next = 2
     assert resolve_reference("org/tiny").identity.repo_id == "org/tiny"
+
+
+def test_bitsandbytes_selector_names_the_checkpoint_quantized_on_load(
+    hub: HubFiles, tiny_hf_model: Path, tiny_gguf: Path
+) -> None:
+    sha = hub.add_repo("org/tiny", tiny_hf_model)
+    plain = resolve_reference("org/tiny")
+    nf4 = resolve_reference(f"org/tiny@{sha}:BNB-NF4")
+    ident = nf4.identity
+    assert (ident.format, ident.quantization, ident.quantized_on_load) == (
+        "safetensors", "bnb-nf4", "bnb-nf4")
+    assert ident.key == f"{plain.key}:bnb-nf4" == f"org/tiny@{sha[:12]}:bnb-nf4"
+    assert nf4.hf_dir == plain.hf_dir  # the same files, no GGUF looked for
+    hub.add_repo("org/tiny-GGUF", files={"tiny-Q8_0.gguf": tiny_gguf.read_bytes()})
+    with pytest.raises(ModelReferenceError, match="bnb-nf4 quantizes a full-precision"):
+        resolve_reference("org/tiny-GGUF:bnb-nf4")

@@ -85,3 +85,17 @@ def test_reference_to_key(tiny_gguf: Path) -> None:
     assert reference_to_key("org/model", known) == known[0]
     assert reference_to_key("org/model@0123456", known) == known[0]
     assert reference_to_key("org/model-GGUF:Q4_K_M", known) == known[1]
+
+
+def test_bitsandbytes_selector_on_a_local_checkpoint(tiny_hf_model: Path, tiny_gguf: Path,
+                                                     tmp_path: Path) -> None:
+    plain = resolve_reference(str(tiny_hf_model))
+    int8 = resolve_reference(f"{tiny_hf_model}:bnb-int8")
+    assert int8.identity.quantized_on_load == "bnb-int8" and int8.hf_dir == plain.hf_dir
+    assert int8.key == f"{plain.key}:bnb-int8" != resolve_reference(f"{tiny_hf_model}:bnb-nf4").key
+    assert ModelIdentity.from_json(int8.identity.to_json()).key == int8.key  # stored, read back
+    folder = tmp_path / "ggufs"
+    folder.mkdir()
+    shutil.copy(tiny_gguf, folder / "tiny-F32.gguf")
+    with pytest.raises(ModelReferenceError, match="not a Hugging Face model folder"):
+        resolve_reference(f"{folder}:bnb-nf4")
