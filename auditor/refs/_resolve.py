@@ -87,34 +87,16 @@ def _resolve_local(parsed: ParsedReference) -> ResolvedModel:
             raise ModelReferenceError(
                 f"{parsed.text} is a file but not a .gguf file; pass the model folder instead"
             )
-        info = describe_gguf(path)
-        identity = ModelIdentity(
-            reference=parsed.text,
-            format="gguf",
-            file=path.name,
-            file_sha256=file_sha256(path),
-            quantization=info.quantization,
-            local_name=path.name,
-            extra=(("architecture", info.architecture),) if info.architecture else (),
-        )
-        tok = path.parent if (path.parent / "tokenizer_config.json").is_file() else None
-        return ResolvedModel(identity, path, path.parent, tok)
+        gguf_info = describe_gguf(path)
+        return _local_gguf(parsed, path, path.parent, file=path.name, local_name=path.name,
+                           quantization=gguf_info.quantization,
+                           architecture=gguf_info.architecture)
     info = describe_folder(path, parsed.selector)
-    extra = (("architecture", info.architecture),) if info.architecture else ()
     if info.format == "gguf":
         assert info.gguf_file is not None
-        gguf = path / info.gguf_file
-        identity = ModelIdentity(
-            reference=parsed.text,
-            format="gguf",
-            file=info.gguf_file,
-            file_sha256=file_sha256(gguf),
-            quantization=info.quantization,
-            local_name=f"{path.name}/{info.gguf_file}",
-            extra=extra,
-        )
-        tok = path if (path / "tokenizer_config.json").is_file() else None
-        return ResolvedModel(identity, gguf, path, tok)
+        return _local_gguf(parsed, path / info.gguf_file, path, file=info.gguf_file,
+                           local_name=f"{path.name}/{info.gguf_file}",
+                           quantization=info.quantization, architecture=info.architecture)
     identity = ModelIdentity(
         reference=parsed.text,
         format=info.format,
@@ -122,9 +104,31 @@ def _resolve_local(parsed: ParsedReference) -> ResolvedModel:
         quantization=info.quantization,
         dtype=info.dtype,
         local_name=path.name,
-        extra=extra,
+        extra=_architecture(info.architecture),
     )
     return ResolvedModel(identity, path, path, path)
+
+
+def _local_gguf(parsed: ParsedReference, gguf: Path, folder: Path, *, file: str,
+                local_name: str, quantization: str | None,
+                architecture: str | None) -> ResolvedModel:
+    """A local GGUF file (given itself, or as the file of a folder), hashed; its tokenizer is
+    the folder's when the folder has one."""
+    identity = ModelIdentity(
+        reference=parsed.text,
+        format="gguf",
+        file=file,
+        file_sha256=file_sha256(gguf),
+        quantization=quantization,
+        local_name=local_name,
+        extra=_architecture(architecture),
+    )
+    tokenizer = folder if (folder / "tokenizer_config.json").is_file() else None
+    return ResolvedModel(identity, gguf, folder, tokenizer)
+
+
+def _architecture(architecture: str | None) -> tuple[tuple[str, str], ...]:
+    return (("architecture", architecture),) if architecture else ()
 
 
 def reference_to_key(ref_or_key: str, known_keys: Collection[str] = ()) -> str:
