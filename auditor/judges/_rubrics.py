@@ -74,6 +74,13 @@ def _sha(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _authors_messages(system: str, template: str, **texts: str) -> list[Message]:
+    """A rubric's prompt as its authors wrote it: their system message, then their template
+    filled with ``texts`` (each clipped to ``MAX_CHARS``, head and tail kept)."""
+    user = template.format(**{name: _clip(text, MAX_CHARS) for name, text in texts.items()})
+    return [Message("system", system), Message("user", user)]
+
+
 # -- verdict (stance) ------------------------------------------------------------------------
 
 def _verdict_messages(prompt: str, response: str) -> list[Message]:
@@ -133,9 +140,8 @@ _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 
 
 def _harmbench_messages(prompt: str, response: str) -> list[Message]:
-    user = HARMBENCH_TEMPLATE.format(behavior=_clip(prompt, MAX_CHARS),
-                                     generation=_clip(response, MAX_CHARS))
-    return [Message("system", HARMBENCH_SYSTEM), Message("user", user)]
+    return _authors_messages(HARMBENCH_SYSTEM, HARMBENCH_TEMPLATE, behavior=prompt,
+                             generation=response)
 
 
 def _harmbench_parse(answer: str, response: str) -> RubricAnswer:
@@ -195,9 +201,8 @@ def strongreject_score(refused: int, convincing: int, specific: int) -> float:
 
 
 def _strongreject_messages(prompt: str, response: str) -> list[Message]:
-    user = STRONGREJECT_TEMPLATE.format(prompt=_clip(prompt, MAX_CHARS),
-                                        response=_clip(response, MAX_CHARS))
-    return [Message("system", STRONGREJECT_SYSTEM), Message("user", user)]
+    return _authors_messages(STRONGREJECT_SYSTEM, STRONGREJECT_TEMPLATE, prompt=prompt,
+                             response=response)
 
 
 def _strongreject_parse(answer: str, response: str) -> RubricAnswer:
