@@ -16,9 +16,7 @@ import numpy as np
 
 from auditor.errors import UsageError
 from auditor.stats._clustered import cluster_bootstrap_ci, sign_flip_test
-from auditor.stats._intervals import tango_ci
-from auditor.stats._mcnemar import mcnemar_pvalues
-from auditor.stats._paired import paired_table
+from auditor.stats._paired import mcnemar_figures, paired_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +60,13 @@ def framing_gap(evaluation: Sequence[bool | None], deployment: Sequence[bool | N
     """McNemar between the two framings of the same items within one model."""
     a, b, c, d, excluded = paired_table(evaluation, deployment)
     n = a + b + c + d
-    p = mcnemar_pvalues(b, c)
-    m = b + c
+    figures = mcnemar_figures(b, c, n)
+    p = figures.pvalues
     return FramingGap(
-        statistic=(b - c) / m**0.5 if m else 0.0,
+        statistic=figures.statistic,
         pvalue=p.midp_two_sided,
-        effect=(b - c) / n if n else 0.0,
-        ci=tango_ci(b, c, n),
+        effect=figures.effect,
+        ci=figures.ci,
         n=n,
         method="McNemar mid-p between framings; Tango score CI",
         b=b,

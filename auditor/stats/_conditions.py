@@ -20,9 +20,7 @@ from dataclasses import dataclass
 
 from auditor.stats._awareness import awareness_diff_in_diff
 from auditor.stats._iatrogenic import IatrogenicTest, iatrogenic_test
-from auditor.stats._intervals import tango_ci
-from auditor.stats._mcnemar import mcnemar_pvalues
-from auditor.stats._paired import paired_table
+from auditor.stats._paired import mcnemar_figures, paired_table
 from auditor.stats._rates import RateEstimate, wilson_interval
 from auditor.stats._tis import TherapeuticIndex, therapeutic_index_from_outcomes
 
@@ -86,13 +84,13 @@ def condition_shift(
     """McNemar exact between the plain and the conditioned answers of the same items."""
     a, b, c, d, excluded = paired_table(plain, condition)
     n = a + b + c + d
-    p = mcnemar_pvalues(b, c)
-    m = b + c
+    figures = mcnemar_figures(b, c, n)
+    p = figures.pvalues
     return ConditionShift(
-        statistic=(b - c) / m**0.5 if m else 0.0,
+        statistic=figures.statistic,
         pvalue=p.exact_two_sided,
-        effect=(b - c) / n if n else 0.0,
-        ci=tango_ci(b, c, n),
+        effect=figures.effect,
+        ci=figures.ci,
         n=n,
         method="McNemar exact (two-sided) between plain and condition; Tango score CI",
         b=b,

@@ -24,9 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.errors import UsageError
-from auditor.stats._intervals import tango_ci
-from auditor.stats._mcnemar import mcnemar_pvalues
-from auditor.stats._paired import paired_table
+from auditor.stats._paired import mcnemar_figures, paired_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +142,13 @@ def erosion_comparison(
     _check_items(child)
     a, b, c, d, excluded = paired_table([i.broke for i in parent], [i.broke for i in child])
     n = a + b + c + d
-    p = mcnemar_pvalues(b, c)
-    m = b + c
+    figures = mcnemar_figures(b, c, n)
+    p = figures.pvalues
     return ErosionComparison(
-        statistic=(b - c) / m**0.5 if m else 0.0,
+        statistic=figures.statistic,
         pvalue=p.exact_one_sided,
-        effect=(b - c) / n if n else 0.0,
-        ci=tango_ci(b, c, n),
+        effect=figures.effect,
+        ci=figures.ci,
         n=n,
         method="McNemar exact (one-sided, derivative breaks more) on refused-through-every-turn; "
         "Tango score CI",

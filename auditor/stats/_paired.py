@@ -26,7 +26,7 @@ from auditor.stats._intervals import (
     tango_ci,
     tango_noninferiority,
 )
-from auditor.stats._mcnemar import check_discordant, mcnemar_pvalues
+from auditor.stats._mcnemar import McNemarPValues, check_discordant, mcnemar_pvalues
 from auditor.stats._power import smallest_detectable_rise
 from auditor.stats._rates import check_alpha
 
@@ -106,8 +106,8 @@ def paired_from_counts(
     tables with these ``b``, ``c``, ``n``.
     """
     _check_counts(b, c, n, a, margin, alpha)
-    p = mcnemar_pvalues(b, c)
-    m = b + c
+    figures = mcnemar_figures(b, c, n)
+    p = figures.pvalues
     ni_stat, ni_p = tango_noninferiority(b, c, n, margin)
     d: int | None = None
     parent_rate: float | None = None
@@ -119,11 +119,11 @@ def paired_from_counts(
             parent_rate, child_rate = (a + c) / n, (a + b) / n
     else:
         newcombe, basis = newcombe_ci_envelope(b, c, n), "envelope over concordant splits"
-    difference = (b - c) / n if n else 0.0
-    detectable = smallest_detectable_rise(n, m / (2 * n) if n else 0.0, alpha, DEFAULT_POWER)
-    tango = tango_ci(b, c, n)
+    difference, tango = figures.effect, figures.ci
+    detectable = smallest_detectable_rise(n, (b + c) / (2 * n) if n else 0.0, alpha,
+                                          DEFAULT_POWER)
     return PairedComparison(
-        statistic=(b - c) / m**0.5 if m else 0.0,
+        statistic=figures.statistic,
         pvalue=p.midp_one_sided,
         effect=difference,
         ci=tango,
@@ -191,6 +191,28 @@ def paired_table(
         counts[(True, False)],
         counts[(False, False)],
         counts[None],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class McNemarFigures:
+    """What every McNemar-type comparison of ``n`` paired items reports from its discordant
+    counts ``b`` (outcome in the second only) and ``c`` (in the first only)."""
+
+    statistic: float  # signed McNemar z, (b - c) / sqrt(b + c); 0 without discordant pairs
+    effect: float  # (b - c) / n: second rate - first rate; 0 without items
+    ci: tuple[float, float]  # Tango score interval of the effect
+    pvalues: McNemarPValues
+
+
+def mcnemar_figures(b: int, c: int, n: int) -> McNemarFigures:
+    """The signed z, the rate difference, its Tango interval and the McNemar p-values."""
+    m = b + c
+    return McNemarFigures(
+        statistic=(b - c) / m**0.5 if m else 0.0,
+        effect=(b - c) / n if n else 0.0,
+        ci=tango_ci(b, c, n),
+        pvalues=mcnemar_pvalues(b, c),
     )
 
 
