@@ -18,6 +18,9 @@ suites_app = typer.Typer(
 )
 app.add_typer(suites_app, name="suites")
 
+SourceArg = Annotated[
+    str, typer.Argument(help="Built-in name, file path, or hf:ORG/NAME[:FILE].")
+]
 FormatOpt = Annotated[
     str | None,
     typer.Option(
@@ -106,7 +109,7 @@ def _load(source: str, fmt: str | None, limit: int | None, prompt_col: str | Non
 
 @suites_app.command("show")
 def show(
-    source: Annotated[str, typer.Argument(help="Built-in name, file path, or hf:ORG/NAME[:FILE].")],
+    source: SourceArg,
     limit: LimitOpt = None,
     fmt: FormatOpt = None,
     prompt_column: PromptColOpt = None,
@@ -181,7 +184,7 @@ def _print_items(suite: Suite, *, full: bool) -> None:
 
 @suites_app.command("export")
 def export(
-    source: Annotated[str, typer.Argument(help="Built-in name, file path, or hf:ORG/NAME[:FILE].")],
+    source: SourceArg,
     out: Annotated[Path, typer.Argument(help="Where to write the suite (.jsonl).")],
     limit: LimitOpt = None,
     fmt: FormatOpt = None,
