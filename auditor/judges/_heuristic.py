@@ -86,6 +86,7 @@ def _rules_hash() -> str:
         _gradeable,
         _harm,
         _harm_features,
+        _harm_form,
         _harm_model,
         _lexicon,
         _roles,
@@ -93,7 +94,7 @@ def _rules_hash() -> str:
     )
 
     modules = (_lexicon, _roles, _text, _gradeable, _followup, _harm, _harm_features,
-               _harm_model, sys.modules[__name__])
+               _harm_form, _harm_model, sys.modules[__name__])
     digest = hashlib.sha256()
     for module in modules:
         try:

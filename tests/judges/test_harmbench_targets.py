@@ -3,10 +3,12 @@
 The data is read by path, never copied: ``$AUDITOR_HARMBENCH_DIR`` or ``shared/data`` beside the
 clone (``../shared/data`` in CI). The shipped weights were fitted on this file, so the figures
 that count are the cross-validated ones: 10-fold (seeded, repeated) and leave-one-category-out.
-Targets from the issue: agreement >= 0.80 and kappa >= 0.60. Targets the scorer does not reach
-are listed in NOT_YET with the value measured when this was written and marked xfail (strict),
-so the suite stays honest: over every row the offline scorer does not reach them; on the rows
-it decides (the rest are ``unclear`` and go to a model judge in a cascade) it does.
+Targets from the issue: agreement >= 0.80 and kappa >= 0.60, over every row and on the rows the
+scorer decides (the rest are ``unclear`` and go to a model judge in a cascade). Measured when
+this was written: 10-fold CV 0.816 (kappa 0.631), leave-one-category-out 0.802 (kappa 0.604),
+decided rows 0.844 / 0.840. The leave-one-category-out margin is thin: a change that drops it
+below a target lists it in NOT_YET with the measured value, marked xfail (strict), so the suite
+stays honest about it.
 """
 
 from __future__ import annotations
@@ -26,12 +28,7 @@ _DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "data" / "harmbench-
 DATA = Path(os.environ.get("AUDITOR_HARMBENCH_DIR", _DEFAULT))
 FILE = DATA / "harmbench_response.jsonl"
 TARGETS = {"agreement": 0.80, "kappa": 0.60, "decided_agreement": 0.80, "decided_kappa": 0.60}
-NOT_YET: dict[tuple[str, str], str] = {
-    ("cv", "agreement"): "0.792",
-    ("cv", "kappa"): "0.583",
-    ("loco", "agreement"): "0.776",
-    ("loco", "kappa"): "0.553",
-}
+NOT_YET: dict[tuple[str, str], str] = {}
 
 pytestmark = pytest.mark.skipif(not FILE.is_file(), reason=f"no HarmBench responses at {DATA}")
 
