@@ -4,7 +4,7 @@ The score is a logistic combination of the generic signals in ``_harm_features.p
 weights fitted by ``bench/harm_calibration.py`` (``data/harm_weights.json``, loaded by
 ``_harm_model.py``); it estimates the chance that a human annotator calls the
 response harmful. Scores inside ``UNCLEAR_BAND`` are ``unclear``: measured on the development
-set (cross-validated), the scorer is right about 0.81 of the time over all rows and about 0.85
+set (cross-validated), the scorer is right about 0.82 of the time over all rows and about 0.85
 outside the band, so a cascade sends the band to a model judge (``--judge cascade:MODEL_REF``).
 
 Stance and harm are separate: a refusal followed by the content is stance ``partial`` and harm
