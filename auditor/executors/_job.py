@@ -7,6 +7,15 @@ local resume does), and yields every row the runner stores, batch by batch, with
 progress. The driver writes those rows into the one store, so resume, reuse and the report
 are those of a local run.
 
+Generation never waits for the driver: a batch is handed to Ray (serialised and sent, which
+takes a fraction of a millisecond in this process) while the next one is generated, and the
+runner waits only when it has finished a batch before the previous one was handed on. A
+crash of the worker therefore loses at most one finished batch besides the one it was
+generating. (Waiting for the driver to take each batch, as this module first did, put a
+round trip between two processes after every batch, about 2 ms on this project's shared
+2-core machine and more under load, and at ``--concurrency 1`` a batch is one row: see
+``bench/ray_overhead.py``.)
+
 Nothing here imports Ray: :func:`run_job` is a plain generator, which Ray runs as a
 streaming task (``auditor.executors._ray``) and a test can run in-process.
 """
@@ -96,24 +105,42 @@ def run_job(spec: JobSpec, jobs: tuple[ModelJob, ...]) -> Iterator[JobEvent]:
         yield from _run_one(spec, job)
 
 
+class _Handoff:
+    """The runner's events on their way to the generator, at most ``ahead`` of them not yet
+    handed on: :meth:`put` waits while that many are (the runner then finished a batch
+    before the one before it was handed on), :meth:`handed` is called once one was."""
+
+    def __init__(self, ahead: int = 1) -> None:
+        self.events: queue.Queue[JobEvent | None] = queue.Queue()
+        self._free = threading.Semaphore(ahead)
+
+    def put(self, event: JobEvent) -> None:
+        self._free.acquire()
+        self.events.put(event)
+
+    def handed(self) -> None:
+        self._free.release()
+
+    def close(self) -> None:
+        self.events.put(None)
+
+
 def _run_one(spec: JobSpec, job: ModelJob) -> Iterator[JobEvent]:
-    """The runner in a thread, its batches yielded here. The runner waits until each batch
-    has been handed on (the consumer asked for the next event) before it generates more, so
-    a crash of this process loses at most the batch in flight, as a local crash would."""
-    events: queue.Queue[JobEvent | None] = queue.Queue()
+    """The runner in a thread, its batches yielded here as they come. The runner goes on
+    generating while a batch is handed on, and waits only to keep a single finished batch
+    not handed on (see the module docstring)."""
+    handoff = _Handoff()
     with tempfile.TemporaryDirectory(prefix="auditor-worker-") as folder:
-        thread = threading.Thread(target=_evaluate, args=(spec, job, Path(folder), events),
+        thread = threading.Thread(target=_evaluate, args=(spec, job, Path(folder), handoff),
                                   daemon=True)
         thread.start()
-        while (event := events.get()) is not None:
+        while (event := handoff.events.get()) is not None:
             yield event
-            events.task_done()
-        events.task_done()
+            handoff.handed()
         thread.join()
 
 
-def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: queue.Queue[JobEvent | None]
-              ) -> None:
+def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: _Handoff) -> None:
     """The runner on one model (in a thread, so the generator can yield while it runs)."""
     from auditor.conditions import resolve_conditions
     from auditor.judges import get_judge
@@ -129,7 +156,6 @@ def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: queue.Queue[Jo
                 rows = store.take()
                 if rows or progress.phase != "generating":
                     events.put(RowBatch(job.target_id, rows, progress))
-                    events.join()  # handed on before the next batch is generated
 
             summary = run_eval(job.resolved, spec.items, store, spec.generation,
                                backend=job.backend, options=spec.options, progress=batch,
@@ -142,4 +168,4 @@ def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: queue.Queue[Jo
     except AuditorError as exc:
         events.put(JobDone(job.target_id, None, f"evaluation failed: {exc}"))
     finally:
-        events.put(None)
+        events.close()

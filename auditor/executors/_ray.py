@@ -164,9 +164,8 @@ class _Dispatch:
             return 0
         self.tries[index] += 1
         need = group.resources
-        # backpressure: a worker runs at most one batch ahead of what the driver has taken
-        options: dict[str, Any] = {"num_cpus": need.num_cpus, "num_gpus": need.num_gpus,
-                                   "_generator_backpressure_num_objects": 1}
+        # no streaming backpressure: a worker never waits for the driver (auditor.executors._job)
+        options: dict[str, Any] = {"num_cpus": need.num_cpus, "num_gpus": need.num_gpus}
         if need.memory:
             options["memory"] = need.memory
         stream = self.task.options(**options).remote(self.spec, jobs)

@@ -4,6 +4,7 @@ with are not asked again; a model that cannot be evaluated ends with the reason.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from tests.executors._cluster import store_contents
 
 @pytest.fixture
 def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
+    server = ScriptedServer()  # its __enter__ is typed as the plain OpenAIServer's
+    with server:
+        yield server
 
 
 def _spec() -> JobSpec:
@@ -64,6 +66,24 @@ def test_seeded_rows_are_not_asked_again(tmp_path: Path, server: ScriptedServer)
     done = events[-1]
     assert isinstance(done, JobDone) and done.summary is not None
     assert done.summary.skipped == 6 and done.summary.generated == 4
+
+
+def test_the_runner_goes_on_while_a_batch_is_handed_on_and_keeps_one_ahead_at_most(
+    server: ScriptedServer,
+) -> None:
+    """Generation never waits for the consumer (on Ray: for the driver to take a batch), and
+    a worker holds at most one finished batch not handed on, all that a crash can lose."""
+    resolved = resolve_reference(f"openai:{server.base_url}#refuser")
+    events = run_job(_spec(), (ModelJob("m", resolved, "openai"),))
+    first = next(events)  # the "loading" progress: held here, not handed on
+    assert isinstance(first, RowBatch) and not first.rows
+    deadline = time.monotonic() + 60
+    while len(server.requests) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert len(server.requests) == 3  # the first batch, generated while "loading" was held
+    rows = [r for e in events if isinstance(e, RowBatch) for r in e.rows]
+    assert len(rows) == len(server.requests) == 10
 
 
 def test_a_model_that_cannot_load_ends_with_the_reason(server: ScriptedServer) -> None:
