@@ -13,6 +13,7 @@ Ray is an optional extra: it is imported here only, and its absence is one clear
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import queue
@@ -130,10 +131,13 @@ class _Dispatch:
         self.events: queue.Queue[tuple[int, JobEvent | _Lost | None]] = queue.Queue()
         self.results: dict[str, ModelResult] = {}
         self.tries = [0] * len(groups)
-        self.task = ray.remote(max_retries=0)(run_job)  # the retry is ours: reseeded
+        self.task = _remote_job(ray)
+        self.shared = ray.put(spec)  # sent once, not with every task
+        self.nodes: list[dict[str, Any]] = []
 
     def run(self) -> dict[str, ModelResult]:
         running = 0
+        self.nodes = self.ray.nodes()
         for index in range(len(self.groups)):
             running += self._submit(index)
         while running:
@@ -168,7 +172,7 @@ class _Dispatch:
         options: dict[str, Any] = {"num_cpus": need.num_cpus, "num_gpus": need.num_gpus}
         if need.memory:
             options["memory"] = need.memory
-        stream = self.task.options(**options).remote(self.spec, jobs)
+        stream = self.task.options(**options).remote(self.shared, jobs)
         threading.Thread(target=self._follow, args=(index, stream), daemon=True).start()
         log.info("dispatched %s to Ray (try %d)", group.label, self.tries[index])
         return 1
@@ -195,6 +199,7 @@ class _Dispatch:
         if lost.died and self.tries[lost.group] <= RETRIES:
             log.warning("a Ray worker died evaluating %s (%s); retrying", group.label,
                         lost.reason)
+            self.nodes = self.ray.nodes()  # the node may be gone with it
             return self._submit(lost.group)
         why = (f"its Ray worker died {self.tries[lost.group]} times: {lost.reason}"
                if lost.died else f"evaluation failed on a Ray worker: {lost.reason}")
@@ -206,13 +211,21 @@ class _Dispatch:
         """Why no node of the cluster can ever run ``group`` ("" when one can): Ray would
         otherwise wait for such a task forever."""
         need = group.resources
-        for node in self.ray.nodes():
+        for node in self.nodes:
             have = node.get("Resources", {}) if node.get("Alive") else {}
             if (have.get("CPU", 0) >= need.num_cpus and have.get("GPU", 0) >= need.num_gpus
                     and have.get("memory", 0) >= need.memory):
                 return ""
         return (f"no node of the Ray cluster has {need.num_cpus:g} CPU, {need.num_gpus:g} GPU "
                 f"and {need.memory / 1024**3:.1f} GiB of memory free for it")
+
+
+@functools.cache
+def _remote_job(ray: ModuleType) -> Any:
+    """:func:`run_job` as a Ray task, made once per process: each ``ray.remote`` is a new
+    function that every worker would fetch from the cluster again. No retries by Ray: ours
+    reseed the task with what the store holds."""
+    return ray.remote(max_retries=0)(run_job)
 
 
 def _first_line(exc: BaseException) -> str:
