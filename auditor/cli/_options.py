@@ -66,4 +66,5 @@ QUANTIZE = typer.Option(
     "--quantize", metavar="TYPE", show_default="none",
     help="Also make and evaluate each full-precision model as TYPE (repeatable): a GGUF type "
     "made with llama.cpp's own converter and quantizer (Q8_0, Q4_K_M, Q2_K, ...), or "
-    "bnb-nf4 | bnb-int8 | gptq-4bit (GPU).")
+    "bnb-nf4 | bnb-int8 (bitsandbytes, applied as the model loads; GPU, or CPU with "
+    "bitsandbytes 0.48+).")
