@@ -107,6 +107,8 @@ class AuditConfig:
     ray_address: str | None = None  # a Ray cluster's address; default: start a local one
     # judging and statistics
     statistics: StatisticsPolicy = field(default_factory=StatisticsPolicy)
+    # the judge's measured agreement (``auditor judge-eval --json`` files), for the methods
+    judge_agreement: tuple[Path, ...] = ()
 
     def __init__(self, **options: Any) -> None:
         own = {f.name for f in fields(AuditConfig)}
@@ -148,6 +150,9 @@ class AuditConfig:
         _check_executor(self)
         if self.signing_key is not None and not self.signing_key.is_file():
             raise UsageError(f"signing key {self.signing_key}: no such file")
+        for path in self.judge_agreement:
+            if not path.is_file():
+                raise UsageError(f"judge agreement file {path}: no such file")
         if not (self.root or self.lineage or self.local):
             raise UsageError("give a root id, a lineage JSON file (--lineage) or --local folders")
         from auditor.conditions import resolve_conditions
@@ -230,7 +235,7 @@ def config_from_options(
     for name, value in audit.items():
         if name in _PATH_FIELDS:
             top[name] = _path(base, value, name, source)
-        elif name == "local":
+        elif name in ("local", "judge_agreement"):
             top[name] = tuple(_path(base, v, name, source) for v in value)
         elif name in _TUPLE_FIELDS:
             top[name] = tuple(value)

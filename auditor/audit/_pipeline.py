@@ -85,7 +85,7 @@ def report_outputs(out: Path) -> list[Path]:
 
 def audit_inputs(config: AuditConfig) -> list[Labelled]:
     """The files an audit reads, which its report must never replace: the store (with its
-    SQLite files), the lineage file, suite files and local model files.
+    SQLite files), the lineage file, suite files, local model files and judge agreement files.
 
     The store may sit in the report folder under another name (``auditor demo`` keeps
     ``demo/audit.db`` beside ``demo/report.json``): see :mod:`auditor.outputs`.
@@ -94,6 +94,7 @@ def audit_inputs(config: AuditConfig) -> list[Labelled]:
     inputs.append(("the lineage file", config.lineage))
     inputs += [("a suite file", Path(s)) for s in config.suites if Path(s).is_file()]
     inputs += [("a local model", p) for p in config.local if p.is_file()]
+    inputs += [("the judge agreement file", p) for p in config.judge_agreement]
     return inputs
 
 
@@ -113,7 +114,7 @@ def run_audit(
     from auditor.compare import ComparisonPolicy, compare_family
     from auditor.judges import ActionItems, get_judge, judge_store
     from auditor.store import Store
-    from reports import build_report, runtime_build, write_report
+    from reports import build_report, load_judge_agreement, runtime_build, write_report
 
     config.validate()
     check_outputs(report_outputs(config.out), audit_inputs(config), folders=[config.out])
@@ -140,6 +141,8 @@ def run_audit(
                     f"{len(selection.not_audited)} family members left out"))
     stats = config.statistics
     judge = get_judge(stats.judge, **({"rubric": stats.rubric} if stats.rubric else {}))
+    # read before any model runs: a file that measures another judge stops the audit here
+    agreement = [load_judge_agreement(path, judge.judge_id) for path in config.judge_agreement]
     with Store(config.store) as store:
         evaluator = Evaluator(config, store, judge, emit, timer)
         outcomes = evaluator.evaluate(selection)
@@ -164,6 +167,7 @@ def run_audit(
             family,
             lineage_label=str(config.lineage or "crawled for this audit"),
             build=runtime_build(libraries=_libraries_used(outcomes)),
+            judge_agreement=agreement,
         )
         report = with_signatures(report, config.signing_key,
                                  reused=frozenset(o.model_key for o in outcomes if o.reused))

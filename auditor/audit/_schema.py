@@ -126,6 +126,7 @@ class AuditOptions(SelectionOptions):
     ray_address: Text | None = None
     judge: Text | None = None
     rubric: Text | None = None
+    judge_agreement: TextList | None = None
     margin: Fraction | None = None
     alpha: Fraction | None = None
     early_stop: bool | None = None

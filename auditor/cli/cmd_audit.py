@@ -9,6 +9,7 @@ import typer
 
 from auditor.cli import _options as opt
 from auditor.cli._app import app, console, err_console
+from auditor.cli._report_options import JUDGE_AGREEMENT
 
 if TYPE_CHECKING:
     from auditor.audit import AuditConfig, AuditEvent, AuditResult
@@ -115,6 +116,7 @@ def audit_command(
         typer.Option("--rubric", help="With a model or cascade judge: verdict, harmbench, "
                      "strongreject or llamaguard, as for 'auditor judge --rubric'."),
     ] = None,
+    judge_agreement: Annotated[list[Path] | None, JUDGE_AGREEMENT] = None,
     margin: Annotated[
         float | None, typer.Option("--margin", help="Non-inferiority margin.")
     ] = None,
@@ -176,7 +178,7 @@ def audit_command(
         n_ctx=n_ctx, batch_size=batch_size, concurrency=concurrency,
         gpu_memory_utilization=gpu_memory_utilization, tensor_parallel=tensor_parallel,
         request_timeout=request_timeout, in_process=in_process, judge=judge,
-        rubric=rubric,
+        rubric=rubric, judge_agreement=tuple(judge_agreement) if judge_agreement else None,
         margin=margin, alpha=alpha, early_stop=early_stop, fail_on=fail_on,
         memory_limit_gb=memory_limit_gb, executor=executor, ray_address=ray_address,
         trust_remote_code=trust_remote_code,

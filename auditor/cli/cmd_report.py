@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from auditor.cli._app import app, console
+from auditor.cli._report_options import JUDGE_AGREEMENT
 
 _STYLE = {"degraded": "bold red", "not_degraded": "green", "inconclusive": "yellow"}
 
@@ -41,15 +42,7 @@ def report_command(
         int, typer.Option("--examples", help="Discordant examples shown per derivative.")
     ] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Seed for permutation tests.")] = 0,
-    judge_agreement: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--judge-agreement",
-            help="JSON with the judge's measured agreement, as `auditor judge-eval --json` "
-            'writes it: {"dataset", "n", "accuracy", "kappa", "judge_id", "dimension"}. '
-            "Repeat it for each dimension (stance labels, harm labels).",
-        ),
-    ] = None,
+    judge_agreement: Annotated[list[Path] | None, JUDGE_AGREEMENT] = None,
     from_json: Annotated[
         Path | None,
         typer.Option(
