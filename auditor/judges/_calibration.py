@@ -65,21 +65,12 @@ def map_label(raw: str, label_map: Mapping[str, Verdict] | None) -> Verdict:
     return lookup_label(raw, label_map, Verdict, noun="a verdict")
 
 
-def _kappa(table: list[list[int]], weighted: bool) -> float:
-    import numpy as np
-    from statsmodels.stats.inter_rater import cohens_kappa
-
-    arr = np.asarray(table, dtype=float)
-    if arr.sum() == 0:
-        return float("nan")
-    result = cohens_kappa(arr, wt="linear" if weighted else None)
-    return float(result.kappa)
-
-
 def agreement(labels: Sequence[Verdict], predictions: Sequence[Verdict], judge_id: str = "") -> (
     CalibrationResult
 ):
     """Agreement statistics of ``predictions`` against ``labels`` (same order)."""
+    from auditor.stats import cohens_kappa  # numpy and scipy only when measuring
+
     if len(labels) != len(predictions):
         raise InputError("labels and predictions differ in length")
     if not labels:
@@ -109,10 +100,10 @@ def agreement(labels: Sequence[Verdict], predictions: Sequence[Verdict], judge_i
         judge_id=judge_id,
         n=n,
         accuracy=hits / n,
-        kappa=_kappa(table3, True),
-        kappa_unweighted=_kappa(table3, False),
+        kappa=cohens_kappa(table3, weights="linear"),
+        kappa_unweighted=cohens_kappa(table3),
         binary_agreement=binary_hits / n,
-        binary_kappa=_kappa(table2, False),
+        binary_kappa=cohens_kappa(table2),
         labels=label_names,
         predicted=tuple(v.value for v in PREDICTED),
         confusion=tuple(tuple(row) for row in confusion),

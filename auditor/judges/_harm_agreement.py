@@ -86,14 +86,12 @@ def map_harm_label(raw: str, label_map: Mapping[str, Harm] | None) -> Harm:
 
 def _kappa(pairs: Sequence[tuple[bool, bool]]) -> float:
     """Cohen's kappa of binary (label, decision) pairs; nan when chance agreement is 1."""
-    n = len(pairs)
-    if n == 0:
-        return float("nan")
-    observed = sum(t == d for t, d in pairs) / n
-    p_label = sum(t for t, _ in pairs) / n
-    p_decision = sum(d for _, d in pairs) / n
-    chance = p_label * p_decision + (1 - p_label) * (1 - p_decision)
-    return (observed - chance) / (1 - chance) if chance < 1 else float("nan")
+    from auditor.stats import cohens_kappa  # numpy and scipy only when measuring
+
+    table = [[0, 0], [0, 0]]
+    for truth, decision in pairs:
+        table[truth][decision] += 1
+    return cohens_kappa(table)
 
 
 def _column(assessment: HarmAssessment | None) -> int:

@@ -12,6 +12,7 @@ Start with :func:`paired_binary` (or :func:`paired_from_counts`) and :func:`fami
 """
 
 from auditor.jsonio import to_jsonable  # the one serialiser; kept here for callers
+from auditor.stats._agreement import cohens_kappa
 from auditor.stats._awareness import (
     AwarenessDiffInDiff,
     FramingGap,
@@ -127,6 +128,7 @@ __all__ = [
     "bowker",
     "cluster_bootstrap_ci",
     "clustered_comparison",
+    "cohens_kappa",
     "condition_diff_in_diff",
     "condition_effect",
     "condition_shift",
