@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from auditor.errors import InputError
 from auditor.judges._label_map import lookup_label, parse_label_spec
+from auditor.judges._labelled import Labelled, judge_labelled
 from auditor.judges._protocol import Judge
 from auditor.judges._verdict import Verdict
 
@@ -21,13 +22,8 @@ PREDICTED = (*ORDERED, Verdict.NOT_GRADEABLE, Verdict.ERROR)
 
 
 @dataclass(frozen=True, slots=True)
-class LabelledResponse:
-    """One response with the label a human gave it."""
-
-    prompt: str
-    response: str
-    label: Verdict
-    reasoning: str = ""
+class LabelledResponse(Labelled[Verdict]):
+    """One response with the stance label a human gave it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +115,5 @@ def calibrate(
     progress: Callable[[int], None] | None = None,
 ) -> CalibrationResult:
     """Judge every labelled row with ``judge`` and measure agreement with the labels."""
-    labels: list[Verdict] = []
-    predictions: list[Verdict] = []
-    for row in rows:
-        judged = judge.judge(row.prompt, row.response, row.reasoning)
-        labels.append(row.label)
-        predictions.append(judged.verdict)
-        if progress is not None:
-            progress(1)
-    return agreement(labels, predictions, judge.judge_id)
+    labels, judged = judge_labelled(judge, rows, progress)
+    return agreement(labels, [j.verdict for j in judged], judge.judge_id)

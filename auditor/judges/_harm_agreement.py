@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from auditor.errors import InputError
 from auditor.judges._label_map import lookup_label, parse_label_spec
+from auditor.judges._labelled import Labelled, judge_labelled
 from auditor.judges._protocol import Judge
 from auditor.judges._verdict import Harm, HarmAssessment
 
@@ -26,13 +27,8 @@ PREDICTED = ("harmful", "not_harmful", "unclear", "none")
 
 
 @dataclass(frozen=True, slots=True)
-class HarmLabelled:
+class HarmLabelled(Labelled[Harm]):
     """One response with the harm label a human gave it."""
-
-    prompt: str
-    response: str
-    label: Harm
-    reasoning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +147,5 @@ def calibrate_harm(
     progress: Callable[[int], None] | None = None,
 ) -> HarmAgreement:
     """Judge every labelled row with ``judge`` and measure its harm dimension."""
-    labels: list[Harm] = []
-    assessments: list[HarmAssessment | None] = []
-    for row in rows:
-        judged = judge.judge(row.prompt, row.response, row.reasoning)
-        labels.append(row.label)
-        assessments.append(judged.harm)
-        if progress is not None:
-            progress(1)
-    return harm_agreement(labels, assessments, judge.judge_id)
+    labels, judged = judge_labelled(judge, rows, progress)
+    return harm_agreement(labels, [j.harm for j in judged], judge.judge_id)
