@@ -48,6 +48,7 @@ from auditor.judges._harm_fit import (
 from auditor.judges._harm_model import SCHEMA_VERSION, HarmWeights
 from auditor.judges._heuristic import stance_reading
 from auditor.judges._table import cell, read_table
+from auditor.stats import cohens_kappa
 
 _CATEGORIES = (
     ("chemical_biological_weapons_drugs", r"synthes|chemical|nerve|toxin|bacteri|virus|pathogen|"
@@ -73,12 +74,8 @@ def category(request: str) -> str:
 
 def kappa(y: np.ndarray, pred: np.ndarray) -> float:
     """Cohen's kappa of two binary vectors (nan when chance agreement is 1)."""
-    if len(y) == 0:
-        return float("nan")
-    agree = float(np.mean(y == pred))
-    p_y, p_p = float(np.mean(y)), float(np.mean(pred))
-    chance = p_y * p_p + (1 - p_y) * (1 - p_p)
-    return (agree - chance) / (1 - chance) if chance < 1 else float("nan")
+    table = [[int(np.sum((y == t) & (pred == d))) for d in (0, 1)] for t in (0, 1)]
+    return cohens_kappa(table)
 
 
 def figures(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
