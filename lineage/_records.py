@@ -1,7 +1,8 @@
 """Lineage records: nodes, edges, evidence and warnings (JSON schema version 1).
 
 These are the in-memory form of the lineage JSON file. Each record converts to and from the
-plain dictionaries of that file; :mod:`lineage._graph` validates whole files.
+plain dictionaries of that file (out through the one serialiser, :func:`auditor.jsonio.to_jsonable`:
+fields in order, tuples as lists); :mod:`lineage._graph` validates whole files.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from auditor.jsonio import to_jsonable
 
 SCHEMA_VERSION = 1
 
@@ -33,15 +36,22 @@ WARNING_KINDS = (
 )
 
 
+class _FileRecord:
+    """A record the lineage file holds as its fields, in order (tuples as lists)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        plain: dict[str, Any] = to_jsonable(self)
+        return plain
+
+
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(_FileRecord):
     """One observation supporting an edge: where it came from and what it said."""
 
     source: str
     detail: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "detail": self.detail}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
@@ -49,7 +59,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class LineageNode:
+class LineageNode(_FileRecord):
     """One model in the family.
 
     ``depth`` counts generations from the root: 0 for the root, 1 for its children, and
@@ -73,25 +83,6 @@ class LineageNode:
     library_name: str | None = None
     path: str | None = None
     gguf_files: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "role": self.role,
-            "depth": self.depth,
-            "sha": self.sha,
-            "gated": self.gated,
-            "downloads": self.downloads,
-            "likes": self.likes,
-            "license": self.license,
-            "formats": list(self.formats),
-            "quantization": self.quantization,
-            "last_modified": self.last_modified,
-            "library_name": self.library_name,
-            "path": self.path,
-            "gguf_files": list(self.gguf_files),
-        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LineageNode:
@@ -156,15 +147,12 @@ class LineageEdge:
 
 
 @dataclass(frozen=True, slots=True)
-class LineageWarning:
+class LineageWarning(_FileRecord):
     """An inconsistency met while crawling; ``nodes`` names the models concerned."""
 
     kind: str
     nodes: tuple[str, ...]
     message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "nodes": list(self.nodes), "message": self.message}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LineageWarning:
