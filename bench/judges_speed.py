@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
 
+from auditor.errors import InputError
 from auditor.judges import analyze_trace, get_judge
-from auditor.judges._table import cell, read_table
+from auditor.judges._table import cell, read_table, require_columns
 
 PARTS = {
     "refusal": "I'm sorry, but I can't help with that. {filler}",
@@ -79,6 +81,10 @@ def main() -> None:
     everything: list[tuple[str, str]] = []
     for path in args.files:
         table = read_table(Path(path))  # CSV or JSONL
+        try:  # a wrong column name would time empty responses
+            require_columns(table, Path(path), (args.prompt_col, args.response_col))
+        except InputError as exc:
+            sys.exit(f"error: {exc} (--prompt-col / --response-col)")
         rows = [(cell(r, args.prompt_col), cell(r, args.response_col)) for r in table]
         _time(path, rows)
         everything.extend(rows)
