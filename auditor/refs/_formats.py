@@ -161,7 +161,7 @@ def _scalar(value: Any) -> str | None:
     return text[:100] if text else None
 
 
-def quantized_on_load(info: WeightsInfo | None, method: str, where: str) -> WeightsInfo:
+def with_load_quantization(info: WeightsInfo | None, method: str, where: str) -> WeightsInfo:
     """``info`` of a full-precision checkpoint, to be quantized with ``method`` as it loads
     (:data:`~auditor.refs._identity.LOAD_TIME_QUANTIZATIONS`); anything else is refused."""
     if info is None or info.format not in ("safetensors", "pytorch"):
@@ -179,8 +179,8 @@ def describe_folder(folder: Path, selector: str | None) -> WeightsInfo:
     config = read_config(folder)
     on_load = load_time_quantization(selector)
     if on_load is not None:
-        return quantized_on_load(describe_hf_config(config, names) if config else None, on_load,
-                                 str(folder))
+        info = describe_hf_config(config, names) if config else None
+        return with_load_quantization(info, on_load, str(folder))
     ggufs = [n for n in names if n.lower().endswith(".gguf")]
     if selector is not None or (ggufs and not config):
         chosen = choose_gguf(names, selector, str(folder))

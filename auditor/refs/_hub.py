@@ -24,7 +24,7 @@ from auditor.refs._formats import (
     choose_gguf,
     describe_gguf,
     describe_hf_config,
-    quantized_on_load,
+    with_load_quantization,
 )
 from auditor.refs._identity import ModelIdentity, ResolvedModel, load_time_quantization
 from auditor.refs._parse import ParsedReference
@@ -178,7 +178,7 @@ def _describe(
 
     info = describe_hf_config(read_config(folder), names)
     if on_load is not None:
-        info = quantized_on_load(info, on_load, f"{parsed.repo_id}@{sha[:12]}")
+        info = with_load_quantization(info, on_load, f"{parsed.repo_id}@{sha[:12]}")
     identity = ModelIdentity(
         reference=parsed.text,
         format=info.format,
