@@ -56,6 +56,19 @@ def test_an_adapter_counts_its_base(tiny_lora: Path, tiny_hf_model: Path) -> Non
     assert adapter.detail == "weights in float32 on CPU"
 
 
+def test_bitsandbytes_variants_cost_their_bits(tiny_hf_model: Path) -> None:
+    def needed(ref: str) -> int:
+        return estimate_memory(resolve_reference(ref), "transformers", device="cpu",
+                               available_bytes=GIB).needed_bytes
+
+    full, int8, nf4 = (needed(str(tiny_hf_model)), needed(f"{tiny_hf_model}:bnb-int8"),
+                       needed(f"{tiny_hf_model}:bnb-nf4"))
+    assert full > int8 > nf4  # float32 on CPU, then 8 bits, then 4
+    detail = estimate_memory(resolve_reference(f"{tiny_hf_model}:bnb-nf4"), "transformers",
+                             device="cpu", available_bytes=GIB).detail
+    assert detail.startswith("bnb-nf4 weights")
+
+
 @pytest.mark.parametrize(("options", "fits"), [
     ({}, False),  # one GPU's share is too small
     ({"tensor_parallel": 2}, True),  # two GPUs' shares hold it
