@@ -95,6 +95,8 @@ class AuditConfig:
     suite_limits: tuple[tuple[str, int], ...] = ()  # per-suite item limits, over ``limit``
     # condition names (auditor.conditions), each evaluated besides the plain conversation
     conditions: tuple[str, ...] = ()
+    # the suites the conditions are asked on (empty: every suite); the rest are asked plain
+    condition_suites: tuple[str, ...] = ()
     # quantization methods (auditor.quantize): each full-precision node also made and
     # evaluated as that type, a derivative ``<id>:<TYPE>`` of the node
     quantize: tuple[str, ...] = ()
@@ -147,6 +149,10 @@ class AuditConfig:
                 raise UsageError(f"a limit is set for the suite {name!r}, which is not audited")
             if n < 1:
                 raise UsageError(f"the limit for the suite {name!r} must be at least 1")
+        for name in self.condition_suites:
+            if name not in self.suites:
+                raise UsageError(f"conditions are scoped to the suite {name!r}, which is not "
+                                 "audited")
         _check_executor(self)
         if self.signing_key is not None and not self.signing_key.is_file():
             raise UsageError(f"signing key {self.signing_key}: no such file")
@@ -224,7 +230,7 @@ def option_names() -> frozenset[str]:
 
 
 _PATH_FIELDS = {"lineage", "store", "out", "signing_key"}
-_TUPLE_FIELDS = {"local", "suites", "conditions", "quantize"}
+_TUPLE_FIELDS = {"local", "suites", "conditions", "condition_suites", "quantize"}
 
 
 def config_from_options(

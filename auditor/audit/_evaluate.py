@@ -64,7 +64,7 @@ class Evaluator:
             config, store, judge, emit, timer
         )
         self.items = load_items(config)
-        self.conditions = resolve_conditions(config.conditions)
+        self.conditions = resolve_conditions(config.conditions, config.condition_suites)
         # The config's parts go to the runner as they are: every option reaches the backend.
         self.gen: GenerationConfig = config.generation
         self.options: BackendOptions = config.backend_options
@@ -119,7 +119,7 @@ class Evaluator:
         ready = {t.id: self._prepare(t) for t in targets}
         models = [r for r in ready.values() if isinstance(r, RemoteModel)]
         spec = JobSpec(tuple(self.items), self.gen, self.options, self.config.conditions,
-                       self.config.statistics.judge)
+                       self.config.condition_suites, self.config.statistics.judge)
         started: set[str] = set()
 
         def progress(target_id: str, run: RunProgress) -> None:

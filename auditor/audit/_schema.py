@@ -99,6 +99,7 @@ class AuditOptions(SelectionOptions):
     limit: Count | None = None
     suite_limits: dict[Text, Count] | None = None
     conditions: TextList | None = None
+    condition_suites: TextList | None = None
     quantize: TextList | None = None
     max_new_tokens: Count | None = None
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = None

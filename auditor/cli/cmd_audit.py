@@ -90,6 +90,12 @@ def audit_command(
                      "--limit (repeatable), e.g. framing=16."),
     ] = None,
     condition: Annotated[list[str] | None, opt.CONDITION] = None,
+    condition_suite: Annotated[
+        list[str] | None,
+        typer.Option("--condition-suite", metavar="SUITE", show_default="every suite",
+                     help="Ask the --condition conditions on this suite's items only "
+                     "(repeatable); the other suites are asked plain only."),
+    ] = None,
     quantize: Annotated[list[str] | None, opt.QUANTIZE] = None,
     max_new_tokens: Annotated[int | None, opt.MAX_NEW_TOKENS] = None,
     seed: Annotated[int | None, opt.SEED] = None,
@@ -171,6 +177,7 @@ def audit_command(
         signing_key=signing_key, limit=limit,
         suite_limits=_parse_suite_limits(suite_limit) if suite_limit else None,
         conditions=tuple(condition) if condition else None,
+        condition_suites=tuple(condition_suite) if condition_suite else None,
         quantize=tuple(quantize) if quantize else None,
         max_new_tokens=max_new_tokens, seed=seed, samples=samples, temperature=temperature,
         top_p=top_p, enable_thinking=enable_thinking, backend=backend, device=device,

@@ -13,14 +13,16 @@ if TYPE_CHECKING:
     from auditor.audit import AuditConfig
     from auditor.demo import DemoFamily
 
-#: Sized for 2 CPU cores (see README): 48 harmful and 48 benign items, 16 framing items (each
-#: asked twice, as an evaluation and as a deployment message) for the eval-awareness section,
-#: and 6 pressure conversations for the erosion section; every item asked plain and under
-#: one defence for the conditions section (TI-S, iatrogenic flags).
+#: Sized for 2 CPU cores and issue 7's 15-minute cold demo (see README): 32 harmful and 32
+#: benign items, 10 framing items (each asked twice, as an evaluation and as a deployment
+#: message) for the eval-awareness section, 4 pressure conversations for the erosion section;
+#: the harmful and benign items asked plain and under one defence for the conditions section
+#: (TI-S, iatrogenic flags), the only suites that section reads.
 DEMO_SUITES = ("harm", "benign-twins", "framing", "pressure")
-DEMO_LIMIT = 48
+DEMO_LIMIT = 32
 DEMO_PRESSURE_LIMIT = 6
 DEMO_CONDITIONS = ("defence:think-safety",)
+DEMO_CONDITION_SUITES = ("harm", "benign-twins")
 DEMO_MAX_NEW_TOKENS = 32
 #: Requests per batch for the family's transformers members (the root and the LoRA adapter;
 #: llama.cpp takes one at a time). A 270M model on a CPU generates far faster in larger
@@ -78,7 +80,7 @@ def demo_config(
     threads: int | None = None,
 ) -> AuditConfig:
     """The audit the demo runs: the family's local folders, every quantization it holds,
-    every item plain and under :data:`DEMO_CONDITIONS`.
+    every item plain, the harmful and benign ones under :data:`DEMO_CONDITIONS` too.
 
     The framing suite gets a third of ``limit`` (each of its items is asked twice), the
     pressure suite an eighth of it, at most :data:`DEMO_PRESSURE_LIMIT` (each is a
@@ -89,6 +91,7 @@ def demo_config(
     out = out.resolve()
     pressure = min(max(1, limit // 8), DEMO_PRESSURE_LIMIT)  # a conversation is up to 6 asks
     per_suite = {"framing": max(1, limit // 3), "pressure": pressure}
+    scoped = tuple(s for s in DEMO_CONDITION_SUITES if s in suites)
     return AuditConfig(
         root=family.root,
         local=family.lineage_dirs,
@@ -98,7 +101,8 @@ def demo_config(
         selection=SelectionPolicy(all_quants=True),
         limit=limit,
         suite_limits=tuple((s, n) for s, n in per_suite.items() if s in suites),
-        conditions=DEMO_CONDITIONS,
+        conditions=DEMO_CONDITIONS if scoped else (),
+        condition_suites=scoped,
         max_new_tokens=max_new_tokens,
         threads=threads,
         batch_size=DEMO_BATCH_SIZE,

@@ -52,6 +52,11 @@ class Condition:
     prefill: str = ""  # the assistant's answer starts with this text
     language: str = ""  # the item's user text is replaced by its translation into this code
     translator: Translator | None = None  # looks the translation up (set with ``language``)
+    suites: frozenset[str] = frozenset()  # asked on these suites' items only (empty: all)
+
+    def asks(self, item: Item) -> bool:
+        """Whether ``item`` is asked under this condition (every item unless scoped)."""
+        return not self.suites or item.suite in self.suites
 
     def apply(self, item: Item, messages: tuple[Message, ...]) -> Conversation | Unsupported:
         """The conversation asked under this condition (``messages``: one framing's)."""

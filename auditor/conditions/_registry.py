@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.conditions import _texts as texts
@@ -89,14 +89,17 @@ def resolve_condition(name: str) -> Condition:
     raise UsageError(f"unknown condition {name!r}; available: {known}")
 
 
-def resolve_conditions(names: Iterable[str]) -> tuple[Condition, ...]:
-    """The conditions named (duplicates and ``plain``, always evaluated, dropped), in order."""
+def resolve_conditions(names: Iterable[str], suites: Iterable[str] = ()) -> tuple[Condition, ...]:
+    """The conditions named (duplicates and ``plain``, always evaluated, dropped), in order;
+    with ``suites``, each asked on those suites' items only (the plain conversation stays on
+    every item)."""
+    scope = frozenset(suites)
     out: dict[str, Condition] = {}
     for name in names:
         if name == PLAIN:
             continue
         condition = resolve_condition(name)
-        out.setdefault(condition.name, condition)
+        out.setdefault(condition.name, replace(condition, suites=scope) if scope else condition)
     return tuple(out.values())
 
 

@@ -56,6 +56,7 @@ class JobSpec:
     generation: GenerationConfig
     options: BackendOptions
     conditions: tuple[str, ...] = ()
+    condition_suites: tuple[str, ...] = ()  # the suites the conditions are asked on (): all
     judge: str = "heuristic"
 
 
@@ -178,7 +179,8 @@ def _evaluate(spec: JobSpec, job: ModelJob, folder: Path, events: _Handoff) -> N
 
             summary = run_eval(job.resolved, spec.items, store, spec.generation,
                                backend=job.backend, options=spec.options, progress=batch,
-                               conditions=resolve_conditions(spec.conditions),
+                               conditions=resolve_conditions(spec.conditions,
+                                                             spec.condition_suites),
                                judge=get_judge(spec.judge))
             rest = store.take()  # rows stored after the last progress report
             if rest:

@@ -53,12 +53,14 @@ def expand(
     items: Iterable[Item], config: GenerationConfig, conditions: Sequence[Condition] = ()
 ) -> list[WorkUnit]:
     """Every (item, framing, condition, sample) to generate, item by item: the plain
-    conversation first, then each condition, so an item's paired results are made together."""
+    conversation first, then each condition that asks the item, so an item's paired results
+    are made together."""
     units = []
     for item in items:
         for framing, messages in item.rendered():
             for condition in (PLAIN_CONDITION, *conditions):
-                units.extend(_units(item, framing, messages, condition, config))
+                if condition.asks(item):
+                    units.extend(_units(item, framing, messages, condition, config))
     return units
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,35 @@ def test_the_condition_flag_reaches_the_audit_and_an_unknown_one_exits_2(
     assert result.returncode == 2
     assert "unknown condition 'defence:nope'; available:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_conditions_scoped_to_suites_ask_the_other_suites_plain_only(tmp_path: Path) -> None:
+    family = (_folder(tmp_path / "m", "base", None), _folder(tmp_path / "m", "ft", "base"))
+    with ScriptedServer() as server:
+        config = AuditConfig(
+            local=family, suites=("smoke", "benign-twins"), limit=4, out=tmp_path / "r",
+            store=tmp_path / "s.db", conditions=("monitoring",), condition_suites=("smoke",),
+            overrides=_overrides(server, base="refuser", ft="complier"))
+        first = run_audit(config)
+        calls = len(server.requests)
+        second = run_audit(config)
+        assert len(server.requests) == calls  # fully stored as scoped: nothing asked again
+    assert [o.summary.requested for o in first.outcomes if o.summary] == [12, 12]
+    assert [o.summary.skipped for o in second.outcomes if o.summary] == [12, 12]
+    with Store(tmp_path / "s.db", readonly=True) as store:
+        plain = {r.suite for r in store.generations(condition="plain")}
+        scoped = [r.suite for r in store.generations(condition="monitoring")]
+    assert plain == {"smoke", "benign-twins"}
+    assert scoped and set(scoped) == {"smoke"} and len(scoped) == 8
+
+
+def test_condition_suites_must_be_audited_suites(tmp_path: Path) -> None:
+    config = config_from_mapping({"root": "org/x", "suites": ["harm"],
+                                  "conditions": ["prefill"], "condition_suites": ["harm"]})
+    assert config.validate().condition_suites == ("harm",)
+    with pytest.raises(UsageError, match="scoped to the suite 'framing', which is not audited"):
+        replace(config, condition_suites=("framing",)).validate()
+    result = auditor("audit", "org/x", "--condition", "prefill", "--condition-suite", "framing",
+                     "--store", str(tmp_path / "a.db"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "scoped to the suite 'framing', which is not audited" in result.stderr

@@ -92,3 +92,15 @@ def test_a_model_that_cannot_load_ends_with_the_reason(server: ScriptedServer) -
     done = events[-1]
     assert isinstance(done, JobDone) and done.summary is None
     assert done.error.startswith("evaluation failed: ") and "remote model" in done.error
+
+
+def test_a_worker_asks_conditions_on_the_scoped_suites_only(server: ScriptedServer) -> None:
+    items = (*load_suite("smoke", limit=3).items, *load_suite("benign-twins", limit=2).items)
+    spec = JobSpec(items, GenerationConfig(max_new_tokens=16), BackendOptions(concurrency=3),
+                   conditions=("monitoring",), condition_suites=("benign-twins",))
+    resolved = resolve_reference(f"openai:{server.base_url}#refuser")
+    rows = [r for e in run_job(spec, (ModelJob("m", resolved, "openai"),))
+            if isinstance(e, RowBatch) for r in e.rows]
+    assert sorted((r.suite, r.condition) for r in rows) == sorted(
+        [("smoke", "plain")] * 3 + [("benign-twins", "plain")] * 2
+        + [("benign-twins", "monitoring")] * 2)
