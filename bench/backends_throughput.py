@@ -11,7 +11,12 @@ The model is a random-weight Llama-style model built here (hidden 512, 8 layers,
 64, vocabulary of the tiny trained tokenizer): random weights rarely emit the end token, so
 every request runs to the token budget and both backends generate the same number of tokens.
 
-    .venv/bin/python bench/backends_throughput.py [--prompts 64] [--max-new-tokens 64]
+``--model demo`` times the demo family's safety root instead (Gemma 3 270M, safetensors,
+float32; ``make demo`` caches it): a real model, where generation rather than per-step
+overhead dominates. ``--model PATH`` times any local safetensors folder.
+
+    .venv/bin/python bench/backends_throughput.py [--model demo|PATH] [--prompts 64]
+        [--max-new-tokens 64] [--hf-batch 16]
 """
 
 from __future__ import annotations
@@ -33,6 +38,16 @@ def _build_model(folder: Path) -> Path:
 
     return build_tiny_hf_model(folder, hidden=512, layers=8, heads=8, kv_heads=8,
                                intermediate=1408, init_range=0.02)
+
+
+def _demo_root() -> Path:
+    """The demo's safety root as ``make demo`` cached it (``bench/peers.py`` finds it)."""
+    from peers import gemma_subject  # bench/ is this script's folder, first on sys.path
+
+    folder = gemma_subject().hf_dir
+    if folder is None:
+        raise SystemExit("--model demo: the demo family is not cached yet; run `make demo` first")
+    return folder
 
 
 def _one(backend: str, model: str, prompts: int, max_new_tokens: int,
@@ -94,7 +109,10 @@ def main() -> None:
                               args.hf_batch)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        model = Path(args.model) if args.model else _build_model(Path(tmp) / "llama-512x8")
+        if args.model == "demo":
+            model = _demo_root()
+        else:
+            model = Path(args.model) if args.model else _build_model(Path(tmp) / "llama-512x8")
         rows = [_child(name, model, args) for name in ("transformers", "vllm")]
     for row in rows:
         print(f"{row['backend']:>12}: load {row['load_s']:6.1f} s, generate "
@@ -103,7 +121,7 @@ def main() -> None:
               f"{row['errors']} errors)")
     ratio = rows[1]["tokens_per_s"] / max(rows[0]["tokens_per_s"], 1e-9)
     print(f"vllm / transformers tokens/s: {ratio:.2f}x (target >= 3x); "
-          f"{args.prompts} prompts x {args.max_new_tokens} new tokens")
+          f"{args.prompts} prompts x {args.max_new_tokens} new tokens on {model.name}")
 
 
 if __name__ == "__main__":
