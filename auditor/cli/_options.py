@@ -67,4 +67,4 @@ QUANTIZE = typer.Option(
     help="Also make and evaluate each full-precision model as TYPE (repeatable): a GGUF type "
     "made with llama.cpp's own converter and quantizer (Q8_0, Q4_K_M, Q2_K, ...), or "
     "bnb-nf4 | bnb-int8 (bitsandbytes, applied as the model loads; GPU, or CPU with "
-    "bitsandbytes 0.48+).")
+    "bitsandbytes 0.48+), or gptq-4bit (made by gptqmodel where installed).")

@@ -3,8 +3,8 @@
 ``--quantize TYPE`` makes, for a full-precision (safetensors) model, the GGUF variant TYPE
 with llama.cpp's own HF->GGUF converter and quantizer (:func:`make_variant`), cached by source,
 method and tool versions. ``bnb-nf4`` / ``bnb-int8`` are made as the checkpoint loads
-(bitsandbytes, through the reference ``<model>:bnb-nf4``); ``gptq-4bit`` is recognised and
-refused with a reason.
+(bitsandbytes, through the reference ``<model>:bnb-nf4``); ``gptq-4bit`` is a GPTQ checkpoint
+folder made by gptqmodel where it is installed, cached the same way.
 """
 
 from auditor.quantize._converter import (

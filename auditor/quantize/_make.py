@@ -1,9 +1,11 @@
 """Make a quantized variant of a full-precision model, once, and remember it.
 
 A variant is cached by (the source's identity key, which carries its revision or content
-hash; the method; the converter's sdist and llama-cpp-python's version; this maker's version)
-under ``auditor.cache.cache_dir("quantized")``: a second audit of the same source reuses the
-file. Each cached variant keeps a ``made.json`` record of how it was made (schema_version 1).
+hash; the method; the tools' versions: the converter's sdist and llama-cpp-python for GGUF
+types, gptqmodel, torch and transformers for GPTQ; this maker's version) under
+``auditor.cache.cache_dir("quantized")``: a second audit of the same source reuses it. Each
+cached variant keeps a ``made.json`` record of how it was made (schema_version 1). A GGUF
+variant is a file; a GPTQ variant is an HF checkpoint folder.
 The source folder is only read: no code of the repo runs (see :mod:`auditor.quantize._guard`)
 and pickle weights are refused unless the caller allows them, as everywhere in the tool.
 """
@@ -17,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from auditor.quantize._converter import (
     find_converter,
     llama_cpp_version,
 )
+from auditor.quantize._gptq import gptqmodel_version, quantize_gptq_in_child
 from auditor.quantize._llama_quantize import quantize_in_child
 from auditor.quantize._methods import QuantizeMethod, check_available, unavailable_reason
 
@@ -42,7 +46,7 @@ FULL_PRECISION_FORMATS = ("safetensors", "pytorch")
 
 @dataclass(frozen=True, slots=True)
 class MadeVariant:
-    """A quantized variant the auditor made: the file, and how it was made."""
+    """A quantized variant the auditor made: the file (GGUF) or folder (GPTQ), and how."""
 
     path: Path
     method: str
@@ -74,12 +78,14 @@ def make_variant(
     :class:`UnsafeCheckpointError` for pickle weights without ``allow_pickle``.
     """
     check_available(method)
-    if method.kind != "gguf":
+    if method.kind == "bnb":
         raise QuantizationError(f"{method.name} makes no file: it is applied as the model loads "
                                 f"(evaluate the reference <model>:{method.name})")
-    converter = converter or find_converter()
     _check_weights(source_dir, allow_pickle)
     root = cache or _cache()
+    if method.kind == "gptq":
+        return _make_gptq(source_dir, source_key, method, root)
+    converter = converter or find_converter()
     with _Conversion(converter, source_dir, root) as conversion:
         return _make_one(source_key, method, converter, root, conversion)
 
@@ -119,6 +125,38 @@ def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo,
     tools = (("convert_hf_to_gguf.py", converter.version),
              ("llama_model_quantize", f"llama-cpp-python {llama_cpp_version() or 'unknown'}"))
     folder = root / _cache_key(source_key, method, converter)
+
+    def make(work: Path) -> None:
+        converted = conversion.path()
+        work.mkdir(parents=True)
+        quantize_in_child(converted, work / _file_name(method), method)
+
+    return _made(folder, method, source_key, tools, make)
+
+
+def _make_gptq(source_dir: Path, source_key: str, method: QuantizeMethod,
+               root: Path) -> MadeVariant:
+    """A 4-bit GPTQ checkpoint of ``source_dir`` made by gptqmodel (cached like a GGUF)."""
+    from importlib.metadata import version
+
+    tools = (("gptqmodel", gptqmodel_version() or "unknown"), ("torch", version("torch")),
+             ("transformers", version("transformers")))
+    parts = [source_key, method.name, *(f"{name} {ver}" for name, ver in tools),
+             str(MAKER_VERSION)]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+    folder = root / f"{method.name}-{digest}"
+
+    def make(work: Path) -> None:
+        work.mkdir(parents=True)
+        quantize_gptq_in_child(source_dir, work / _file_name(method))
+
+    return _made(folder, method, source_key, tools, make)
+
+
+def _made(folder: Path, method: QuantizeMethod, source_key: str,
+          tools: tuple[tuple[str, str], ...], make: Callable[[Path], None]) -> MadeVariant:
+    """The variant cached in ``folder``, else made by ``make(work)`` into a fresh work folder
+    that replaces ``folder`` (with its ``made.json``) only once complete."""
     found = _load(folder, method, source_key, tools)
     if found is not None:
         log.info("reusing %s of %s from %s", method.name, source_key, folder)
@@ -127,9 +165,7 @@ def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo,
     shutil.rmtree(work, ignore_errors=True)
     start = time.perf_counter()
     try:
-        converted = conversion.path()
-        work.mkdir(parents=True)
-        quantize_in_child(converted, work / _file_name(method), method)
+        make(work)
         seconds = time.perf_counter() - start
         record = {"schema_version": SCHEMA_VERSION, "source_key": source_key,
                   "method": method.name, "tools": [list(t) for t in tools],
@@ -152,7 +188,7 @@ def _load(folder: Path, method: QuantizeMethod, source_key: str,
         seconds = float(record["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not path.is_file() or record.get("schema_version") != SCHEMA_VERSION:
+    if not path.exists() or record.get("schema_version") != SCHEMA_VERSION:
         return None
     return MadeVariant(path, method.name, source_key, tools, seconds, cached=True)
 
@@ -178,7 +214,8 @@ def _cache_key(source_key: str, method: QuantizeMethod, converter: ConverterInfo
 
 
 def _file_name(method: QuantizeMethod) -> str:
-    return f"model-{method.name}.gguf"
+    """The made file (GGUF) or checkpoint folder (GPTQ) in a cached variant's folder."""
+    return f"model-{method.name}" if method.kind == "gptq" else f"model-{method.name}.gguf"
 
 
 def _cache() -> Path:
@@ -190,9 +227,9 @@ def _cache() -> Path:
 @dataclass(frozen=True, slots=True)
 class VariantOutcome:
     """One method asked for one model: the reference that evaluates the variant and the
-    lineage evidence of its edge, or why there is none (``reference`` empty). ``made`` is the
-    file the auditor made (GGUF types); a variant quantized as it loads (bitsandbytes) has
-    none: its reference is the source's with the method as selector."""
+    lineage evidence of its edge, or why there is none (``reference`` empty). ``made`` is what
+    the auditor made (a GGUF file, a GPTQ folder); a variant quantized as it loads
+    (bitsandbytes) has none: its reference is the source's with the method as selector."""
 
     method: str
     made: MadeVariant | None = None
@@ -227,6 +264,8 @@ def make_variants(
                for m in methods if m.kind == "bnb" and not reasons[m.name]}
     files = [m for m in methods if m.kind == "gguf" and not reasons[m.name]]
     made = _make_files(source_dir, source_key, files, allow_pickle, cache) if files else {}
+    for method in (m for m in methods if m.kind == "gptq" and not reasons[m.name]):
+        made[method.name] = _try_gptq(source_dir, source_key, method, allow_pickle, cache)
     return tuple(on_load.get(m.name) or made.get(m.name)
                  or VariantOutcome(m.name, None, reasons[m.name]) for m in methods)
 
@@ -262,6 +301,17 @@ def _make_files(source_dir: Path, source_key: str, methods: list[QuantizeMethod]
             else:
                 outcomes[method.name] = VariantOutcome.of_file(made)
     return outcomes
+
+
+def _try_gptq(source_dir: Path, source_key: str, method: QuantizeMethod, allow_pickle: bool,
+              cache: Path | None) -> VariantOutcome:
+    """A GPTQ variant as an outcome: the made checkpoint, or why there is none."""
+    try:
+        _check_weights(source_dir, allow_pickle)
+        return VariantOutcome.of_file(_make_gptq(source_dir, source_key, method,
+                                                 cache or _cache()))
+    except (QuantizationError, UnsafeCheckpointError) as exc:
+        return VariantOutcome(method.name, None, variant_error(exc))
 
 
 def variant_error(exc: Exception) -> str:

@@ -6,8 +6,8 @@ GGUF types are those llama.cpp's own quantizer offers (``tools/quantize/quantize
 calibration text; ``--quantize`` computes none, so it names them as not available rather than
 letting llama.cpp fail mid-run. ``bnb-nf4`` / ``bnb-int8`` are bitsandbytes' formats, made as
 the transformers backend loads the checkpoint (no file): on a CUDA GPU, or on the CPU with
-bitsandbytes 0.48+ (its CPU backend). ``gptq-4bit`` (gptqmodel) is recognised and refused with
-a reason: making GPTQ variants needs a GPU and calibration, which ``--quantize`` does not do.
+bitsandbytes 0.48+ (its CPU backend). ``gptq-4bit`` is made by gptqmodel (the ``gptq`` extra),
+calibrated on the project's own text, on a CUDA GPU or on the CPU (:mod:`auditor.quantize._gptq`).
 """
 
 from __future__ import annotations
@@ -84,12 +84,11 @@ def unavailable_reason(method: QuantizeMethod) -> str:
     library, module = LIBRARY_METHODS[method.name]
     if method.kind == "bnb":
         return bitsandbytes_reason(method.name, bitsandbytes_version(), _cuda_available())
-    if not _cuda_available():
-        return f"{method.name} needs a CUDA GPU and {library}"
     if importlib.util.find_spec(module) is None:
-        return f"{method.name} needs {library}, which is not installed"
-    return (f"{method.name}: making {library} variants is not implemented yet; quantize the "
-            "model beforehand and audit it as a node")
+        return (f"{method.name} needs {library}, which is not installed "
+                "(pip install 'supply-chain-auditor[gptq]'; the README says how beside a CPU "
+                "torch)")
+    return ""
 
 
 #: The first bitsandbytes release with a CPU backend (4-bit and 8-bit layers on CPUs).

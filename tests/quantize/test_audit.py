@@ -10,6 +10,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from auditor.quantize import ConverterInfo
 from tests.cli._run import auditor
 from tests.quantize.tiny_llama import build_convertible_llama
@@ -56,3 +58,24 @@ def test_audit_quantize_adds_compared_derivatives(
     assert again.returncode == done.returncode, again.stderr
     assert [p.stat().st_mtime_ns for p in made] == stamps  # made once, reused
     assert sorted((cache / "quantized").glob("Q8_0-*/model-Q8_0.gguf")) == made
+
+
+@pytest.mark.gptq
+def test_audit_quantize_gptq_adds_a_compared_derivative(tmp_path: Path) -> None:
+    """Where gptqmodel is installed, ``--quantize gptq-4bit`` makes the variant on this CPU
+    and audits it like any GPTQ node (no llama.cpp needed)."""
+    pytest.importorskip("gptqmodel")
+    base = build_convertible_llama(tmp_path / "family" / "tiny-base")
+    _card(base, None)
+    args = ("audit", "--local", str(base), "--suite", "smoke", "--limit", "2",
+            "--max-new-tokens", "4", "--threads", "2", "--store", str(tmp_path / "a.db"),
+            "--out", str(tmp_path / "report"), "--quantize", "gptq-4bit")
+    done = auditor(*args, timeout=900, env={"AUDITOR_CACHE": str(tmp_path / "cache"),
+                                            "GPTQMODEL_CPU_WORKERS": "2"})
+    assert done.returncode in (0, 3), done.stderr
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    pairs = {d["id"]: (d["parent"], d["relation"], d["n"]) for d in report["derivatives"]}
+    assert list(pairs) == ["tiny-base:gptq-4bit"] and pairs["tiny-base:gptq-4bit"][:2] == (
+        "tiny-base", "quantized") and pairs["tiny-base:gptq-4bit"][2] > 0
+    models = {m["id"]: m for m in report["models"]}
+    assert models["tiny-base:gptq-4bit"]["model"].startswith("local:model-gptq-4bit")

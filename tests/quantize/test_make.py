@@ -94,12 +94,13 @@ def test_pickle_weights_are_refused_without_opt_in(
                      cache=tmp_path / "cache")
 
 
-def test_gptq_and_non_checkpoints_are_reasons(convertible_llama: Path) -> None:
-    if _cuda():
-        pytest.skip("this machine has a CUDA GPU")
+def test_gptq_without_gptqmodel_and_non_checkpoints_are_reasons(convertible_llama: Path) -> None:
+    if importlib.util.find_spec("gptqmodel") is not None:
+        pytest.skip("gptqmodel is installed here: test_gptq_variant_is_made_cached_and_decodes")
     gptq, = make_variants(convertible_llama, "local:t#1", "safetensors",
                           (parse_method("gptq-4bit"),))
-    assert (gptq.reference, gptq.reason) == ("", "gptq-4bit needs a CUDA GPU and gptqmodel")
+    assert gptq.reference == "" and gptq.reason.startswith(
+        "gptq-4bit needs gptqmodel, which is not installed")
     gguf, = make_variants(None, "local:x.gguf#1", "gguf", (parse_method("Q8_0"),))
     assert gguf.made is None and not gguf.reference and "only full-precision" in gguf.reason
 
@@ -121,6 +122,33 @@ def test_bitsandbytes_variants_are_references_quantized_as_they_load(
     with pytest.raises(QuantizationError, match="makes no file"):
         make_variant(convertible_llama, "local:t#1", parse_method("bnb-nf4"),
                      cache=tmp_path / "cache")
+
+
+@pytest.mark.gptq
+def test_gptq_variant_is_made_cached_and_decodes(
+        convertible_llama: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """gptqmodel (where installed) makes a 4-bit GPTQ checkpoint on this CPU, calibrated on the
+    project's own text, without llama.cpp; a second call reuses it; it loads and generates
+    through the transformers backend as any GPTQ node does."""
+    pytest.importorskip("gptqmodel")
+    monkeypatch.setenv("AUDITOR_LLAMA_CONVERT", str(tmp_path / "nowhere"))  # not needed
+    method = parse_method("GPTQ-4bit")
+    made = make_variant(convertible_llama, "local:t#1", method, cache=tmp_path / "cache")
+    assert not made.cached and made.path.is_dir() and made.path.name == "model-gptq-4bit"
+    quantization = json.loads((made.path / "config.json").read_text())["quantization_config"]
+    assert (quantization["quant_method"], quantization["bits"]) == ("gptq", 4)
+    assert made.evidence.startswith("made by the auditor: gptq-4bit from local:t#1 (gptqmodel ")
+    assert make_variant(convertible_llama, "local:t#1", method, cache=tmp_path / "cache").cached
+    resolved = resolve_reference(str(made.path))
+    assert (resolved.identity.format, resolved.identity.quantization) == ("gptq", "gptq-4bit")
+    with Store(tmp_path / "s.db") as store:
+        summary = run_eval(resolved, load_suite("smoke", limit=2).items, store,
+                           GenerationConfig(max_new_tokens=4), backend="transformers",
+                           options=BackendOptions(device="cpu"))
+    assert summary.generated == 2 and summary.errors == 0
+    outcome, = make_variants(convertible_llama, "local:t#1", "safetensors", (method,),
+                             cache=tmp_path / "cache")
+    assert outcome.reference == str(made.path) and not outcome.reason
 
 
 def test_missing_converter_is_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -1,0 +1,91 @@
+"""GPTQ variants (``--quantize gptq-4bit``), made by gptqmodel in a child process.
+
+gptqmodel calibrates each layer on text: :data:`CALIBRATION_FILE`, written for this project
+(32 paragraphs of everyday prose, letters, recipes, code, SQL, JSON and dialogue), never the
+audit's own suites, so the variant is not tuned on the items it is then asked. 4 bits, groups
+of :data:`GROUP_SIZE` columns, gptqmodel's defaults otherwise. It runs on a CUDA GPU when there
+is one and on the CPU otherwise (gptqmodel 7.6 with torch 2.13 CPU; the README says how to
+install it beside the CPU torch).
+
+The child refuses the repo's own code exactly as the GGUF converter's does
+(:func:`auditor.quantize._guard.refuse_remote_code`), and works in its own folder (gptqmodel
+writes logs to ``./logs``); a crash or failure becomes a :class:`QuantizationError`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from auditor.errors import QuantizationError
+
+GPTQ_BITS = 4
+GROUP_SIZE = 128
+CALIBRATION_FILE = Path(__file__).with_name("data") / "calibration.txt"
+_TIMEOUT_S = 12 * 3600
+
+
+def gptqmodel_version() -> str | None:
+    """The installed gptqmodel's version, None when it is not installed."""
+    if importlib.util.find_spec("gptqmodel") is None:
+        return None
+    try:
+        return version("gptqmodel")
+    except PackageNotFoundError:
+        return None
+
+
+def calibration_texts() -> list[str]:
+    """The calibration paragraphs (blank-line separated in :data:`CALIBRATION_FILE`)."""
+    text = CALIBRATION_FILE.read_text(encoding="utf-8")
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
+def quantize_gptq_in_child(source: Path, out: Path) -> float:
+    """``source`` (an HF folder) quantized to 4-bit GPTQ into the folder ``out``, in a child
+    process; the seconds it took. Any failure is a :class:`QuantizationError`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GPTQMODEL_CPU_WORKERS": os.environ.get(
+        "GPTQMODEL_CPU_WORKERS", str(os.cpu_count() or 1))}
+    command = [sys.executable, "-m", "auditor.quantize._gptq", str(source.resolve()),
+               str(out.resolve())]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                              timeout=_TIMEOUT_S, check=False, cwd=out.parent, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise QuantizationError(f"gptqmodel ran past {_TIMEOUT_S} s") from exc
+    if done.returncode != 0 or not (out / "config.json").is_file():
+        last = [line for line in done.stderr.splitlines() if line.strip()][-1:]
+        if done.returncode < 0:
+            why = f"killed by signal {-done.returncode}"
+        else:
+            why = last[0][:500] if last else "no output"
+        raise QuantizationError(f"gptqmodel failed (gptq-4bit): {why}")
+    return time.perf_counter() - start
+
+
+def _quantize(source: Path, out: Path) -> None:
+    """In the child: load without repo code, calibrate, save the GPTQ checkpoint."""
+    from auditor.quantize._guard import refuse_remote_code
+
+    refuse_remote_code()
+    import gptqmodel
+
+    config = gptqmodel.QuantizeConfig(bits=GPTQ_BITS, group_size=GROUP_SIZE)
+    model = gptqmodel.GPTQModel.load(str(source), config, trust_remote_code=False)
+    model.quantize(calibration_texts())
+    model.save(str(out))
+
+
+if __name__ == "__main__":  # the child of quantize_gptq_in_child
+    try:
+        _quantize(Path(sys.argv[1]), Path(sys.argv[2]))
+    except Exception as exc:  # the parent reads the last line
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)
