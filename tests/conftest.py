@@ -14,18 +14,24 @@ Builders live in ``tests/fixtures/tiny_models.py`` for tests that need other sha
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-# The caches of the test session stay out of the user's home; the slow demo test alone builds
-# in the machine's cache root (the one `make demo` uses), remembered here.
+# The caches of the test session stay out of the user's home, in a folder removed when the
+# session ends (each run used to leave one behind: gigabytes once the demo was built there);
+# the slow demo tests alone build in the machine's cache root (the one `make demo` uses),
+# remembered here, so a machine builds the demo family once.
 os.environ.setdefault("AUDITOR_TEST_MACHINE_CACHE", os.environ.get("AUDITOR_CACHE") or str(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "auditor"))
-_SESSION_CACHE = tempfile.mkdtemp(prefix="auditor-test-cache-")
-os.environ.setdefault("AUDITOR_CACHE", _SESSION_CACHE)
+if "AUDITOR_CACHE" not in os.environ:
+    _SESSION_CACHE = tempfile.mkdtemp(prefix="auditor-test-cache-")
+    os.environ["AUDITOR_CACHE"] = _SESSION_CACHE
+    atexit.register(shutil.rmtree, _SESSION_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
