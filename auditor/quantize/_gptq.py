@@ -9,20 +9,18 @@ install it beside the CPU torch).
 
 The child refuses the repo's own code exactly as the GGUF converter's does
 (:func:`auditor.quantize._guard.refuse_remote_code`), and works in its own folder (gptqmodel
-writes logs to ``./logs``); a crash or failure becomes a :class:`QuantizationError`.
+writes logs to ``./logs``); a crash or failure becomes a ``QuantizationError``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import subprocess
 import sys
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from auditor.errors import QuantizationError
+from auditor.quantize._child import run_child
+from auditor.quantize._methods import installed_version
 
 GPTQ_BITS = 4
 GROUP_SIZE = 128
@@ -32,12 +30,7 @@ _TIMEOUT_S = 12 * 3600
 
 def gptqmodel_version() -> str | None:
     """The installed gptqmodel's version, None when it is not installed."""
-    if importlib.util.find_spec("gptqmodel") is None:
-        return None
-    try:
-        return version("gptqmodel")
-    except PackageNotFoundError:
-        return None
+    return installed_version("gptqmodel")
 
 
 def calibration_texts() -> list[str]:
@@ -55,18 +48,8 @@ def quantize_gptq_in_child(source: Path, out: Path) -> float:
     command = [sys.executable, "-m", "auditor.quantize._gptq", str(source.resolve()),
                str(out.resolve())]
     start = time.perf_counter()
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace",
-                              timeout=_TIMEOUT_S, check=False, cwd=out.parent, env=env)
-    except subprocess.TimeoutExpired as exc:
-        raise QuantizationError(f"gptqmodel ran past {_TIMEOUT_S} s") from exc
-    if done.returncode != 0 or not (out / "config.json").is_file():
-        last = [line for line in done.stderr.splitlines() if line.strip()][-1:]
-        if done.returncode < 0:
-            why = f"killed by signal {-done.returncode}"
-        else:
-            why = last[0][:500] if last else "no output"
-        raise QuantizationError(f"gptqmodel failed (gptq-4bit): {why}")
+    run_child(command, tool="gptqmodel", label="gptq-4bit", made=out / "config.json",
+              timeout_s=_TIMEOUT_S, cwd=out.parent, env=env)
     return time.perf_counter() - start
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import BackendError, QuantizationError
+from auditor.quantize._child import run_child
 from auditor.quantize._methods import QuantizeMethod, parse_method
 
 log = logging.getLogger(__name__)
@@ -83,18 +83,8 @@ def quantize_in_child(src: Path, dst: Path, method: QuantizeMethod) -> QuantizeR
     start = time.perf_counter()
     command = [sys.executable, "-m", "auditor.quantize._llama_quantize", str(src), str(dst),
                method.name]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace",
-                              timeout=_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise QuantizationError(f"llama.cpp's quantizer ran past {_TIMEOUT_S} s") from exc
-    if done.returncode != 0 or not dst.is_file():
-        last = [line for line in done.stderr.splitlines() if line.strip()][-1:]
-        if done.returncode < 0:
-            why = f"killed by signal {-done.returncode}"
-        else:
-            why = last[0][:500] if last else "no output"
-        raise QuantizationError(f"llama.cpp's quantizer failed ({method.name}): {why}")
+    run_child(command, tool="llama.cpp's quantizer", label=method.name, made=dst,
+              timeout_s=_TIMEOUT_S)
     return QuantizeResult(dst, method.name, time.perf_counter() - start, dst.stat().st_size)
 
 

@@ -109,12 +109,18 @@ def bitsandbytes_reason(name: str, version: str | None, cuda: bool) -> str:
 
 def bitsandbytes_version() -> str | None:
     """The installed bitsandbytes' version, None when it is not installed."""
-    if importlib.util.find_spec("bitsandbytes") is None:
+    return installed_version("bitsandbytes")
+
+
+def installed_version(package: str) -> str | None:
+    """The version of ``package`` (its distribution and import names alike), None when it
+    does not import or has no metadata."""
+    if importlib.util.find_spec(package) is None:
         return None
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("bitsandbytes")
+        return version(package)
     except PackageNotFoundError:
         return None
 
