@@ -16,21 +16,14 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 from auditor.quantize._child import run_child
-from auditor.quantize._methods import installed_version
 
 GPTQ_BITS = 4
 GROUP_SIZE = 128
 CALIBRATION_FILE = Path(__file__).with_name("data") / "calibration.txt"
 _TIMEOUT_S = 12 * 3600
-
-
-def gptqmodel_version() -> str | None:
-    """The installed gptqmodel's version, None when it is not installed."""
-    return installed_version("gptqmodel")
 
 
 def calibration_texts() -> list[str]:
@@ -39,18 +32,15 @@ def calibration_texts() -> list[str]:
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
-def quantize_gptq_in_child(source: Path, out: Path) -> float:
-    """``source`` (an HF folder) quantized to 4-bit GPTQ into the folder ``out``, in a child
-    process; the seconds it took. Any failure is a :class:`QuantizationError`."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+def quantize_gptq_in_child(source: Path, out: Path) -> None:
+    """``source`` (an HF folder) quantized to 4-bit GPTQ into the folder ``out`` (its parent
+    must exist), in a child process. Any failure is a ``QuantizationError``."""
     env = {**os.environ, "GPTQMODEL_CPU_WORKERS": os.environ.get(
         "GPTQMODEL_CPU_WORKERS", str(os.cpu_count() or 1))}
     command = [sys.executable, "-m", "auditor.quantize._gptq", str(source.resolve()),
                str(out.resolve())]
-    start = time.perf_counter()
     run_child(command, tool="gptqmodel", label="gptq-4bit", made=out / "config.json",
               timeout_s=_TIMEOUT_S, cwd=out.parent, env=env)
-    return time.perf_counter() - start
 
 
 def _quantize(source: Path, out: Path) -> None:

@@ -31,9 +31,14 @@ from auditor.quantize._converter import (
     find_converter,
     llama_cpp_version,
 )
-from auditor.quantize._gptq import gptqmodel_version, quantize_gptq_in_child
+from auditor.quantize._gptq import quantize_gptq_in_child
 from auditor.quantize._llama_quantize import quantize_in_child
-from auditor.quantize._methods import QuantizeMethod, check_available, unavailable_reason
+from auditor.quantize._methods import (
+    QuantizeMethod,
+    check_available,
+    installed_version,
+    unavailable_reason,
+)
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +129,8 @@ def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo,
               conversion: _Conversion) -> MadeVariant:
     tools = (("convert_hf_to_gguf.py", converter.version),
              ("llama_model_quantize", f"llama-cpp-python {llama_cpp_version() or 'unknown'}"))
-    folder = root / _cache_key(source_key, method, converter)
+    versions = (converter.llama_cpp_python, converter.sdist_sha256, llama_cpp_version() or "")
+    folder = root / _cache_key(source_key, method, versions)
 
     def make(work: Path) -> None:
         converted = conversion.path()
@@ -137,14 +143,9 @@ def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo,
 def _make_gptq(source_dir: Path, source_key: str, method: QuantizeMethod,
                root: Path) -> MadeVariant:
     """A 4-bit GPTQ checkpoint of ``source_dir`` made by gptqmodel (cached like a GGUF)."""
-    from importlib.metadata import version
-
-    tools = (("gptqmodel", gptqmodel_version() or "unknown"), ("torch", version("torch")),
-             ("transformers", version("transformers")))
-    parts = [source_key, method.name, *(f"{name} {ver}" for name, ver in tools),
-             str(MAKER_VERSION)]
-    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
-    folder = root / f"{method.name}-{digest}"
+    tools = tuple((name, installed_version(name) or "unknown")
+                  for name in ("gptqmodel", "torch", "transformers"))
+    folder = root / _cache_key(source_key, method, tuple(f"{n} {v}" for n, v in tools))
 
     def make(work: Path) -> None:
         work.mkdir(parents=True)
@@ -206,9 +207,9 @@ def _check_weights(source_dir: Path, allow_pickle: bool) -> None:
             "unpickles them: pass --allow-pickle to opt in")
 
 
-def _cache_key(source_key: str, method: QuantizeMethod, converter: ConverterInfo) -> str:
-    parts = [source_key, method.name, converter.llama_cpp_python, converter.sdist_sha256,
-             llama_cpp_version() or "", str(MAKER_VERSION)]
+def _cache_key(source_key: str, method: QuantizeMethod, versions: tuple[str, ...]) -> str:
+    """The cached variant's folder name: the method and a hash of what made it."""
+    parts = [source_key, method.name, *versions, str(MAKER_VERSION)]
     digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
     return f"{method.name}-{digest}"
 
@@ -307,9 +308,8 @@ def _try_gptq(source_dir: Path, source_key: str, method: QuantizeMethod, allow_p
               cache: Path | None) -> VariantOutcome:
     """A GPTQ variant as an outcome: the made checkpoint, or why there is none."""
     try:
-        _check_weights(source_dir, allow_pickle)
-        return VariantOutcome.of_file(_make_gptq(source_dir, source_key, method,
-                                                 cache or _cache()))
+        return VariantOutcome.of_file(make_variant(source_dir, source_key, method,
+                                                   allow_pickle=allow_pickle, cache=cache))
     except (QuantizationError, UnsafeCheckpointError) as exc:
         return VariantOutcome(method.name, None, variant_error(exc))
 
