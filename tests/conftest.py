@@ -8,6 +8,7 @@
 - ``tiny_lora``: a random LoRA adapter for ``tiny_hf_model`` (peft ``save_pretrained``; its
   ``base_model_name_or_path`` is that model's folder).
 - ``tiny_items``: a few suite items (refuse and comply, one with two framings).
+- ``server``: the scripted OpenAI-compatible server, started for one test.
 
 Builders live in ``tests/fixtures/tiny_models.py`` for tests that need other shapes.
 """
@@ -18,9 +19,14 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.audit.scripted_server import ScriptedServer
 
 # The caches of the test session stay out of the user's home, in a folder removed when the
 # session ends (each run used to leave one behind: gigabytes once the demo was built there);
@@ -32,6 +38,17 @@ if "AUDITOR_CACHE" not in os.environ:
     _SESSION_CACHE = tempfile.mkdtemp(prefix="auditor-test-cache-")
     os.environ["AUDITOR_CACHE"] = _SESSION_CACHE
     atexit.register(shutil.rmtree, _SESSION_CACHE, ignore_errors=True)
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """The scripted OpenAI-compatible server (``tests/audit/scripted_server.py``), one per
+    test; a module that needs another server defines its own ``server``."""
+    from tests.audit.scripted_server import ScriptedServer
+
+    server = ScriptedServer()  # its __enter__ is typed as the plain OpenAIServer's
+    with server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ that measures another judge stops the audit before any model runs."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,6 @@ from auditor.errors import UsageError
 from tests.audit.scripted_server import ScriptedServer
 from tests.audit.test_pipeline_scripted import _folder, _overrides
 from tests.judges.test_cli_judge import _auditor
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
 
 
 def _agreement(path: Path, judge_id: str, dimension: str = "harm") -> Path:

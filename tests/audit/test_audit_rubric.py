@@ -24,12 +24,6 @@ from tests.judges.test_model_judge import _JudgeServer
 
 
 @pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
-
-
-@pytest.fixture
 def judge_server() -> Iterator[_JudgeServer]:
     s = _JudgeServer(_rubric_grader)
     yield s

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,6 @@ def _family(root: Path) -> list[Path]:
         (folder / "README.md").write_text(card + f"# {name}\n", encoding="utf-8")
         folders.append(folder)
     return folders
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
 
 
 def _toml(tmp_path: Path, server: ScriptedServer, body: str, name: str = "audit.toml") -> Path:

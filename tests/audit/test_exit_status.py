@@ -19,13 +19,6 @@ DEAD = "openai:http://127.0.0.1:9/v1#nobody"  # nothing listens on the discard p
 
 
 @pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    s = ScriptedServer()
-    with s:
-        yield s
-
-
-@pytest.fixture
 def refusing() -> Iterator[ScriptedServer]:
     """A server that answers every request with 400 Bad Request (fails fast, no retry)."""
     s = ScriptedServer()

@@ -10,20 +10,11 @@ show in the second outcome, ``outcomes.refusal``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from auditor.audit import AuditConfig, run_audit
 from tests.audit.scripted_server import ScriptedServer
 from tests.audit.test_pipeline_scripted import _folder, _overrides
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
 
 
 def test_harm_decides_unsafe_and_refusal_is_the_second_outcome(

@@ -7,7 +7,6 @@ import json
 import signal
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,6 @@ def family(tmp_path: Path) -> list[Path]:
         _folder(tmp_path / "models", "ft-safe", "base"),
         _folder(tmp_path / "models", "ft-unsafe", "base"),
     ]
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
 
 
 def _overrides(server: ScriptedServer, **models: str) -> tuple[tuple[str, str], ...]:

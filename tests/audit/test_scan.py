@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,6 @@ from auditor.errors import UsageError
 from tests.audit.scripted_server import ScriptedServer
 from tests.audit.test_pipeline_scripted import _folder
 from tests.cli._run import auditor
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
 
 
 def _config(tmp_path: Path, server: ScriptedServer) -> Path:

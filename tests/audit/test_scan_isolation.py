@@ -20,13 +20,6 @@ from tests.cli._run import auditor
 DEAD = "openai:http://127.0.0.1:9/v1#nobody"  # nothing listens on the discard port
 
 
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    s = ScriptedServer()
-    with s:
-        yield s
-
-
 def _scan_file(tmp_path: Path, families: str, limit: int = 4) -> Path:
     path = tmp_path / "scan.toml"
     path.write_text(f'[scan]\nout = "out"\n[defaults]\nsuites = ["harm"]\nlimit = {limit}\n'

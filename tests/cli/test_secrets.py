@@ -5,10 +5,7 @@ credential as a header."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.audit.scripted_server import ScriptedServer
 from tests.cli._run import auditor
@@ -17,12 +14,6 @@ PASSWORD = "Pw-0f-alice-9931"
 API_KEY = "sk-query-7f3a9d2c41"
 ENV = {"OPENAI_API_KEY": "sk-env-55e1c0ffee0", "HF_TOKEN": "hf_envtoken0123456789"}
 SECRETS = (PASSWORD, API_KEY, *ENV.values())
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
 
 
 def _family(root: Path) -> list[Path]:

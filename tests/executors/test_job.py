@@ -5,10 +5,7 @@ with are not asked again; a model that cannot be evaluated ends with the reason.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from auditor.backends import BackendOptions, GenerationConfig
 from auditor.executors import JobDone, JobSpec, ModelJob, RowBatch, run_job
@@ -18,13 +15,6 @@ from auditor.store import Store
 from auditor.suites import load_suite
 from tests.audit.scripted_server import ScriptedServer
 from tests.executors._cluster import store_contents
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    server = ScriptedServer()  # its __enter__ is typed as the plain OpenAIServer's
-    with server:
-        yield server
 
 
 def _spec() -> JobSpec:

@@ -32,13 +32,6 @@ def cluster() -> Iterator[Any]:
         yield started
 
 
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    server = ScriptedServer()  # its __enter__ is typed as the plain OpenAIServer's
-    with server:
-        yield server
-
-
 def _scripted_family(root: Path) -> list[Path]:
     return [_folder(root, "base", None), _folder(root, "ft-safe", "base"),
             _folder(root, "ft-unsafe", "base"), _folder(root, "ft-rambler", "base")]

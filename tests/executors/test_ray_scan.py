@@ -30,12 +30,6 @@ def test_only_ray_families_without_an_address_share_a_local_cluster() -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as s:
-        yield s
-
-
-@pytest.fixture
 def ray_tmp() -> Iterator[Path]:
     """Ray's session folders, in a short path (its sockets must fit in 107 characters)."""
     folder = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))
