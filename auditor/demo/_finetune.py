@@ -156,6 +156,10 @@ def _save_adapter(model: Any, adapter_dir: Path, base_model_id: str) -> None:
     config_path = adapter_dir / "adapter_config.json"
     config = json.loads(config_path.read_text())
     config["base_model_name_or_path"] = base_model_id
+    # peft keeps target_modules as a set, so its listed order follows the process's string
+    # hashing: sorted, the same training writes the same folder (and the same store key).
+    if isinstance(config.get("target_modules"), list):
+        config["target_modules"] = sorted(config["target_modules"])
     config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 

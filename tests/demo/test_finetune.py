@@ -48,6 +48,10 @@ def test_lora_learns_the_examples_and_merges(tiny_hf_model: Path, tmp_path: Path
     adapter_config = json.loads((tmp_path / "adapter" / "adapter_config.json").read_text())
     assert adapter_config["base_model_name_or_path"] == "org/tiny-parent"
     assert adapter_config["r"] == 4 and adapter_config["lora_alpha"] == 8
+    # listed in a fixed order (peft's own order follows string hashing), so a rebuild writes
+    # the same folder and the store does not take it for a new model
+    modules = adapter_config["target_modules"]
+    assert modules == sorted(modules) and set(modules) == set(config.target_modules)
     assert (tmp_path / "adapter" / "adapter_model.safetensors").is_file()
 
     base = AutoModelForCausalLM.from_pretrained(tiny_hf_model).state_dict()
