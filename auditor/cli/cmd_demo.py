@@ -26,9 +26,10 @@ DEMO_CONDITION_SUITES = ("harm", "benign-twins")
 DEMO_MAX_NEW_TOKENS = 32
 #: Requests per batch for the family's transformers members (the root and the LoRA adapter;
 #: llama.cpp takes one at a time). A 270M model on a CPU generates far faster in larger
-#: batches: 32 harm items, 32 tokens, 2 threads, one run on a loaded 2-core machine: 12 tok/s
-#: at 4 (the CPU default, sized for larger models), 25 at 8, 29 at 16, 38 at 32.
-DEMO_BATCH_SIZE = 16
+#: batches. The root on 128 of the demo's requests (harm and benign-twins, plain and under the
+#: defence, 32 tokens), idle 2-core machine, wall time with the load: 79 s at 16, 63 s at 32,
+#: 61 s at 64, the same responses at each; peak memory 2.0 / 2.1 / 2.3 GB.
+DEMO_BATCH_SIZE = 32
 
 
 @app.command("demo")

@@ -44,7 +44,7 @@ from auditor.demo._family import (
     quantized_id,
 )
 from auditor.demo._finetune import LoraTrainConfig, merge_lora, train_lora
-from auditor.demo._gguf_write import hf_weights_to_gguf, write_gguf_variant
+from auditor.demo._gguf_write import hf_weights_to_gguf, open_gguf, write_gguf_variant
 from auditor.demo._hf import dequantize_gguf_to_safetensors, save_chat_model
 from auditor.demo._quantize import quantize_gguf
 from auditor.demo._source import default_cache_dir, source_gguf
@@ -126,6 +126,7 @@ class _Builder:
         self.timings: dict[str, float] = _read_json(self.timings_path)
         self.training_path = self.work / "training.json"
         self.training: dict[str, dict[str, Any]] = _read_json(self.training_path)
+        self._source_reader: Any | None = None  # one parse of the source for every variant
 
     # --- the steps --------------------------------------------------------------------------
     def build(self, quantizations: tuple[str, ...]) -> DemoFamily:
@@ -279,8 +280,10 @@ class _Builder:
         weights = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
         replace = hf_weights_to_gguf(weights, "gemma3")
         stage = f"write GGUF ({name})"
+        if self._source_reader is None:
+            self._source_reader = open_gguf(self.src)
         write_gguf_variant(
-            self.src, out, replace=replace,
+            self.src, out, replace=replace, reader=self._source_reader,
             metadata={
                 "general.name": name,
                 "general.file_type": 0,  # ALL_F32 (the token embedding stays Q8_0 as in source)

@@ -41,10 +41,10 @@ def test_the_demo_asks_a_defence_and_a_few_pressure_conversations(tmp_path: Path
 
 
 def test_the_demo_batches_its_transformers_members(tmp_path: Path) -> None:
-    """The root and the adapter (transformers) take 16 requests at once: on a CPU a 270M model
+    """The root and the adapter (transformers) take 32 requests at once: on a CPU a 270M model
     generates several times faster than at the CPU default of 4."""
     config = demo_config(_family(tmp_path), tmp_path / "out", DEMO_SUITES, DEMO_LIMIT, 32)
-    assert config.backend_options.batch_size == DEMO_BATCH_SIZE == 16
+    assert config.backend_options.batch_size == DEMO_BATCH_SIZE == 32
 
 
 def test_the_demo_asks_its_defence_on_the_suites_the_conditions_section_reads(

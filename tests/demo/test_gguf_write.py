@@ -11,6 +11,7 @@ from auditor.demo._gguf_write import (
     dequantized_tensor,
     gguf_tensor_name,
     hf_weights_to_gguf,
+    open_gguf,
     write_gguf_variant,
 )
 from auditor.errors import InputError
@@ -101,3 +102,20 @@ def test_bad_replacements_are_refused_and_leave_no_file(tiny_gguf: Path, tmp_pat
     with pytest.raises(InputError, match="shape"):
         write_gguf_variant(tiny_gguf, out, replace={"blk.0.ffn_down.weight": down.T.copy()})
     assert not out.exists() and not (tmp_path / "bad.gguf.partial").exists()
+
+
+def test_variants_sharing_one_parse_of_the_source_are_the_same_files(
+    tiny_gguf: Path, tmp_path: Path
+) -> None:
+    down = dequantized_tensor(tiny_gguf, "blk.0.ffn_down.weight")
+    reader = open_gguf(tiny_gguf)
+    written = []
+    for scale, shared in ((2.0, None), (2.0, reader), (3.0, reader)):
+        out = tmp_path / f"v{len(written)}.gguf"
+        write_gguf_variant(tiny_gguf, out, replace={"blk.0.ffn_down.weight": down * scale},
+                           metadata={"general.name": f"x{scale:g}"}, reader=shared)
+        written.append(out.read_bytes())
+    assert written[0] == written[1]  # the shared reader writes what a fresh parse writes
+    assert written[2] != written[1]  # and serves a second variant of the same source
+    assert np.array_equal(dequantized_tensor(tmp_path / "v2.gguf", "blk.0.ffn_down.weight"),
+                          down * 3.0)
