@@ -37,24 +37,29 @@ def dequantize_gguf_to_safetensors(gguf_path: Path, out_dir: Path) -> float:
     tokenizer_dir = tmp.with_name(tmp.name + "-tokenizer")
     shutil.rmtree(tokenizer_dir, ignore_errors=True)
     start = time.perf_counter()
-    spawn = multiprocessing.get_context("spawn")  # never fork a process that holds torch
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        tokenizer_job = pool.submit(_save_gguf_tokenizer, gguf_path, tokenizer_dir)
-        model = transformers.AutoModelForCausalLM.from_pretrained(
-            gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
-        )
-        tokenizer_job.result()
-    seconds = time.perf_counter() - start
-    # The weights are plain float32 now; transformers refuses to save a model that still
-    # carries its GGUF "quantization" config, so drop it.
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
-    model.hf_quantizer = None
-    model.config.name_or_path = gguf_path.stem
-    model.save_pretrained(tmp, safe_serialization=True)
-    for file in tokenizer_dir.iterdir():
-        file.replace(tmp / file.name)
-    tokenizer_dir.rmdir()
+    try:
+        spawn = multiprocessing.get_context("spawn")  # never fork a process that holds torch
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            tokenizer_job = pool.submit(_save_gguf_tokenizer, gguf_path, tokenizer_dir)
+            model = transformers.AutoModelForCausalLM.from_pretrained(
+                gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
+            )
+            tokenizer_job.result()
+        seconds = time.perf_counter() - start
+        # The weights are plain float32 now; transformers refuses to save a model that still
+        # carries its GGUF "quantization" config, so drop it.
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        model.hf_quantizer = None
+        model.config.name_or_path = gguf_path.stem
+        model.save_pretrained(tmp, safe_serialization=True)
+        for file in tokenizer_dir.iterdir():
+            file.replace(tmp / file.name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(tokenizer_dir, ignore_errors=True)
     tmp.replace(out_dir)
     log.info("dequantized %s with transformers in %.1f s -> %s", gguf_path.name, seconds, out_dir)
     return seconds
