@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 
 from auditor.compare import ModelData
 from auditor.suites import item_set_hash
+from auditor.versions import installed_version
 from reports._model import (
     JudgeAgreement,
     Methods,
@@ -53,13 +53,8 @@ _IDENTITY_FIELDS = (
 
 
 def package_versions(names: Iterable[str] = PACKAGES) -> tuple[PackageVersion, ...]:
-    out = []
-    for name in names:
-        try:
-            out.append(PackageVersion(name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            continue
-    return tuple(out)
+    found = ((name, installed_version(name)) for name in names)
+    return tuple(PackageVersion(name, version) for name, version in found if version)
 
 
 def tool_version() -> str:

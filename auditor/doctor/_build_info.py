@@ -17,11 +17,11 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from importlib import metadata
 from typing import Any
 
 from auditor.doctor._isolate import call_isolated
 from auditor.errors import AuditorError
+from auditor.versions import installed_version
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +108,9 @@ def _isolated(fn: Any, module: str, doing: str, wanted: bool) -> BuildInfo:
     except AuditorError as exc:
         log.info("%s: %s", doing, exc)
         if module == "llama_cpp":
-            return BuildInfo(llama_cpp_version=_version("llama-cpp-python"),
+            return BuildInfo(llama_cpp_version=installed_version("llama-cpp-python"),
                              llama_cpp_error=str(exc))
-        return BuildInfo(torch_version=_version("torch"), torch_error=str(exc))
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
+        return BuildInfo(torch_version=installed_version("torch"), torch_error=str(exc))
 
 
 def _merge(llama: BuildInfo, torch: BuildInfo) -> BuildInfo:

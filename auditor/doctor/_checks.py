@@ -16,11 +16,11 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from auditor.doctor._isolate import call_isolated
 from auditor.errors import AuditorError
+from auditor.versions import installed_version
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _summarise(name: str, available: bool, registered: bool, outcome: _Outcome
     version = None
     if name in _NEEDS:
         dists = (_NEEDS[name][1], *_ALSO_DISTS.get(name, ()))
-        version = next((v for v in map(_dist_version, dists) if v), None)
+        version = next((v for v in map(installed_version, dists) if v), None)
     hint = _NEEDS[name][2] if name in _NEEDS else None
     if not available:
         return BackendCheck(name, False, None, version, f"not installed: {hint}")
@@ -253,13 +253,6 @@ def _unchecked(name: str, outcome: _Outcome) -> str:
         return ("not decoded by doctor (a vLLM engine takes ~30 s to start): check it with "
                 "`auditor eval MODEL --backend vllm`")
     return "plug-in backend: no self-test (doctor decodes only the built-in backends)"
-
-
-def _dist_version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 __all__ = [

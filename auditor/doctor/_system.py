@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from auditor.doctor._build_info import GpuDevice
 from auditor.hub import DEFAULT_ENDPOINT as HUB_DEFAULT_ENDPOINT
 from auditor.hub import resolve_endpoint
+from auditor.versions import installed_version
 
 #: Distributions reported by version (read from their metadata, never imported).
 PACKAGES = (
@@ -99,14 +99,7 @@ class ExecutorInfo:
 
 
 def package_versions(names: tuple[str, ...] = PACKAGES) -> tuple[PackageInfo, ...]:
-    return tuple(PackageInfo(name, _version(name)) for name in names)
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
+    return tuple(PackageInfo(name, installed_version(name)) for name in names)
 
 
 def read_cpu(cpuinfo: Path = Path("/proc/cpuinfo")) -> CpuInfo:
@@ -240,7 +233,7 @@ def free_bytes(path: Path) -> int | None:
 
 def read_executors() -> tuple[ExecutorInfo, ...]:
     """Optional executors (Ray), by package metadata: available or not."""
-    version = _version("ray")
+    version = installed_version("ray")
     note = ("optional executor (--executor ray)" if version else
             "optional executor, not installed (pip install 'supply-chain-auditor[ray]')")
     return (ExecutorInfo("ray", version is not None, version, note),)

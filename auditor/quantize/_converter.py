@@ -16,10 +16,10 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from auditor.errors import QuantizationError
+from auditor.versions import installed_version
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,7 @@ class ConverterInfo:
 
 def llama_cpp_version() -> str | None:
     """The installed llama-cpp-python version, without importing the native library."""
-    try:
-        return metadata.version("llama-cpp-python")
-    except metadata.PackageNotFoundError:
-        return None
+    return installed_version("llama-cpp-python")
 
 
 def default_folder() -> Path | None:

@@ -33,12 +33,8 @@ from auditor.quantize._converter import (
 )
 from auditor.quantize._gptq import quantize_gptq_in_child
 from auditor.quantize._llama_quantize import quantize_in_child
-from auditor.quantize._methods import (
-    QuantizeMethod,
-    check_available,
-    installed_version,
-    unavailable_reason,
-)
+from auditor.quantize._methods import QuantizeMethod, check_available, unavailable_reason
+from auditor.versions import importable_version
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +123,10 @@ class _Conversion:
 
 def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo, root: Path,
               conversion: _Conversion) -> MadeVariant:
+    installed = llama_cpp_version()
     tools = (("convert_hf_to_gguf.py", converter.version),
-             ("llama_model_quantize", f"llama-cpp-python {llama_cpp_version() or 'unknown'}"))
-    versions = (converter.llama_cpp_python, converter.sdist_sha256, llama_cpp_version() or "")
+             ("llama_model_quantize", f"llama-cpp-python {installed or 'unknown'}"))
+    versions = (converter.llama_cpp_python, converter.sdist_sha256, installed or "")
     folder = root / _cache_key(source_key, method, versions)
 
     def make(work: Path) -> None:
@@ -143,7 +140,7 @@ def _make_one(source_key: str, method: QuantizeMethod, converter: ConverterInfo,
 def _make_gptq(source_dir: Path, source_key: str, method: QuantizeMethod,
                root: Path) -> MadeVariant:
     """A 4-bit GPTQ checkpoint of ``source_dir`` made by gptqmodel (cached like a GGUF)."""
-    tools = tuple((name, installed_version(name) or "unknown")
+    tools = tuple((name, importable_version(name) or "unknown")
                   for name in ("gptqmodel", "torch", "transformers"))
     folder = root / _cache_key(source_key, method, tuple(f"{n} {v}" for n, v in tools))
 
@@ -275,9 +272,8 @@ def _on_load(method: QuantizeMethod, source_reference: str, source_key: str) -> 
     """A bitsandbytes variant: the source's reference with the method as its selector."""
     from importlib.metadata import version
 
-    from auditor.quantize._methods import bitsandbytes_version
-
-    tools = f"bitsandbytes {bitsandbytes_version()}, transformers {version('transformers')}"
+    tools = (f"bitsandbytes {importable_version('bitsandbytes')}, "
+             f"transformers {version('transformers')}")
     return VariantOutcome(
         method.name, reference=f"{source_reference}:{method.name}",
         evidence=f"made by the auditor: {method.name} from {source_key} as it loads ({tools})")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from auditor.errors import QuantizationError, UsageError
+from auditor.versions import importable_version
 
 #: llama.cpp's quantizer types, as its ``llama-quantize`` tool names them.
 GGUF_TYPES = (
@@ -83,7 +84,8 @@ def unavailable_reason(method: QuantizeMethod) -> str:
         return ""
     library, module = LIBRARY_METHODS[method.name]
     if method.kind == "bnb":
-        return bitsandbytes_reason(method.name, bitsandbytes_version(), _cuda_available())
+        return bitsandbytes_reason(method.name, importable_version("bitsandbytes"),
+                                   _cuda_available())
     if importlib.util.find_spec(module) is None:
         return (f"{method.name} needs {library}, which is not installed "
                 "(pip install 'supply-chain-auditor[gptq]'; the README says how beside a CPU "
@@ -105,24 +107,6 @@ def bitsandbytes_reason(name: str, version: str | None, cuda: bool) -> str:
         return (f"{name} needs a CUDA GPU with bitsandbytes {version} (0.48 and later also run "
                 "on CPUs)")
     return ""
-
-
-def bitsandbytes_version() -> str | None:
-    """The installed bitsandbytes' version, None when it is not installed."""
-    return installed_version("bitsandbytes")
-
-
-def installed_version(package: str) -> str | None:
-    """The version of ``package`` (its distribution and import names alike), None when it
-    does not import or has no metadata."""
-    if importlib.util.find_spec(package) is None:
-        return None
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return None
 
 
 def _release(version: str) -> tuple[int, ...]:
