@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import QuantizationError
+from auditor.quantize._child import run_child
 from auditor.versions import installed_version
 
 log = logging.getLogger(__name__)
@@ -120,13 +120,9 @@ def convert_to_gguf(converter: ConverterInfo, model_dir: Path, out_file: Path,
     command = [sys.executable, str(_GUARD), str(converter.folder / SCRIPT), str(model_dir),
                "--outfile", str(out_file), "--outtype", outtype]
     log.info("converting %s to GGUF with %s", model_dir, converter.version)
-    try:
-        done = subprocess.run(command, env=env, cwd=out_file.parent, capture_output=True,
-                              text=True, errors="replace", timeout=_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise QuantizationError(f"llama.cpp's converter ran past {_TIMEOUT_S} s") from exc
-    if done.returncode != 0 or not out_file.is_file():
-        raise QuantizationError(f"llama.cpp's converter failed: {_last_words(done.stderr)}")
+    run_child(command, tool="llama.cpp's converter", label=None, made=out_file,
+              timeout_s=_TIMEOUT_S, cwd=out_file.parent, env=env,
+              reason=lambda done: _last_words(done.stderr))
 
 
 def _last_words(stderr: str) -> str:

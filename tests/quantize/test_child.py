@@ -41,3 +41,13 @@ def test_a_crash_and_a_hang_are_reasons(tmp_path: Path) -> None:
     with pytest.raises(QuantizationError, match=r"^t ran past 1 s$"):
         run_child(_python("import time; time.sleep(30)"), tool="t", label="x",
                   made=tmp_path / "m", timeout_s=1)
+
+
+def test_a_tool_may_read_its_own_reason(tmp_path: Path) -> None:
+    """The converter picks its reason from its log (not its last line); unlabelled tools say
+    just "<tool> failed: <why>"."""
+    code = "import sys; print('ERROR: the real cause', file=sys.stderr); " \
+           "print('INFO: cleanup', file=sys.stderr); sys.exit(3)"
+    with pytest.raises(QuantizationError, match=r"^conv failed: exit 3, ERROR: the real cause$"):
+        run_child(_python(code), tool="conv", label=None, made=tmp_path / "m", timeout_s=60,
+                  reason=lambda done: f"exit {done.returncode}, {done.stderr.splitlines()[0]}")
