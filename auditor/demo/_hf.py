@@ -14,7 +14,9 @@ import logging
 import multiprocessing
 import shutil
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,34 +35,30 @@ def dequantize_gguf_to_safetensors(gguf_path: Path, out_dir: Path) -> float:
     the model, which takes ~20 s off a cold demo on 2 cores. Written to a temporary folder first.
     """
     torch, transformers = import_hf()
-    tmp = _fresh(out_dir)
-    tokenizer_dir = tmp.with_name(tmp.name + "-tokenizer")
-    shutil.rmtree(tokenizer_dir, ignore_errors=True)
-    start = time.perf_counter()
-    try:
-        spawn = multiprocessing.get_context("spawn")  # never fork a process that holds torch
-        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-            tokenizer_job = pool.submit(_save_gguf_tokenizer, gguf_path, tokenizer_dir)
-            model = transformers.AutoModelForCausalLM.from_pretrained(
-                gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
-            )
-            tokenizer_job.result()
-        seconds = time.perf_counter() - start
-        # The weights are plain float32 now; transformers refuses to save a model that still
-        # carries its GGUF "quantization" config, so drop it.
-        if hasattr(model.config, "quantization_config"):
-            del model.config.quantization_config
-        model.hf_quantizer = None
-        model.config.name_or_path = gguf_path.stem
-        model.save_pretrained(tmp, safe_serialization=True)
-        for file in tokenizer_dir.iterdir():
-            file.replace(tmp / file.name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
+    with _building(out_dir) as tmp:
+        tokenizer_dir = tmp.with_name(tmp.name + "-tokenizer")
         shutil.rmtree(tokenizer_dir, ignore_errors=True)
-    tmp.replace(out_dir)
+        start = time.perf_counter()
+        try:
+            spawn = multiprocessing.get_context("spawn")  # never fork a process holding torch
+            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+                tokenizer_job = pool.submit(_save_gguf_tokenizer, gguf_path, tokenizer_dir)
+                model = transformers.AutoModelForCausalLM.from_pretrained(
+                    gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
+                )
+                tokenizer_job.result()
+            seconds = time.perf_counter() - start
+            # The weights are plain float32 now; transformers refuses to save a model that
+            # still carries its GGUF "quantization" config, so drop it.
+            if hasattr(model.config, "quantization_config"):
+                del model.config.quantization_config
+            model.hf_quantizer = None
+            model.config.name_or_path = gguf_path.stem
+            model.save_pretrained(tmp, safe_serialization=True)
+            for file in tokenizer_dir.iterdir():
+                file.replace(tmp / file.name)
+        finally:
+            shutil.rmtree(tokenizer_dir, ignore_errors=True)
     log.info("dequantized %s with transformers in %.1f s -> %s", gguf_path.name, seconds, out_dir)
     return seconds
 
@@ -78,17 +76,16 @@ def save_chat_model(model: Any, tokenizer_dir: Path, out_dir: Path, *, name: str
     """Save a fine-tuned model as a chat model: weights, tokenizer with the Gemma template,
     and a generation config that stops at ``<end_of_turn>``."""
     _, transformers = import_hf()
-    tmp = _fresh(out_dir)
     model.config.name_or_path = name
     eos = model.config.eos_token_id
     eos_ids = list(eos) if isinstance(eos, list | tuple) else [int(eos if eos is not None else 1)]
     model.generation_config.eos_token_id = sorted({*eos_ids, END_OF_TURN_ID})
-    model.save_pretrained(tmp, safe_serialization=True)
-    tokenizer = transformers.AutoTokenizer.from_pretrained(tokenizer_dir)
-    tokenizer.chat_template = CHAT_TEMPLATE
-    tokenizer.save_pretrained(tmp)
-    _set_chat_template(tmp / "tokenizer_config.json")
-    tmp.replace(out_dir)
+    with _building(out_dir) as tmp:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(tokenizer_dir)
+        tokenizer.chat_template = CHAT_TEMPLATE
+        tokenizer.save_pretrained(tmp)
+        _set_chat_template(tmp / "tokenizer_config.json")
     return out_dir
 
 
@@ -99,13 +96,21 @@ def _set_chat_template(config_path: Path) -> None:
     config_path.write_text(json.dumps(config, indent=2) + "\n")
 
 
-def _fresh(out_dir: Path) -> Path:
+@contextmanager
+def _building(out_dir: Path) -> Iterator[Path]:
+    """A fresh ``<out_dir>.partial`` folder to write into: it replaces ``out_dir`` when the
+    block ends and is removed when the block fails, so no half-written folder stays."""
     tmp = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     tmp.parent.mkdir(parents=True, exist_ok=True)
-    return tmp
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    tmp.replace(out_dir)
 
 
 __all__ = ["dequantize_gguf_to_safetensors", "save_chat_model"]

@@ -51,3 +51,25 @@ def test_a_tokenizer_that_fails_to_convert_fails_the_step_and_leaves_no_folder(
         dequantize_gguf_to_safetensors(no_tokenizer, tmp_path / "out")
     assert "tokenizer" in str(caught.value).lower() or "ggml.model" in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]  # no folder, half or whole
+
+
+def test_a_chat_model_is_saved_whole_or_not_at_all(tiny_hf_model: Path, tmp_path: Path) -> None:
+    """save_chat_model writes weights, the Gemma template and the end-of-turn stop into one
+    folder; a failure part-way (here: no tokenizer to copy) leaves no folder, half or whole."""
+    import json
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
+
+    from auditor.demo._chat import CHAT_TEMPLATE, END_OF_TURN_ID
+    from auditor.demo._hf import save_chat_model
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_hf_model)
+    out = save_chat_model(model, tiny_hf_model, tmp_path / "chat", name="org/chat")
+    assert AutoTokenizer.from_pretrained(out).chat_template == CHAT_TEMPLATE
+    assert json.loads((out / "tokenizer_config.json").read_text())["chat_template"] \
+        == CHAT_TEMPLATE
+    assert END_OF_TURN_ID in GenerationConfig.from_pretrained(out).eos_token_id
+
+    with pytest.raises(OSError):
+        save_chat_model(model, tmp_path / "no-tokenizer", tmp_path / "broken", name="x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chat"]
